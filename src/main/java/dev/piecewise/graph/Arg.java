@@ -1,0 +1,94 @@
+package dev.piecewise.graph;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** An argument tree of an FX node: node references may sit anywhere inside tuples, lists, dicts and slices. */
+public sealed interface Arg {
+
+    /** A reference to an earlier node, by name. */
+    record Ref(String name) implements Arg {
+    }
+
+    record IntLit(long value) implements Arg {
+    }
+
+    /** A float kept as printed ({@code 1e-06}, {@code inf}, {@code nan}). */
+    record FloatLit(String text) implements Arg {
+    }
+
+    record BoolLit(boolean value) implements Arg {
+    }
+
+    record NoneLit() implements Arg {
+    }
+
+    /** A string; FX prints these without quotes ({@code model.layers.0.attn}, {@code shape}). */
+    record Str(String value) implements Arg {
+    }
+
+    /** Anything else FX prints by its repr: dtypes, devices, Ellipsis. */
+    record Repr(String text) implements Arg {
+    }
+
+    record Tuple(List<Arg> items) implements Arg {
+        public Tuple {
+            items = List.copyOf(items);
+        }
+    }
+
+    record ListArg(List<Arg> items) implements Arg {
+        public ListArg {
+            items = List.copyOf(items);
+        }
+    }
+
+    record Dict(Map<String, Arg> entries) implements Arg {
+        public Dict {
+            entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        }
+    }
+
+    record Slice(Arg start, Arg stop, Arg step) implements Arg {
+    }
+
+    NoneLit NONE = new NoneLit();
+
+    /** Visits every node reference depth-first, in the order torch.fx's map_arg does. */
+    static void forEachRef(Arg arg, Consumer<String> action) {
+        if (arg instanceof Ref ref) {
+            action.accept(ref.name());
+        } else if (arg instanceof Tuple t) {
+            t.items().forEach(a -> forEachRef(a, action));
+        } else if (arg instanceof ListArg l) {
+            l.items().forEach(a -> forEachRef(a, action));
+        } else if (arg instanceof Dict d) {
+            d.entries().values().forEach(a -> forEachRef(a, action));
+        } else if (arg instanceof Slice s) {
+            forEachRef(s.start(), action);
+            forEachRef(s.stop(), action);
+            forEachRef(s.step(), action);
+        }
+    }
+
+    /** Rebuilds the tree with every reference replaced by {@code replace.apply(name)}. */
+    static Arg mapRefs(Arg arg, Function<String, Arg> replace) {
+        if (arg instanceof Ref ref) {
+            return replace.apply(ref.name());
+        } else if (arg instanceof Tuple t) {
+            return new Tuple(t.items().stream().map(a -> mapRefs(a, replace)).toList());
+        } else if (arg instanceof ListArg l) {
+            return new ListArg(l.items().stream().map(a -> mapRefs(a, replace)).toList());
+        } else if (arg instanceof Dict d) {
+            Map<String, Arg> entries = new LinkedHashMap<>();
+            d.entries().forEach((k, v) -> entries.put(k, mapRefs(v, replace)));
+            return new Dict(entries);
+        } else if (arg instanceof Slice s) {
+            return new Slice(mapRefs(s.start(), replace), mapRefs(s.stop(), replace), mapRefs(s.step(), replace));
+        }
+        return arg;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.piecewise.graph;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An FX graph: nodes in execution order, ending with exactly one {@code output} node, every reference pointing
+ * at an earlier node. Immutable; build one with {@link Builder}, which enforces those rules.
+ */
+public final class Graph {
+
+    private final String name;
+    private final List<Node> nodes;
+    private final Map<String, Node> byName;
+    private final boolean carriesShapes;
+
+    private Graph(String name, List<Node> nodes, Map<String, Node> byName, boolean carriesShapes) {
+        this.name = name;
+        this.nodes = Collections.unmodifiableList(nodes);
+        this.byName = byName;
+        this.carriesShapes = carriesShapes;
+    }
+
+    /** Wraps nodes that are known to be valid (a rewrite of a valid graph); no checks. */
+    public static Graph trusted(String name, List<Node> nodes, boolean carriesShapes) {
+        Map<String, Node> byName = new HashMap<>(nodes.size() * 2);
+        nodes.forEach(n -> byName.put(n.name(), n));
+        return new Graph(name, new ArrayList<>(nodes), byName, carriesShapes);
+    }
+
+    /** The graph's name from the upload, or null. */
+    public String name() {
+        return name;
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    public Node node(String nodeName) {
+        return byName.get(nodeName);
+    }
+
+    public Node output() {
+        return nodes.get(nodes.size() - 1);
+    }
+
+    /** True when node values carry shapes (fx-json, annotated fx-python), so split_module's symbol threading is known. */
+    public boolean carriesShapes() {
+        return carriesShapes;
+    }
+
+    /** Users of every node, in graph order; a user that references a node twice is listed once. */
+    public Map<String, List<Node>> users() {
+        Map<String, List<Node>> users = new HashMap<>(nodes.size() * 2);
+        for (Node node : nodes) {
+            node.forEachInput(ref -> {
+                List<Node> list = users.computeIfAbsent(ref, k -> new ArrayList<>(2));
+                if (list.isEmpty() || list.get(list.size() - 1) != node) {
+                    list.add(node);
+                }
+            });
+        }
+        return users;
+    }
+
+    /** Collects nodes in order and rejects what torch.fx would never produce, naming the offending position. */
+    public static final class Builder {
+        private final String name;
+        private final boolean carriesShapes;
+        private final List<Node> nodes = new ArrayList<>();
+        private final Map<String, Node> byName = new HashMap<>();
+        private boolean hasOutput;
+
+        public Builder(String name, boolean carriesShapes) {
+            this.name = name;
+            this.carriesShapes = carriesShapes;
+        }
+
+        public boolean isDefined(String nodeName) {
+            return byName.containsKey(nodeName);
+        }
+
+        public Node node(String nodeName) {
+            return byName.get(nodeName);
+        }
+
+        public List<Node> nodes() {
+            return nodes;
+        }
+
+        /** Adds a node; {@code line}/{@code column} locate it for error messages. */
+        public void add(Node node, int line, int column) {
+            if (hasOutput) {
+                throw new GraphParseException("node '" + node.name() + "' follows the output node; the output must come last",
+                        line, column);
+            }
+            if (byName.containsKey(node.name())) {
+                throw new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
+            }
+            String[] undefined = new String[1];
+            node.forEachInput(ref -> {
+                if (undefined[0] == null && !byName.containsKey(ref)) {
+                    undefined[0] = ref;
+                }
+            });
+            if (undefined[0] != null) {
+                throw new GraphParseException("node '" + node.name() + "' references '" + undefined[0]
+                        + "', which is not defined before it", line, column);
+            }
+            hasOutput = node.op() == Op.OUTPUT;
+            nodes.add(node);
+            byName.put(node.name(), node);
+        }
+
+        /** Replaces an already added node with a version carrying more information (same name and inputs). */
+        public void replace(int index, Node node) {
+            nodes.set(index, node);
+            byName.put(node.name(), node);
+        }
+
+        public Graph build(int endLine, int endColumn) {
+            if (!hasOutput) {
+                throw new GraphParseException("the graph has no output node (a 'return' line)", endLine, endColumn);
+            }
+            return new Graph(name, nodes, byName, carriesShapes);
+        }
+    }
+}

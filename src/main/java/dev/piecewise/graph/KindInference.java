@@ -1,0 +1,160 @@
+package dev.piecewise.graph;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Infers value kinds for nodes the upload gave no metadata for ({@code print(graph)}, {@code gm.code}), with the
+ * rules of formats.md. Kinds that only a fallback rule supports are marked {@link ValueInfo#guessed()}.
+ */
+public final class KindInference {
+
+    private static final Set<String> SYMINT_FUNCTIONS = Set.of(
+            "torch.ops.aten.sym_size.int", "torch.ops.aten.sym_size", "torch.ops.aten.sym_numel.default",
+            "torch.ops.aten.sym_numel", "torch.ops.aten.sym_stride.int", "torch.ops.aten.sym_stride",
+            "torch.sym_int", "torch.sym_max", "torch.sym_min");
+    private static final Set<String> ARITHMETIC = Set.of(
+            "operator.add", "operator.sub", "operator.mul", "operator.floordiv", "operator.mod", "operator.pow",
+            "operator.neg", "operator.abs", "operator.truediv", "torch.sym_float");
+    private static final Set<String> TUPLE_METHODS = Set.of(
+            "split", "chunk", "unbind", "topk", "sort", "tensor_split", "split_with_sizes", "unsafe_split");
+    private static final Set<String> TUPLE_METHODS_WITH_DIM = Set.of("max", "min", "median", "mode", "kthvalue");
+
+    private KindInference() {
+    }
+
+    /** Returns the nodes with a value for every node that had none. */
+    public static List<Node> complete(List<Node> nodes) {
+        Map<String, List<Node>> users = Graph.trusted(null, nodes, false).users();
+        Map<String, Node> done = new HashMap<>(nodes.size() * 2);
+        List<Node> result = new ArrayList<>(nodes.size());
+        for (Node node : nodes) {
+            Node completed = node.value() != null ? node
+                    : node.withValue(infer(node, done, users.getOrDefault(node.name(), List.of())));
+            done.put(completed.name(), completed);
+            result.add(completed);
+        }
+        return result;
+    }
+
+    private static ValueInfo infer(Node node, Map<String, Node> done, List<Node> users) {
+        switch (node.op()) {
+            case PLACEHOLDER:
+                return placeholder(node.typeExpr());
+            case GET_ATTR:
+                return ValueInfo.of(ValueKind.TENSOR);
+            case OUTPUT:
+                return ValueInfo.of(ValueKind.NONE);
+            default:
+                return call(node, done, users);
+        }
+    }
+
+    private static ValueInfo placeholder(String type) {
+        if (type != null && type.contains("SymInt")) {
+            return ValueInfo.of(ValueKind.SYMINT);
+        }
+        if (type != null && type.contains("SymFloat")) {
+            return ValueInfo.of(ValueKind.SYMFLOAT);
+        }
+        if (type != null && type.contains("SymBool")) {
+            return ValueInfo.of(ValueKind.SYMBOOL);
+        }
+        return ValueInfo.of(ValueKind.TENSOR);
+    }
+
+    private static ValueInfo call(Node node, Map<String, Node> done, List<Node> users) {
+        String target = node.canonicalTarget();
+        if (node.isCallMethod("size")) {
+            return ValueInfo.of(node.args().size() + node.kwargs().size() == 1 ? ValueKind.SIZE : ValueKind.SYMINT);
+        }
+        if (isShapeAttribute(node) || node.isCallFunction("torch.Size")) {
+            return ValueInfo.of(ValueKind.SIZE);
+        }
+        if (node.op() == Op.CALL_FUNCTION && SYMINT_FUNCTIONS.contains(target)) {
+            return ValueInfo.of(ValueKind.SYMINT);
+        }
+        if (node.isCallFunction("operator.getitem") && !node.args().isEmpty()) {
+            return getitem(node, done);
+        }
+        if (node.op() == Op.CALL_FUNCTION && ARITHMETIC.contains(target) && allSymbolicOrInt(node, done)) {
+            return ValueInfo.of(target.equals("operator.truediv") || target.equals("torch.sym_float")
+                    ? ValueKind.SYMFLOAT : ValueKind.SYMINT);
+        }
+        if (returnsTuple(node)) {
+            return ValueInfo.of(ValueKind.TUPLE);
+        }
+        if (!users.isEmpty() && users.stream().allMatch(u -> isIntGetitemOf(u, node.name()))) {
+            return ValueInfo.guess(ValueKind.TUPLE);
+        }
+        return ValueInfo.guess(ValueKind.TENSOR);
+    }
+
+    public static boolean isShapeAttribute(Node node) {
+        return node.isCallFunction("builtins.getattr") && node.args().size() == 2
+                && node.args().get(1) instanceof Arg.Str s && s.value().equals("shape");
+    }
+
+    private static ValueInfo getitem(Node node, Map<String, Node> done) {
+        Node source = node.args().get(0) instanceof Arg.Ref ref ? done.get(ref.name()) : null;
+        Arg index = node.args().size() > 1 ? node.args().get(1) : Arg.NONE;
+        if (source == null) {
+            return ValueInfo.guess(ValueKind.TENSOR);
+        }
+        ValueInfo sourceValue = source.value();
+        if (source.kind() == ValueKind.SIZE) {
+            return ValueInfo.of(index instanceof Arg.Slice ? ValueKind.SIZE : ValueKind.SYMINT);
+        }
+        if (source.kind() == ValueKind.TUPLE || source.kind() == ValueKind.LIST) {
+            if (index instanceof Arg.IntLit i && sourceValue.items() != null) {
+                int at = (int) (i.value() < 0 ? sourceValue.items().size() + i.value() : i.value());
+                if (at >= 0 && at < sourceValue.items().size()) {
+                    return sourceValue.items().get(at);
+                }
+            }
+            return ValueInfo.guess(index instanceof Arg.Slice ? source.kind() : ValueKind.TENSOR);
+        }
+        // Indexing a tensor (slicing) gives a tensor.
+        return ValueInfo.of(ValueKind.TENSOR);
+    }
+
+    private static boolean allSymbolicOrInt(Node node, Map<String, Node> done) {
+        boolean[] ok = {true};
+        boolean[] anyRef = {false};
+        node.forEachInput(ref -> {
+            anyRef[0] = true;
+            Node input = done.get(ref);
+            ok[0] &= input != null && (input.kind().isSymbolicScalar() || input.kind() == ValueKind.INT);
+        });
+        for (Arg a : node.args()) {
+            ok[0] &= a instanceof Arg.Ref || a instanceof Arg.IntLit;
+        }
+        return ok[0] && anyRef[0];
+    }
+
+    private static boolean returnsTuple(Node node) {
+        String target = node.canonicalTarget();
+        String simple = target.substring(target.lastIndexOf('.') + 1);
+        if (node.op() == Op.CALL_METHOD) {
+            return TUPLE_METHODS.contains(target) || (TUPLE_METHODS_WITH_DIM.contains(target) && hasDim(node, 1));
+        }
+        if (node.op() == Op.CALL_FUNCTION && target.startsWith("torch.") && !target.startsWith("torch.ops.")) {
+            return TUPLE_METHODS.contains(simple) || (TUPLE_METHODS_WITH_DIM.contains(simple) && hasDim(node, 1));
+        }
+        return false;
+    }
+
+    private static boolean hasDim(Node node, int positionalIndex) {
+        return node.kwargs().containsKey("dim")
+                || (node.args().size() > positionalIndex && node.args().get(positionalIndex) instanceof Arg.IntLit);
+    }
+
+    private static boolean isIntGetitemOf(Node user, String name) {
+        return user.isCallFunction("operator.getitem") && user.args().size() == 2
+                && user.args().get(0) instanceof Arg.Ref ref && ref.name().equals(name)
+                && user.args().get(1) instanceof Arg.IntLit;
+    }
+}

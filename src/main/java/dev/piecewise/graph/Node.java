@@ -1,0 +1,67 @@
+package dev.piecewise.graph;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One node of an FX graph, modelled on {@code torch.fx.Node}: a name, an opcode, a target and argument trees.
+ *
+ * @param typeExpr the declared type as printed ({@code torch.SymInt}, {@code "f32[s77, 32]"}), null when absent
+ * @param value    what is known of the node's value; never null once a graph is built
+ * @param source   where the node came from: the upload's line, or a {@code # File:} comment; may be null
+ */
+public record Node(String name, Op op, String target, List<Arg> args, Map<String, Arg> kwargs, String typeExpr,
+                   ValueInfo value, String source) {
+
+    public Node {
+        args = List.copyOf(args);
+        kwargs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
+    }
+
+    public ValueKind kind() {
+        return value == null ? ValueKind.TENSOR : value.kind();
+    }
+
+    /** Visits every referenced node name: positional arguments first, then keyword arguments (split_module's order). */
+    public void forEachInput(Consumer<String> action) {
+        args.forEach(a -> Arg.forEachRef(a, action));
+        kwargs.values().forEach(a -> Arg.forEachRef(a, action));
+    }
+
+    public Node withArgs(List<Arg> newArgs, Map<String, Arg> newKwargs) {
+        return new Node(name, op, target, newArgs, newKwargs, typeExpr, value, source);
+    }
+
+    public Node withValue(ValueInfo newValue) {
+        return new Node(name, op, target, args, kwargs, typeExpr, newValue, source);
+    }
+
+    public Node withName(String newName) {
+        return new Node(newName, op, target, args, kwargs, typeExpr, value, source);
+    }
+
+    public boolean isCallFunction(String fnTarget) {
+        return op == Op.CALL_FUNCTION && canonicalTarget().equals(fnTarget);
+    }
+
+    /**
+     * The target with torch's builtin aliases folded: exporters may print {@code torch.empty_like} as
+     * {@code torch._VariableFunctionsClass.empty_like} or {@code torch._C._VariableFunctions.empty_like}.
+     */
+    public String canonicalTarget() {
+        for (String alias : BUILTIN_ALIASES) {
+            if (target.startsWith(alias)) {
+                return "torch." + target.substring(alias.length());
+            }
+        }
+        return target;
+    }
+
+    private static final List<String> BUILTIN_ALIASES = List.of("torch._VariableFunctionsClass.", "torch._C._VariableFunctions.");
+
+    public boolean isCallMethod(String method) {
+        return op == Op.CALL_METHOD && target.equals(method);
+    }
+}

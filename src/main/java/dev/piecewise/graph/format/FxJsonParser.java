@@ -1,0 +1,173 @@
+package dev.piecewise.graph.format;
+
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.ValueInfo;
+import dev.piecewise.graph.ValueKind;
+import dev.piecewise.graph.format.JsonReader.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Parses the project's {@code fx-graph-json/1} format (formats.md), which carries every value's kind and shape. */
+public final class FxJsonParser implements GraphParser {
+
+    public static final String FORMAT_ID = "fx-graph-json/1";
+
+    @Override
+    public Graph parse(String text, String name) {
+        Object document = new JsonReader(text).readDocument();
+        if (!(document instanceof JsonObject root)) {
+            throw new GraphParseException("an fx-json upload is a JSON object", 1, 1);
+        }
+        Object format = root.get("format");
+        if (!FORMAT_ID.equals(format)) {
+            throw new GraphParseException("expected \"format\": \"" + FORMAT_ID + "\" but found " + format,
+                    root.line, root.column);
+        }
+        String graphName = root.get("name") instanceof String s ? s : name;
+        if (!(root.get("nodes") instanceof List<?> nodes)) {
+            throw new GraphParseException("expected a \"nodes\" array", root.line, root.column);
+        }
+        Graph.Builder builder = new Graph.Builder(graphName, true);
+        for (Object item : nodes) {
+            if (!(item instanceof JsonObject node)) {
+                throw new GraphParseException("every entry of \"nodes\" must be an object", root.line, root.column);
+            }
+            builder.add(node(node), node.line, node.column);
+        }
+        return builder.build(root.line, root.column);
+    }
+
+    private static Node node(JsonObject json) {
+        String name = string(json, "name");
+        String opName = string(json, "op");
+        Op op = Op.fromFxName(opName);
+        if (op == null) {
+            throw at(json, "unknown op '" + opName + "'; expected placeholder, get_attr, call_function, call_method, "
+                    + "call_module or output");
+        }
+        String target = json.get("target") == null ? opName : string(json, "target");
+        List<Arg> args = new ArrayList<>();
+        if (json.get("args") instanceof List<?> list) {
+            list.forEach(a -> args.add(arg(a, json)));
+        } else if (json.get("args") != null) {
+            throw at(json, "\"args\" must be an array");
+        }
+        Map<String, Arg> kwargs = new LinkedHashMap<>();
+        if (json.get("kwargs") instanceof JsonObject map) {
+            map.forEach((k, v) -> kwargs.put(k, arg(v, json)));
+        } else if (json.get("kwargs") != null) {
+            throw at(json, "\"kwargs\" must be an object");
+        }
+        ValueInfo value = json.get("value") instanceof JsonObject v ? value(v)
+                : ValueInfo.of(op == Op.OUTPUT ? ValueKind.NONE : ValueKind.TENSOR);
+        String type = json.get("type") instanceof String t ? t : null;
+        String source = json.get("source") instanceof String s ? s : null;
+        return new Node(name, op, target, args, kwargs, type, value, source);
+    }
+
+    private static String string(JsonObject json, String key) {
+        if (json.get(key) instanceof String s && !s.isEmpty()) {
+            return s;
+        }
+        throw at(json, "expected a string \"" + key + "\"");
+    }
+
+    private static GraphParseException at(JsonObject json, String message) {
+        return new GraphParseException(message, json.line, json.column);
+    }
+
+    private static Arg arg(Object json, JsonObject owner) {
+        if (json == null) {
+            return Arg.NONE;
+        }
+        if (json instanceof Long l) {
+            return new Arg.IntLit(l);
+        }
+        if (json instanceof Double d) {
+            return new Arg.FloatLit(d.isInfinite() ? (d > 0 ? "inf" : "-inf") : d.isNaN() ? "nan" : d.toString());
+        }
+        if (json instanceof Boolean b) {
+            return new Arg.BoolLit(b);
+        }
+        if (json instanceof String s) {
+            return new Arg.Str(s);
+        }
+        if (json instanceof List<?> list) {
+            // Plain arrays are not part of the encoding, but read them as lists rather than reject a harmless export.
+            return new Arg.ListArg(list.stream().map(a -> arg(a, owner)).toList());
+        }
+        JsonObject object = (JsonObject) json;
+        if (object.size() != 1) {
+            throw at(object, "an encoded argument has exactly one key: node, tuple, list, dict, slice or repr");
+        }
+        Map.Entry<String, Object> e = object.entrySet().iterator().next();
+        Object v = e.getValue();
+        switch (e.getKey()) {
+            case "node":
+                if (!(v instanceof String ref)) {
+                    throw at(object, "{\"node\": ...} takes a node name");
+                }
+                return new Arg.Ref(ref);
+            case "tuple":
+            case "list":
+                if (!(v instanceof List<?> items)) {
+                    throw at(object, "{\"" + e.getKey() + "\": ...} takes an array");
+                }
+                List<Arg> args = items.stream().map(a -> arg(a, object)).toList();
+                return e.getKey().equals("tuple") ? new Arg.Tuple(args) : new Arg.ListArg(args);
+            case "dict":
+                if (!(v instanceof JsonObject map)) {
+                    throw at(object, "{\"dict\": ...} takes an object");
+                }
+                Map<String, Arg> entries = new LinkedHashMap<>();
+                map.forEach((k, x) -> entries.put(k, arg(x, map)));
+                return new Arg.Dict(entries);
+            case "slice":
+                if (!(v instanceof List<?> parts) || parts.size() != 3) {
+                    throw at(object, "{\"slice\": [start, stop, step]} takes three items");
+                }
+                return new Arg.Slice(arg(parts.get(0), object), arg(parts.get(1), object), arg(parts.get(2), object));
+            case "repr":
+                return new Arg.Repr(String.valueOf(v));
+            default:
+                throw at(object, "unknown argument encoding '" + e.getKey()
+                        + "'; expected node, tuple, list, dict, slice or repr");
+        }
+    }
+
+    private static ValueInfo value(JsonObject json) {
+        if (!(json.get("kind") instanceof String kindId)) {
+            throw at(json, "a value needs a \"kind\"");
+        }
+        ValueKind kind;
+        try {
+            kind = ValueKind.fromId(kindId);
+        } catch (IllegalArgumentException e) {
+            throw at(json, e.getMessage());
+        }
+        List<String> shape = json.get("shape") instanceof List<?> dims ? dims.stream().map(String::valueOf).toList() : null;
+        String expr = null;
+        Object v = json.get("value");
+        if (kind == ValueKind.SIZE && v instanceof List<?> dims) {
+            shape = dims.stream().map(String::valueOf).toList();
+        } else if (v != null && !(v instanceof List) && !(v instanceof JsonObject)) {
+            expr = String.valueOf(v);
+        }
+        List<ValueInfo> items = null;
+        if (json.get("items") instanceof List<?> list) {
+            items = new ArrayList<>();
+            for (Object item : list) {
+                items.add(item instanceof JsonObject o ? value(o) : ValueInfo.of(ValueKind.NONE));
+            }
+        }
+        String dtype = json.get("dtype") instanceof String d ? d : null;
+        return new ValueInfo(kind, shape, dtype, expr, items, false);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.piecewise.graph.format;
+
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.FxNamespace;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.KindInference;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses {@code print(gm.graph)} output, PyTorch 1.x ({@code [#users=N]}) and 2.x ({@code [num_users=N]}), in
+ * one pass over the lines. The dump carries no values, so kinds are inferred ({@link KindInference}).
+ */
+public final class FxTextParser implements GraphParser {
+
+    @Override
+    public Graph parse(String text, String name) {
+        Graph.Builder builder = new Graph.Builder(name, false);
+        int lineNo = 0;
+        int start = 0;
+        boolean headerSeen = false;
+        int length = text.length();
+        while (start <= length) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = length;
+            }
+            lineNo++;
+            String line = text.substring(start, end);
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            start = end + 1;
+            int indent = 0;
+            while (indent < line.length() && (line.charAt(indent) == ' ' || line.charAt(indent) == '\t')) {
+                indent++;
+            }
+            if (indent == line.length()) {
+                if (end == length) {
+                    break;
+                }
+                continue;
+            }
+            if (!headerSeen) {
+                if (!line.substring(indent).startsWith("graph(")) {
+                    throw new GraphParseException("an fx-text graph starts with 'graph():'", lineNo, indent + 1);
+                }
+                headerSeen = true;
+            } else if (line.startsWith("%", indent)) {
+                builder.add(parseNode(line, indent, lineNo, builder), lineNo, indent + 1);
+            } else if (line.startsWith("return", indent)) {
+                builder.add(parseReturn(line, indent, lineNo, builder), lineNo, indent + 1);
+            } else {
+                throw new GraphParseException("expected a node line starting with '%' or a 'return' line, found '"
+                        + abbreviate(line.substring(indent)) + "'", lineNo, indent + 1);
+            }
+            if (end == length) {
+                break;
+            }
+        }
+        if (!headerSeen) {
+            throw new GraphParseException("the upload is empty", 1, 1);
+        }
+        Graph graph = builder.build(lineNo, 1);
+        return Graph.trusted(graph.name(), KindInference.complete(graph.nodes()), false);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    private static Node parseNode(String line, int indent, int lineNo, Graph.Builder builder) {
+        ArgScanner scan = new ArgScanner(line, indent + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS);
+        String name = scan.readIdentifier();
+        if (name.isEmpty()) {
+            throw scan.error("expected a node name after '%'");
+        }
+        scan.expect(":");
+        scan.skipSpaces();
+        int typeStart = scan.pos();
+        int users = line.indexOf("users=", typeStart);
+        int bracket = users < 0 ? -1 : line.lastIndexOf('[', users);
+        if (bracket < 0) {
+            throw scan.error("expected '[num_users=N]' after the node name");
+        }
+        String type = line.substring(typeStart, bracket).trim();
+        int close = line.indexOf(']', users);
+        if (close < 0) {
+            throw scan.error("unterminated '[num_users=N]'", bracket);
+        }
+        ArgScanner rest = new ArgScanner(line, close + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS);
+        rest.expect("=");
+        rest.skipSpaces();
+        int opStart = rest.pos();
+        int targetAt = line.indexOf("[target=", opStart);
+        if (targetAt < 0) {
+            throw rest.error("expected 'OP[target=TARGET]'");
+        }
+        String opName = line.substring(opStart, targetAt).trim();
+        Op op = Op.fromFxName(opName);
+        if (op == null || op == Op.OUTPUT) {
+            throw rest.error("unknown op '" + opName + "'; expected placeholder, get_attr, call_function, "
+                    + "call_method or call_module", opStart);
+        }
+        int targetStart = targetAt + "[target=".length();
+        int targetEnd = findTargetEnd(line, targetStart);
+        if (targetEnd < 0) {
+            throw rest.error("unterminated '[target=...]'", targetAt);
+        }
+        String target = line.substring(targetStart, targetEnd);
+        ArgScanner tail = new ArgScanner(line, targetEnd + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS);
+        List<Arg> args = List.of();
+        Map<String, Arg> kwargs = Map.of();
+        if (tail.tryConsume("(")) {
+            if (tail.tryConsume("default")) {
+                tail.expect("=");
+                tail.parseArg(); // a placeholder's default value does not affect partitioning
+                tail.expect(")");
+            } else {
+                tail.expect("args");
+                tail.expect("=");
+                tail.expect("(");
+                args = tail.parseSequence(')');
+                tail.expect(",");
+                tail.expect("kwargs");
+                tail.expect("=");
+                Arg dict = tail.parseArg();
+                if (!(dict instanceof Arg.Dict d)) {
+                    throw tail.error("kwargs must be a dict");
+                }
+                kwargs = d.entries();
+                tail.expect(")");
+            }
+        } else if (op.isCall()) {
+            throw tail.error("expected '(args = (...), kwargs = {...})' (truncated line?)");
+        }
+        if (!tail.atEnd()) {
+            throw tail.error("unexpected text after the node");
+        }
+        return new Node(name, op, target, args, kwargs, type.isEmpty() ? null : type, null, "line " + lineNo);
+    }
+
+    /** A target ends at the ']' that is followed by '(' or the end of the line (targets may contain brackets). */
+    private static int findTargetEnd(String line, int from) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == ' ') {
+            end--;
+        }
+        int paren = line.indexOf("](", from);
+        if (paren >= 0) {
+            return paren;
+        }
+        return end > from && line.charAt(end - 1) == ']' ? end - 1 : -1;
+    }
+
+    private static Node parseReturn(String line, int indent, int lineNo, Graph.Builder builder) {
+        ArgScanner scan = new ArgScanner(line, indent + "return".length(), lineNo, 0, builder::isDefined, ArgScanner.BareNames.NODES);
+        Arg result = scan.parseArg();
+        if (!scan.atEnd()) {
+            throw scan.error("unexpected text after the returned value");
+        }
+        String outputName = FxNamespace.of(builder.nodes()).create("output");
+        return new Node(outputName, Op.OUTPUT, "output", List.of(result), new LinkedHashMap<>(), null, null,
+                "line " + lineNo);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.piecewise.graph.format;
+
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.GraphParseException;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The upload formats of formats.md, with auto-detection from the first non-blank line. */
+public enum GraphFormat {
+    FX_TEXT("fx-text"),
+    FX_PYTHON("fx-python"),
+    FX_JSON("fx-json");
+
+    private final String id;
+
+    GraphFormat(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Returns the format named {@code id}, or null for {@code auto}. */
+    public static GraphFormat fromOption(String id) {
+        if (id == null || id.equals("auto")) {
+            return null;
+        }
+        return Arrays.stream(values()).filter(f -> f.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown format '" + id + "'; accepted values: auto, " + ids()));
+    }
+
+    public static String ids() {
+        return Arrays.stream(values()).map(GraphFormat::id).collect(Collectors.joining(", "));
+    }
+
+    /** {@code graph():} means fx-text, {@code {} fx-json, {@code class GraphModule}/{@code def forward(} fx-python. */
+    public static GraphFormat detect(String text) {
+        int i = 0;
+        int line = 1;
+        int lineStart = 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+            i++;
+        }
+        if (i == text.length()) {
+            throw new GraphParseException("the upload is empty", 1, 1);
+        }
+        if (text.startsWith("graph(", i)) {
+            return FX_TEXT;
+        }
+        if (text.charAt(i) == '{') {
+            return FX_JSON;
+        }
+        int end = text.indexOf('\n', i);
+        String first = text.substring(i, end < 0 ? text.length() : end);
+        if (first.startsWith("class ") || first.startsWith("def forward(") || text.contains("def forward(")) {
+            return FX_PYTHON;
+        }
+        throw new GraphParseException("cannot tell the format: an fx-text graph starts with 'graph():', fx-json with '{',"
+                + " fx-python with 'class GraphModule' or 'def forward('", line, i - lineStart + 1);
+    }
+
+    public Graph parse(String text, String name) {
+        return parser().parse(text, name);
+    }
+
+    private GraphParser parser() {
+        switch (this) {
+            case FX_TEXT:
+                return new FxTextParser();
+            case FX_JSON:
+                return new FxJsonParser();
+            default:
+                return (text, name) -> {
+                    throw new GraphParseException("the fx-python format is not supported yet; upload print(gm.graph) "
+                            + "output (fx-text) or fx-graph-json/1", 1, 1);
+                };
+        }
+    }
+}

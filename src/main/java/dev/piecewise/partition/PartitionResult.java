@@ -1,0 +1,27 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Node;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run reports (domain.md §5).
+ *
+ * @param error         the first line PyTorch would raise for split-fails and bad-call, else null
+ * @param assignment    subgraph id of every non-placeholder node after relocation, in graph order
+ * @param emissionOrder submodule names in the order the top-level graph calls them
+ * @param createdNodes  nodes a strategy created (sym_size nodes, clones), in graph order
+ * @param suggestion    an option set that compiles when this one does not; null when none does or none is needed
+ */
+public record PartitionResult(Outcome outcome, String error, boolean compilable, List<Submodule> submodules,
+                              Map<String, Integer> assignment, List<String> emissionOrder,
+                              List<Relocation> relocations, List<Crossing> crossings, List<Problem> problems,
+                              List<Diagnostic> diagnostics, List<Node> createdNodes,
+                              PartitionOptions suggestion) {
+
+    public PartitionResult withSuggestion(PartitionOptions options) {
+        return new PartitionResult(outcome, error, compilable, submodules, assignment, emissionOrder, relocations,
+                crossings, problems, diagnostics, createdNodes, options);
+    }
+}

@@ -1,0 +1,218 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.ValueInfo;
+import dev.piecewise.graph.ValueKind;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Partitions a graph as vLLM's {@code split_graph} and {@code split_module} would under one option set, and
+ * judges whether every piece compiles (domain.md §1–§5). Linear in the size of the graph.
+ */
+public final class Partitioner {
+
+    static final String AOT_INPUT_ERROR = "AssertionError: all flat_args must be KNOWN_TYPES or opaque types";
+
+    private Partitioner() {
+    }
+
+    /** Partitions and, when the graph does not compile, tries the other option sets for one that does. */
+    public static PartitionResult partition(Graph graph, PartitionOptions options) {
+        PartitionResult result = partitionOnce(graph, options);
+        if (result.outcome() == Outcome.OK) {
+            return result;
+        }
+        for (PartitionOptions candidate : alternatives(options)) {
+            if (partitionOnce(graph, candidate).outcome() == Outcome.OK) {
+                return result.withSuggestion(candidate);
+            }
+        }
+        return result;
+    }
+
+    /** The option sets worth suggesting, the least disruptive first. */
+    static List<PartitionOptions> alternatives(PartitionOptions options) {
+        List<PartitionOptions> candidates = new ArrayList<>();
+        SizeStrategy[] strategies = {SizeStrategy.DECOMPOSE_LIST, SizeStrategy.MOVE_TO_CONSUMER, SizeStrategy.DUPLICATE,
+                SizeStrategy.MOVE_SINGLE_CONSUMER, SizeStrategy.DECOMPOSE, SizeStrategy.NONE};
+        List<GetitemRule> rules = new ArrayList<>(List.of(options.getitemRule()));
+        for (GetitemRule rule : GetitemRule.values()) {
+            if (!rules.contains(rule)) {
+                rules.add(rule);
+            }
+        }
+        for (GetitemRule rule : rules) {
+            for (SizeStrategy strategy : strategies) {
+                if (strategy != options.sizeStrategy() || rule != options.getitemRule()) {
+                    candidates.add(options.with(strategy, rule));
+                }
+            }
+        }
+        return candidates;
+    }
+
+    public static PartitionResult partitionOnce(Graph graph, PartitionOptions options) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<Relocation> relocations = new ArrayList<>();
+        List<Problem> badCalls = List.of();
+        Graph working = graph;
+
+        if (options.sizeStrategy() == SizeStrategy.DECOMPOSE || options.sizeStrategy() == SizeStrategy.DECOMPOSE_LIST) {
+            SizeRewrite.Result rewrite = options.sizeStrategy() == SizeStrategy.DECOMPOSE
+                    ? SizeRewrite.decompose(graph) : SizeRewrite.decomposeList(graph);
+            diagnostics.addAll(rewrite.diagnostics());
+            relocations.addAll(rewrite.relocations());
+            if (rewrite.splitError() != null) {
+                return splitFails(rewrite.splitError(), relocations, diagnostics);
+            }
+            badCalls = rewrite.badCalls();
+            working = Graph.trusted(graph.name(), rewrite.nodes(), graph.carriesShapes());
+        }
+
+        SubgraphAssignment.Assignment assignment = SubgraphAssignment.assign(working.nodes(), options);
+        if (options.mergeEmptyAllocations()) {
+            relocations.addAll(SubgraphAssignment.mergeEmptyAllocations(working.nodes(), assignment));
+        }
+        SizeStrategy strategy = options.sizeStrategy();
+        if (strategy == SizeStrategy.MOVE_TO_CONSUMER || strategy == SizeStrategy.MOVE_SINGLE_CONSUMER
+                || strategy == SizeStrategy.DUPLICATE) {
+            SizeRelocation.Result moved = SizeRelocation.relocate(working, assignment.ids(), strategy);
+            relocations.addAll(moved.relocations());
+            diagnostics.addAll(moved.diagnostics());
+            working = Graph.trusted(graph.name(), moved.nodes(), graph.carriesShapes());
+        }
+
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        Map<String, Integer> partitioned = new HashMap<>();
+        for (Node node : working.nodes()) {
+            Integer id = assignment.ids().get(node.name());
+            if (id != null) {
+                ids.put(node.name(), id);
+                if (node.op() != Op.GET_ATTR) {
+                    partitioned.put(node.name(), id);
+                }
+            }
+        }
+        SplitModule.Split split = SplitModule.run(working.nodes(), partitioned, working.carriesShapes());
+        if (split.error() != null) {
+            diagnostics.add(Diagnostic.error("split-module-error", "torch.fx.passes.split_module raises "
+                    + split.error() + explain(split.error()), null, null));
+            return splitFails(split.error(), relocations, diagnostics);
+        }
+        List<Node> created = working.nodes().stream().filter(n -> graph.node(n.name()) == null).toList();
+        return judge(working, split, ids, assignment.splittingIds(), relocations, badCalls, diagnostics, created);
+    }
+
+    private static String explain(String error) {
+        if (error.startsWith("KeyError")) {
+            return ": a submodule needs a value that a submodule emitted later computes (submodules are called in "
+                    + "the order their ids first appear in the graph)";
+        }
+        if (error.contains("cycle")) {
+            return ": two submodules need values from each other (vLLM's getitem rule can pull a tensor slice into "
+                    + "a splitting subgraph; try getitemRule=tuple-only)";
+        }
+        return "";
+    }
+
+    private static PartitionResult splitFails(String error, List<Relocation> relocations, List<Diagnostic> diagnostics) {
+        List<Problem> problems = List.of(new Problem(null, null, null, "split", null, List.of(), error));
+        return new PartitionResult(Outcome.SPLIT_FAILS, error, false, List.of(), Map.of(), List.of(), relocations,
+                List.of(), problems, diagnostics, List.of(), null);
+    }
+
+    private static PartitionResult judge(Graph graph, SplitModule.Split split, Map<String, Integer> ids,
+                                         java.util.Set<Integer> splittingIds, List<Relocation> relocations,
+                                         List<Problem> badCalls, List<Diagnostic> diagnostics,
+                                         List<Node> created) {
+        Map<String, Integer> partOf = new HashMap<>();
+        split.parts().values().forEach(p -> p.nodes.forEach(n -> partOf.put(n, p.id)));
+        List<SplitModule.Part> byId = new ArrayList<>(split.parts().values());
+        byId.sort((a, b) -> Integer.compare(a.id, b.id));
+
+        List<Submodule> submodules = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (SplitModule.Part part : byId) {
+            String name = Submodule.nameOf(part.id);
+            boolean splitting = splittingIds.contains(part.id);
+            List<SubmoduleValue> inputs = part.inputs.stream()
+                    .map(v -> new SubmoduleValue(v, kindOf(graph, v), !part.usedDirectly.contains(v))).toList();
+            List<SubmoduleValue> outputs = part.outputs.stream()
+                    .map(v -> new SubmoduleValue(v, kindOf(graph, v), false)).toList();
+            submodules.add(new Submodule(name, part.id, splitting, part.nodes, inputs, outputs));
+            if (!splitting) {
+                for (SubmoduleValue in : inputs) {
+                    if (in.kind().isContainer()) {
+                        Integer producer = partOf.get(in.name());
+                        problems.add(new Problem(name, in.name(), in.kind(), "input",
+                                producer == null ? "graph input" : Submodule.nameOf(producer), List.of(name), AOT_INPUT_ERROR));
+                    }
+                }
+                for (SubmoduleValue out : outputs) {
+                    if (out.kind().isContainer()) {
+                        problems.add(new Problem(name, out.name(), out.kind(), "output", name,
+                                split.consumers().getOrDefault(out.name(), List.of()), outputSpecError(graph.node(out.name()))));
+                    }
+                }
+            }
+            List<String> threaded = inputs.stream().filter(SubmoduleValue::threaded).map(SubmoduleValue::name).toList();
+            if (!threaded.isEmpty()) {
+                diagnostics.add(Diagnostic.info("threaded-shape-symbols", "split_module adds " + String.join(", ", threaded)
+                        + " to " + name + "'s inputs only because the shapes of other inputs mention them "
+                        + "(vLLM PR #35251 proposed dropping such unused inputs)", null, name));
+            }
+        }
+        List<Crossing> crossings = crossings(graph, byId, split.consumers());
+        crossings.stream().filter(Crossing::kindGuessed).forEach(c -> diagnostics.add(Diagnostic.warning("guessed-kind",
+                c.value() + " crosses from " + c.producer() + " as a " + c.kind().id() + ", a kind inferred without "
+                        + "metadata (upload fx-json or print_readable output to be sure)", c.value(), c.producer())));
+        List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> new Problem(submoduleOf(partOf, p.value()),
+                p.value(), p.kind(), p.direction(), p.producer(), p.consumers(), p.error())).toList());
+        allProblems.addAll(problems);
+        Outcome outcome = !badCalls.isEmpty() ? Outcome.BAD_CALL : problems.isEmpty() ? Outcome.OK : Outcome.AOT_FAILS;
+        String error = badCalls.isEmpty() ? null : badCalls.get(0).error();
+        List<String> emission = split.parts().keySet().stream().map(Submodule::nameOf).toList();
+        return new PartitionResult(outcome, error, outcome == Outcome.OK, submodules, ids, emission, relocations,
+                crossings, allProblems, diagnostics, created, null);
+    }
+
+    private static String submoduleOf(Map<String, Integer> partOf, String node) {
+        Integer id = partOf.get(node);
+        return id == null ? null : Submodule.nameOf(id);
+    }
+
+    private static List<Crossing> crossings(Graph graph, List<SplitModule.Part> parts, Map<String, List<String>> consumers) {
+        List<Crossing> crossings = new ArrayList<>();
+        for (SplitModule.Part part : parts) {
+            for (String out : part.outputs) {
+                Node node = graph.node(out);
+                crossings.add(new Crossing(out, node.kind(), Submodule.nameOf(part.id),
+                        consumers.getOrDefault(out, List.of()), node.value() != null && node.value().guessed()));
+            }
+        }
+        return crossings;
+    }
+
+    private static ValueKind kindOf(Graph graph, String name) {
+        return graph.node(name).kind();
+    }
+
+    /** AOTAutograd's message for a non-flat output, with the TreeSpec of the value when its length is known. */
+    private static String outputSpecError(Node node) {
+        ValueInfo value = node.value();
+        String type = node.kind() == ValueKind.SIZE ? "Size" : node.kind().id();
+        int arity = value == null ? -1 : value.shape() != null && node.kind() == ValueKind.SIZE ? value.shape().size()
+                : value.items() != null ? value.items().size() : -1;
+        String children = arity < 0 ? "..." : java.util.stream.IntStream.range(0, arity).mapToObj(i -> "*")
+                .collect(Collectors.joining(", "));
+        return "AssertionError: output spec mismatch ... TreeSpec(" + type + ", None, [" + children + "])";
+    }
+}

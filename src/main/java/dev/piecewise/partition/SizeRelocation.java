@@ -1,0 +1,97 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.FxNamespace;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.ValueKind;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The strategies that act after assignment: move a Size producer to its consumers (PR #35635, made sound by
+ * moving the node, not only its id) or clone it into every later subgraph that uses it.
+ */
+final class SizeRelocation {
+
+    record Result(List<Node> nodes, List<Relocation> relocations, List<Diagnostic> diagnostics) {
+    }
+
+    private SizeRelocation() {
+    }
+
+    static Result relocate(Graph graph, Map<String, Integer> ids, SizeStrategy strategy) {
+        Map<String, List<Node>> users = graph.users();
+        GraphEdit edit = new GraphEdit(graph.nodes());
+        FxNamespace names = FxNamespace.of(graph.nodes());
+        List<Relocation> relocations = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Node producer : graph.nodes()) {
+            if (!producer.op().isCall() || producer.kind() != ValueKind.SIZE) {
+                continue;
+            }
+            int from = ids.get(producer.name());
+            List<Node> consumers = users.getOrDefault(producer.name(), List.of());
+            Map<Integer, List<Node>> later = new LinkedHashMap<>();
+            boolean usedLocally = false;
+            boolean returned = false;
+            for (Node user : consumers) {
+                if (user.op() == Op.OUTPUT) {
+                    returned = true;
+                } else if (ids.get(user.name()) > from) {
+                    later.computeIfAbsent(ids.get(user.name()), k -> new ArrayList<>()).add(user);
+                } else {
+                    usedLocally = true;
+                }
+            }
+            if (later.isEmpty()) {
+                continue;
+            }
+            if (strategy == SizeStrategy.DUPLICATE) {
+                List<String> clones = new ArrayList<>();
+                for (Map.Entry<Integer, List<Node>> group : later.entrySet()) {
+                    Node clone = producer.withName(names.create(producer.name()));
+                    edit.insertBefore(group.getValue().get(0).name(), clone);
+                    ids.put(clone.name(), group.getKey());
+                    clones.add(clone.name());
+                    for (Node user : group.getValue()) {
+                        edit.rewriteRefs(user.name(), ref -> new Arg.Ref(ref.equals(producer.name()) ? clone.name() : ref));
+                    }
+                }
+                if (!usedLocally && !returned) {
+                    edit.remove(producer.name());
+                    ids.remove(producer.name());
+                }
+                relocations.add(new Relocation(producer.name(), "duplicated", clones, from, later.keySet().iterator().next()));
+                continue;
+            }
+            Set<Integer> targets = new LinkedHashSet<>(later.keySet());
+            boolean single = targets.size() == 1;
+            if (usedLocally || returned || (strategy == SizeStrategy.MOVE_SINGLE_CONSUMER && !single)) {
+                diagnostics.add(Diagnostic.warning("unresolved-size", producer.name() + " is a torch.Size used "
+                        + (usedLocally ? "in its own subgraph and " : "") + (returned ? "as a graph output and " : "")
+                        + "in subgraphs " + targets + "; " + strategy.id() + " leaves it where it is, so it still crosses",
+                        producer.name(), Submodule.nameOf(from)));
+                continue;
+            }
+            int to = targets.stream().min(Integer::compare).orElseThrow();
+            Node firstUser = later.get(to).get(0);
+            edit.remove(producer.name());
+            edit.insertBefore(firstUser.name(), producer);
+            ids.put(producer.name(), to);
+            relocations.add(new Relocation(producer.name(), "moved", List.of(), from, to));
+            if (!single) {
+                diagnostics.add(Diagnostic.warning("unresolved-size", producer.name() + " is used by subgraphs "
+                        + targets + "; it moved to " + Submodule.nameOf(to) + " and still crosses to the others",
+                        producer.name(), Submodule.nameOf(to)));
+            }
+        }
+        return new Result(edit.apply(), relocations, diagnostics);
+    }
+}

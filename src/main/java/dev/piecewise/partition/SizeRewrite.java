@@ -1,0 +1,339 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.FxNamespace;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.KindInference;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.Symbols;
+import dev.piecewise.graph.ValueInfo;
+import dev.piecewise.graph.ValueKind;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The two decompositions of torch.Size values that run before subgraph assignment: vLLM's ({@code decompose},
+ * PRs #36038/#38360/#42543, failures included) and the corrected {@code decompose-list}.
+ */
+final class SizeRewrite {
+
+    static final String SYM_SIZE = "torch.ops.aten.sym_size.int";
+
+    /** Methods whose size parameter is variadic ({@code x.view(*shape)}); self is args[0]. */
+    private static final Set<String> VARIADIC_METHODS = Set.of(
+            "view", "reshape", "expand", "repeat", "permute", "tile", "new_empty", "new_zeros", "new_ones",
+            "resize_", "resize");
+    /** Functions whose size parameter is variadic from the first argument ({@code torch.zeros(*size)}). */
+    private static final Set<String> VARIADIC_FUNCTIONS = Set.of(
+            "torch.zeros", "torch.ones", "torch.empty", "torch.rand", "torch.randn");
+
+    /** The rewritten nodes, or the RuntimeError vLLM's split_graph raises. */
+    record Result(List<Node> nodes, List<Relocation> relocations, List<Problem> badCalls,
+                  List<Diagnostic> diagnostics, String splitError) {
+    }
+
+    /** A dimension of a decomposed Size: symbolic dims become sym_size nodes, static ones literals. */
+    private record Dim(boolean symbolic, String expr, boolean assumed) {
+    }
+
+    private final Graph graph;
+    private final Map<String, List<Node>> users;
+    private final GraphEdit edit;
+    private final FxNamespace names;
+    private final List<Relocation> relocations = new ArrayList<>();
+    private final List<Problem> badCalls = new ArrayList<>();
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+
+    private SizeRewrite(Graph graph) {
+        this.graph = graph;
+        this.users = graph.users();
+        this.edit = new GraphEdit(graph.nodes());
+        this.names = FxNamespace.of(graph.nodes());
+    }
+
+    /** vLLM's decomposition: only {@code x.size()}; getitem users take the element, other users get it spliced. */
+    static Result decompose(Graph graph) {
+        SizeRewrite rewrite = new SizeRewrite(graph);
+        for (Node node : graph.nodes()) {
+            if (node.isCallMethod("size") && node.args().size() == 1 && node.kwargs().isEmpty()
+                    && node.args().get(0) instanceof Arg.Ref) {
+                String error = rewrite.decomposeOne(node);
+                if (error != null) {
+                    return new Result(graph.nodes(), rewrite.relocations, List.of(), rewrite.diagnostics, error);
+                }
+            }
+        }
+        return rewrite.result();
+    }
+
+    /** The corrected decomposition: every Size-valued node becomes a list of its elements wherever it is used. */
+    static Result decomposeList(Graph graph) {
+        SizeRewrite rewrite = new SizeRewrite(graph);
+        Map<String, List<Arg>> elementsOf = new HashMap<>();
+        for (Node node : graph.nodes()) {
+            if (node.op().isCall() && node.kind() == ValueKind.SIZE) {
+                List<Arg> elements = rewrite.elementsForList(node, elementsOf);
+                if (elements != null) {
+                    elementsOf.put(node.name(), elements);
+                    rewrite.replaceWithList(node, elements);
+                }
+            }
+        }
+        return rewrite.result();
+    }
+
+    private Result result() {
+        return new Result(edit.apply(), relocations, badCalls, diagnostics, null);
+    }
+
+    private String decomposeOne(Node size) {
+        String tensor = ((Arg.Ref) size.args().get(0)).name();
+        List<Dim> dims = dimsOf(size, tensor);
+        List<Arg> elements = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < dims.size(); i++) {
+            Dim dim = dims.get(i);
+            if (dim.symbolic()) {
+                Node symSize = symSizeNode(tensor, i, dim, size);
+                edit.insertRightAfter(tensor, symSize);
+                created.add(symSize.name());
+                elements.add(new Arg.Ref(symSize.name()));
+            } else {
+                elements.add(staticDim(dim));
+            }
+        }
+        List<String> remaining = new ArrayList<>();
+        for (Node user : users.getOrDefault(size.name(), List.of())) {
+            Node current = edit.get(user.name());
+            Integer index = intIndexInto(current, size.name());
+            if (index != null && index >= -dims.size() && index < dims.size()) {
+                replaceAllUses(current.name(), elements.get(index < 0 ? index + dims.size() : index));
+                continue;
+            }
+            Node spliced = splice(current, size.name(), elements);
+            if (stillReferences(spliced, size.name())) {
+                remaining.add(user.name());
+            }
+        }
+        if (!remaining.isEmpty()) {
+            return "RuntimeError: Tried to erase Node " + size.name() + " but it still had " + remaining.size()
+                    + " users in the graph: {" + remaining.stream().map(u -> u + ": None").collect(Collectors.joining(", "))
+                    + "}!";
+        }
+        edit.remove(size.name());
+        relocations.add(new Relocation(size.name(), "decomposed", created, null, null));
+        return null;
+    }
+
+    private Node symSizeNode(String tensor, int dim, Dim d, Node size) {
+        String name = names.create(FxNamespace.nameForTarget(SYM_SIZE));
+        ValueInfo value = d.assumed() ? new ValueInfo(ValueKind.SYMINT, null, null, null, null, true)
+                : ValueInfo.symInt(d.expr());
+        return new Node(name, Op.CALL_FUNCTION, SYM_SIZE, List.of(new Arg.Ref(tensor), new Arg.IntLit(dim)), Map.of(),
+                null, value, "decomposition of " + size.name());
+    }
+
+    private static Arg staticDim(Dim dim) {
+        return dim.expr() == null ? new Arg.Repr("<static dim>") : new Arg.IntLit(Long.parseLong(dim.expr().trim()));
+    }
+
+    /** Splices the elements in for every top-level positional reference; records a call that cannot take them. */
+    private Node splice(Node user, String size, List<Arg> elements) {
+        List<Arg> args = new ArrayList<>();
+        int firstSplice = -1;
+        for (Arg a : user.args()) {
+            if (a instanceof Arg.Ref ref && ref.name().equals(size)) {
+                if (firstSplice < 0) {
+                    firstSplice = args.size();
+                }
+                args.addAll(elements);
+            } else {
+                args.add(a);
+            }
+        }
+        Node spliced = user.withArgs(args, user.kwargs());
+        edit.replace(spliced);
+        if (firstSplice >= 0 && !takesVariadicSize(user, firstSplice)) {
+            badCalls.add(new Problem(null, user.name(), ValueKind.SIZE, "call", size, List.of(user.name()),
+                    badCallMessage(spliced)));
+        }
+        return spliced;
+    }
+
+    private static boolean takesVariadicSize(Node user, int position) {
+        if (user.op() == Op.CALL_METHOD) {
+            return VARIADIC_METHODS.contains(user.target()) && position >= 1;
+        }
+        if (user.op() == Op.CALL_FUNCTION) {
+            String target = user.canonicalTarget();
+            if (VARIADIC_FUNCTIONS.contains(target)) {
+                return position >= 0;
+            }
+            String method = target.startsWith("torch.Tensor.") ? target.substring("torch.Tensor.".length()) : null;
+            return method != null && VARIADIC_METHODS.contains(method) && position >= 1;
+        }
+        return false;
+    }
+
+    private String badCallMessage(Node call) {
+        String types = call.args().stream().map(this::pythonType).collect(Collectors.joining(", "));
+        return "TypeError: " + FxNamespace.nameForTarget(call.target()) + "() received an invalid combination of "
+                + "arguments - got (" + types + ") after vLLM spliced a torch.Size into separate positional arguments";
+    }
+
+    private String pythonType(Arg arg) {
+        if (arg instanceof Arg.Ref ref) {
+            Node node = edit.get(ref.name());
+            ValueKind kind = node == null ? ValueKind.TENSOR : node.kind();
+            return kind == ValueKind.TENSOR ? "Tensor" : kind == ValueKind.SYMINT ? "SymInt" : kind.id();
+        }
+        if (arg instanceof Arg.IntLit) {
+            return "int";
+        }
+        if (arg instanceof Arg.FloatLit) {
+            return "float";
+        }
+        if (arg instanceof Arg.BoolLit) {
+            return "bool";
+        }
+        if (arg instanceof Arg.NoneLit) {
+            return "NoneType";
+        }
+        if (arg instanceof Arg.Tuple) {
+            return "tuple";
+        }
+        if (arg instanceof Arg.ListArg) {
+            return "list";
+        }
+        return "str";
+    }
+
+    private static boolean stillReferences(Node node, String name) {
+        boolean[] found = {false};
+        node.forEachInput(ref -> found[0] |= ref.equals(name));
+        return found[0];
+    }
+
+    /** {@code getitem(size, i)} with an int index: the index; otherwise null. */
+    private static Integer intIndexInto(Node node, String size) {
+        if (node.isCallFunction("operator.getitem") && node.args().size() == 2
+                && node.args().get(0) instanceof Arg.Ref ref && ref.name().equals(size)
+                && node.args().get(1) instanceof Arg.IntLit i) {
+            return (int) i.value();
+        }
+        return null;
+    }
+
+    /** FX's {@code replace_all_uses_with} followed by {@code erase_node}. */
+    private void replaceAllUses(String node, Arg replacement) {
+        for (Node user : users.getOrDefault(node, List.of())) {
+            edit.rewriteRefs(user.name(), ref -> ref.equals(node) ? replacement : new Arg.Ref(ref));
+        }
+        edit.remove(node);
+    }
+
+    private List<Arg> elementsForList(Node node, Map<String, List<Arg>> elementsOf) {
+        Arg first = node.args().isEmpty() ? null : node.args().get(0);
+        if ((node.isCallMethod("size") && node.args().size() == 1) || KindInference.isShapeAttribute(node)) {
+            String tensor = ((Arg.Ref) first).name();
+            List<Dim> dims = dimsOf(node, tensor);
+            List<Arg> elements = new ArrayList<>();
+            List<String> created = new ArrayList<>();
+            for (int i = 0; i < dims.size(); i++) {
+                if (dims.get(i).symbolic()) {
+                    Node symSize = symSizeNode(tensor, i, dims.get(i), node);
+                    edit.appendAfter(node.name(), symSize);
+                    created.add(symSize.name());
+                    elements.add(new Arg.Ref(symSize.name()));
+                } else {
+                    elements.add(staticDim(dims.get(i)));
+                }
+            }
+            relocations.add(new Relocation(node.name(), "decomposed", created, null, null));
+            return elements;
+        }
+        if (node.isCallFunction("operator.getitem") && first instanceof Arg.Ref ref && elementsOf.containsKey(ref.name())
+                && node.args().size() == 2 && node.args().get(1) instanceof Arg.Slice slice) {
+            List<Arg> sliced = slice(elementsOf.get(ref.name()), slice);
+            if (sliced != null) {
+                relocations.add(new Relocation(node.name(), "decomposed", List.of(), null, null));
+            }
+            return sliced;
+        }
+        if (node.isCallFunction("torch.Size") && (first instanceof Arg.Tuple || first instanceof Arg.ListArg)) {
+            relocations.add(new Relocation(node.name(), "decomposed", List.of(), null, null));
+            return first instanceof Arg.Tuple t ? t.items() : ((Arg.ListArg) first).items();
+        }
+        diagnostics.add(Diagnostic.warning("size-not-decomposed", "decompose-list cannot tell the elements of "
+                + node.name() + " (" + node.target() + "); it is left as it is", node.name(), null));
+        return null;
+    }
+
+    private static List<Arg> slice(List<Arg> elements, Arg.Slice slice) {
+        Integer start = sliceBound(slice.start());
+        Integer stop = sliceBound(slice.stop());
+        Integer step = sliceBound(slice.step());
+        if ((start == null && !(slice.start() instanceof Arg.NoneLit)) || (stop == null && !(slice.stop() instanceof Arg.NoneLit))
+                || (step != null && step != 1) || (step == null && !(slice.step() instanceof Arg.NoneLit))) {
+            return null;
+        }
+        int n = elements.size();
+        int from = start == null ? 0 : Math.max(0, Math.min(n, start < 0 ? start + n : start));
+        int to = stop == null ? n : Math.max(0, Math.min(n, stop < 0 ? stop + n : stop));
+        return from >= to ? List.of() : elements.subList(from, to);
+    }
+
+    private static Integer sliceBound(Arg arg) {
+        return arg instanceof Arg.IntLit i ? (int) i.value() : null;
+    }
+
+    /** Every use, in args and kwargs at any depth, becomes the list; getitem users take their element. */
+    private void replaceWithList(Node size, List<Arg> elements) {
+        Arg list = new Arg.ListArg(elements);
+        for (Node user : users.getOrDefault(size.name(), List.of())) {
+            Node current = edit.get(user.name());
+            Integer index = intIndexInto(current, size.name());
+            if (index != null && index >= -elements.size() && index < elements.size()) {
+                replaceAllUses(current.name(), elements.get(index < 0 ? index + elements.size() : index));
+            } else {
+                edit.rewriteRefs(current.name(), ref -> ref.equals(size.name()) ? list : new Arg.Ref(ref));
+            }
+        }
+        edit.remove(size.name());
+    }
+
+    /**
+     * The rank and symbolic dims of the tensor behind a Size: from the Size's own value or the tensor's shape when
+     * the upload carries them; otherwise assumed as Dynamo captures with a dynamic batch dimension (dim 0 symbolic,
+     * the rest static), with the rank raised to cover every index the graph takes, and said in a diagnostic.
+     */
+    private List<Dim> dimsOf(Node size, String tensor) {
+        List<String> shape = size.value() != null && size.value().shape() != null ? size.value().shape()
+                : graph.node(tensor).value() != null ? graph.node(tensor).value().shape() : null;
+        if (shape != null) {
+            return shape.stream().map(d -> new Dim(!Symbols.isStatic(d), d, false)).toList();
+        }
+        int rank = 2;
+        for (Node user : users.getOrDefault(size.name(), List.of())) {
+            Integer index = intIndexInto(user, size.name());
+            if (index != null) {
+                rank = Math.max(rank, index < 0 ? -index : index + 1);
+            }
+        }
+        List<Dim> dims = new ArrayList<>();
+        for (int i = 0; i < rank; i++) {
+            dims.add(new Dim(i == 0, null, true));
+        }
+        diagnostics.add(Diagnostic.warning("assumed-shape", "The upload carries no shapes, so " + size.name()
+                + " = " + tensor + ".size() was decomposed assuming rank " + rank
+                + " with dim 0 symbolic (Dynamo's dynamic batch dimension) and dims 1.." + (rank - 1)
+                + " static; the real number of sym_size nodes depends on the tensor's shape", size.name(), null));
+        return dims;
+    }
+}

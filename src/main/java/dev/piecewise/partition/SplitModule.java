@@ -1,0 +1,218 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.Symbols;
+import dev.piecewise.graph.ValueKind;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What {@code torch.fx.passes.split_module(gm, None, id_of, keep_original_order=True)} makes of an assignment:
+ * each submodule's nodes, inputs (with threaded shape symbols) and outputs, the order the top-level graph calls
+ * them, and the two ways it fails ({@code KeyError} for a value needed before it is emitted, and a cycle).
+ * One walk over the nodes, as in PyTorch.
+ */
+final class SplitModule {
+
+    /** A partition under construction; field names follow split_module's {@code Partition}. */
+    static final class Part {
+        final int id;
+        final List<String> nodes = new ArrayList<>();
+        final LinkedHashSet<String> inputs = new LinkedHashSet<>();
+        final Set<String> usedDirectly = new HashSet<>();
+        final LinkedHashSet<String> outputs = new LinkedHashSet<>();
+        final LinkedHashSet<Integer> dependencies = new LinkedHashSet<>();
+        final LinkedHashSet<Integer> dependents = new LinkedHashSet<>();
+
+        Part(int id) {
+            this.id = id;
+        }
+    }
+
+    /** The partitions in first-appearance (emission) order, or the error split_module raises. */
+    record Split(Map<Integer, Part> parts, Map<String, List<String>> consumers, String error) {
+    }
+
+    private final Map<String, Node> byName;
+    private final Map<String, Integer> partOf = new HashMap<>();
+    private final Map<Integer, Part> parts = new LinkedHashMap<>();
+    private final Map<String, String> symbolToNode = new HashMap<>();
+    private final Map<String, List<String>> symbolsOf = new HashMap<>();
+    private final boolean threadSymbols;
+    private String unboundSymbol;
+
+    private SplitModule(List<Node> nodes, boolean threadSymbols) {
+        this.byName = new HashMap<>(nodes.size() * 2);
+        nodes.forEach(n -> byName.put(n.name(), n));
+        this.threadSymbols = threadSymbols;
+    }
+
+    /**
+     * @param ids           subgraph id of every call node (placeholders, get_attr and output have none here)
+     * @param threadSymbols whether node values carry shapes, so shape symbols are threaded as PyTorch does
+     */
+    static Split run(List<Node> nodes, Map<String, Integer> ids, boolean threadSymbols) {
+        return new SplitModule(nodes, threadSymbols).split(nodes, ids);
+    }
+
+    private Split split(List<Node> nodes, Map<String, Integer> ids) {
+        Map<String, List<String>> consumers = new HashMap<>();
+        for (Node node : nodes) {
+            bindSymbol(node);
+            if (node.op() == Op.PLACEHOLDER || node.op() == Op.GET_ATTR) {
+                continue;
+            }
+            if (node.op() == Op.OUTPUT) {
+                node.args().forEach(a -> Arg.forEachRef(a, def -> {
+                    recordUse(def, null);
+                    if (partOf.containsKey(def)) {
+                        addConsumer(consumers, def, "output");
+                    }
+                }));
+                continue;
+            }
+            int id = ids.get(node.name());
+            Part part = parts.computeIfAbsent(id, Part::new);
+            part.nodes.add(node.name());
+            partOf.put(node.name(), id);
+            node.forEachInput(def -> {
+                recordUse(def, node.name());
+                Integer defined = partOf.get(def);
+                if (defined != null && defined != id) {
+                    addConsumer(consumers, def, Submodule.nameOf(id));
+                }
+            });
+        }
+        if (unboundSymbol != null) {
+            return new Split(parts, consumers, "KeyError: " + unboundSymbol);
+        }
+        String error = cycleError();
+        if (error == null) {
+            error = keyError();
+        }
+        return new Split(parts, consumers, error);
+    }
+
+    private static void addConsumer(Map<String, List<String>> consumers, String value, String consumer) {
+        List<String> list = consumers.computeIfAbsent(value, k -> new ArrayList<>(2));
+        if (!list.contains(consumer)) {
+            list.add(consumer);
+        }
+    }
+
+    /** split_module binds a symbol to the first node whose value is exactly that SymInt/SymFloat. */
+    private void bindSymbol(Node node) {
+        if (!threadSymbols || node.value() == null) {
+            return;
+        }
+        ValueKind kind = node.kind();
+        String expr = node.value().expr();
+        if ((kind == ValueKind.SYMINT || kind == ValueKind.SYMFLOAT) && Symbols.isPlainSymbol(expr)) {
+            symbolToNode.putIfAbsent(expr, node.name());
+        }
+    }
+
+    private void recordUse(String def, String use) {
+        Integer defined = partOf.get(def);
+        Integer used = use == null ? null : partOf.get(use);
+        if (Objects.equals(defined, used)) {
+            return;
+        }
+        if (defined != null) {
+            Part defPart = parts.get(defined);
+            defPart.outputs.add(def);
+            if (used != null) {
+                defPart.dependents.add(used);
+            }
+        }
+        if (used == null) {
+            return;
+        }
+        Part usePart = parts.get(used);
+        usePart.inputs.add(def);
+        usePart.usedDirectly.add(def);
+        if (threadSymbols) {
+            threadSymbolsOf(def, usePart);
+        }
+        if (defined != null) {
+            usePart.dependencies.add(defined);
+        }
+    }
+
+    private void threadSymbolsOf(String def, Part usePart) {
+        List<String> symbols = symbolsOf.computeIfAbsent(def, d -> byName.get(d).value() == null ? List.of()
+                : byName.get(d).value().freeSymbols());
+        for (String symbol : symbols) {
+            String symbolNode = symbolToNode.get(symbol);
+            if (symbolNode == null) {
+                if (unboundSymbol == null) {
+                    unboundSymbol = symbol;
+                }
+                continue;
+            }
+            usePart.inputs.add(symbolNode);
+            if (byName.get(symbolNode).op() != Op.PLACEHOLDER) {
+                Integer symbolDefined = partOf.get(symbolNode);
+                if (symbolDefined != null) {
+                    Part symbolPart = parts.get(symbolDefined);
+                    symbolPart.outputs.add(symbolNode);
+                    symbolPart.dependents.add(usePart.id);
+                    usePart.dependencies.add(symbolDefined);
+                }
+            }
+        }
+    }
+
+    /** Kahn's algorithm, popping roots from the end as split_module does. */
+    private String cycleError() {
+        Map<Integer, Set<Integer>> remaining = new HashMap<>();
+        Deque<Integer> roots = new ArrayDeque<>();
+        for (Part part : parts.values()) {
+            Set<Integer> deps = new HashSet<>(part.dependencies);
+            deps.remove(part.id);
+            remaining.put(part.id, deps);
+            if (deps.isEmpty()) {
+                roots.push(part.id);
+            }
+        }
+        int sorted = 0;
+        while (!roots.isEmpty()) {
+            int root = roots.pop();
+            sorted++;
+            for (int dependent : parts.get(root).dependents) {
+                Set<Integer> deps = remaining.get(dependent);
+                if (deps.remove(root) && deps.isEmpty()) {
+                    roots.push(dependent);
+                }
+            }
+        }
+        return sorted == parts.size() ? null : "RuntimeError: cycle exists between partitions!";
+    }
+
+    /** With keep_original_order the top-level graph calls submodules in first-appearance order. */
+    private String keyError() {
+        Set<String> defined = new HashSet<>();
+        for (Part part : parts.values()) {
+            for (String input : part.inputs) {
+                Op op = byName.get(input).op();
+                if (op != Op.PLACEHOLDER && op != Op.GET_ATTR && !defined.contains(input)) {
+                    return "KeyError: '" + input + "'";
+                }
+            }
+            defined.addAll(part.outputs);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The ops vLLM cuts at. {@code ns::op} matches the targets {@code torch.ops.ns.op} (the op packet Dynamo emits)
+ * and {@code torch.ops.ns.op.default}; {@code ns::op.overload} matches only {@code torch.ops.ns.op.overload}.
+ */
+public final class SplittingOps {
+
+    public static final List<String> VLLM_DEFAULTS = List.of(
+            "vllm::unified_attention", "vllm::unified_attention_with_output", "vllm::unified_mla_attention",
+            "vllm::unified_mla_attention_with_output", "vllm::mamba_mixer2", "vllm::mamba_mixer", "vllm::short_conv",
+            "vllm::linear_attention", "vllm::plamo2_mamba_mixer", "vllm::gdn_attention_core", "vllm::kda_attention",
+            "vllm::sparse_attn_indexer", "vllm::rocm_aiter_sparse_attn_indexer", "vllm::unified_kv_cache_update",
+            "vllm::unified_mla_kv_cache_update");
+
+    private static final Pattern OP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*::[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+    private final List<String> names;
+    private final Set<String> targets = new HashSet<>();
+
+    public SplittingOps(List<String> names) {
+        this.names = List.copyOf(names);
+        for (String name : names) {
+            if (!OP_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("splitting op '" + name
+                        + "' is not of the form ns::op or ns::op.overload (e.g. vllm::unified_attention_with_output)");
+            }
+            String dotted = "torch.ops." + name.replace("::", ".");
+            if (dotted.endsWith(".default")) {
+                dotted = dotted.substring(0, dotted.length() - ".default".length());
+            }
+            if (dotted.chars().filter(c -> c == '.').count() == 3) { // torch.ops.ns.op: the packet and its default
+                targets.add(dotted);
+                targets.add(dotted + ".default");
+            } else {
+                targets.add(dotted);
+            }
+        }
+    }
+
+    /** Parses a user's list: names separated by commas, spaces or new lines; blank means vLLM's defaults. */
+    public static SplittingOps parse(String list) {
+        if (list == null || list.isBlank()) {
+            return new SplittingOps(VLLM_DEFAULTS);
+        }
+        List<String> names = new ArrayList<>();
+        for (String part : list.split("[,\\s]+")) {
+            if (!part.isBlank() && !names.contains(part)) {
+                names.add(part);
+            }
+        }
+        return new SplittingOps(names);
+    }
+
+    public List<String> names() {
+        return names;
+    }
+
+    public boolean splitsAt(Node node) {
+        return node.op() == Op.CALL_FUNCTION && targets.contains(node.target());
+    }
+}
