@@ -41,8 +41,8 @@ public final class Partitioner {
     /** The option sets worth suggesting, the least disruptive first. */
     static List<PartitionOptions> alternatives(PartitionOptions options) {
         List<PartitionOptions> candidates = new ArrayList<>();
-        SizeStrategy[] strategies = {SizeStrategy.DECOMPOSE_LIST, SizeStrategy.MOVE_TO_CONSUMER, SizeStrategy.DUPLICATE,
-                SizeStrategy.MOVE_SINGLE_CONSUMER, SizeStrategy.DECOMPOSE, SizeStrategy.NONE};
+        SizeStrategy[] strategies = {SizeStrategy.DECOMPOSE, SizeStrategy.DECOMPOSE_LIST, SizeStrategy.MOVE_TO_CONSUMER,
+                SizeStrategy.DUPLICATE, SizeStrategy.MOVE_SINGLE_CONSUMER, SizeStrategy.NONE};
         List<GetitemRule> rules = new ArrayList<>(List.of(options.getitemRule()));
         for (GetitemRule rule : GetitemRule.values()) {
             if (!rules.contains(rule)) {
@@ -171,9 +171,7 @@ public final class Partitioner {
             }
         }
         List<Crossing> crossings = crossings(graph, byId, split.consumers());
-        crossings.stream().filter(Crossing::kindGuessed).forEach(c -> diagnostics.add(Diagnostic.warning("guessed-kind",
-                c.value() + " crosses from " + c.producer() + " as a " + c.kind().id() + ", a kind inferred without "
-                        + "metadata (upload fx-json or print_readable output to be sure)", c.value(), c.producer())));
+        reportGuessedKinds(crossings, diagnostics);
         List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> new Problem(submoduleOf(partOf, p.value()),
                 p.value(), p.kind(), p.direction(), p.producer(), p.consumers(), p.error())).toList());
         allProblems.addAll(problems);
@@ -182,6 +180,32 @@ public final class Partitioner {
         List<String> emission = split.parts().keySet().stream().map(Submodule::nameOf).toList();
         return new PartitionResult(outcome, error, outcome == Outcome.OK, submodules, ids, emission, relocations,
                 crossings, allProblems, diagnostics, created, null);
+    }
+
+    /**
+     * Container kinds decide the verdict, so each guessed one gets a warning; guessed tensors (the fallback rule
+     * for calls without metadata) are summed up in one note.
+     */
+    private static void reportGuessedKinds(List<Crossing> crossings, List<Diagnostic> diagnostics) {
+        List<String> guessedTensors = new ArrayList<>();
+        for (Crossing c : crossings) {
+            if (!c.kindGuessed()) {
+                continue;
+            }
+            if (c.kind() == ValueKind.TENSOR) {
+                guessedTensors.add(c.value());
+            } else {
+                diagnostics.add(Diagnostic.warning("guessed-kind", c.value() + " crosses from " + c.producer()
+                        + " as a " + c.kind().id() + ", inferred without metadata because every user indexes it; "
+                        + "upload fx-json or print_readable output to be sure", c.value(), c.producer()));
+            }
+        }
+        if (!guessedTensors.isEmpty()) {
+            diagnostics.add(Diagnostic.info("inferred-kinds", guessedTensors.size() + " crossing values were taken "
+                    + "to be tensors because the upload carries no metadata for them: "
+                    + String.join(", ", guessedTensors.subList(0, Math.min(10, guessedTensors.size())))
+                    + (guessedTensors.size() > 10 ? ", …" : ""), null, null));
+        }
     }
 
     private static String submoduleOf(Map<String, Integer> partOf, String node) {

@@ -1,0 +1,123 @@
+package dev.piecewise.run;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The runs API of api.md: create from a multipart or raw upload, read one or a page, delete. */
+@RestController
+@RequestMapping("/api/runs")
+class RunApiController {
+
+    private final RunService service;
+    private final long maxUploadBytes;
+
+    RunApiController(RunService service, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
+        this.service = service;
+        this.maxUploadBytes = maxUpload.toBytes();
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<RunReport> createFromMultipart(MultipartHttpServletRequest request) throws IOException {
+        for (String part : request.getFileMap().keySet()) {
+            if (!part.equals("file")) {
+                throw new BadOptionException(part, "unknown file part '" + part + "'; the graph goes in part 'file'");
+            }
+        }
+        MultipartFile file = request.getFile("file");
+        if (file == null) {
+            throw new BadOptionException("file", "a multipart upload carries the graph in part 'file'");
+        }
+        if (file.getSize() > maxUploadBytes) {
+            throw new UploadTooLargeException(maxUploadBytes);
+        }
+        return created(service.create(file.getBytes(), file.getOriginalFilename(), RunRequest.fromParameters(parameters(request))));
+    }
+
+    @PostMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/*", MediaType.APPLICATION_JSON_VALUE,
+            MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    ResponseEntity<RunReport> createFromBody(HttpServletRequest request) throws IOException {
+        byte[] body = readBounded(request);
+        return created(service.create(body, null, RunRequest.fromParameters(parameters(request))));
+    }
+
+    private static ResponseEntity<RunReport> created(RunReport run) {
+        return ResponseEntity.created(URI.create("/api/runs/" + run.id())).body(run);
+    }
+
+    /** Raw bodies bypass the multipart limits, so the limit is enforced while reading. */
+    private byte[] readBounded(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxUploadBytes) {
+            throw new UploadTooLargeException(maxUploadBytes);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+        byte[] buffer = new byte[65536];
+        long total = 0;
+        try (InputStream in = request.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                total += n;
+                if (total > maxUploadBytes) {
+                    throw new UploadTooLargeException(maxUploadBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static Map<String, String> parameters(HttpServletRequest request) {
+        Map<String, String> params = new LinkedHashMap<>();
+        request.getParameterMap().forEach((k, v) -> params.put(k, v.length == 0 ? null : v[0]));
+        return params;
+    }
+
+    @GetMapping("/{id}")
+    RunReport get(@PathVariable String id) {
+        return service.get(id);
+    }
+
+    @GetMapping
+    RunReport.Page list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size,
+                        @RequestParam(required = false) String name, @RequestParam(required = false) String verdict,
+                        @RequestParam(required = false) String sizeStrategy) {
+        if (page < 0) {
+            throw new BadOptionException("page", "page must be 0 or more");
+        }
+        if (size < 1 || size > 200) {
+            throw new BadOptionException("size", "size must be between 1 and 200");
+        }
+        RunFilter filter = RunFilter.parse(name, verdict, sizeStrategy);
+        return service.page(filter, page, size);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        service.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping(value = "/{id}/upload", produces = MediaType.TEXT_PLAIN_VALUE)
+    String upload(@PathVariable String id) {
+        return service.upload(id).orElseThrow(() -> new RunNotFoundException(id));
+    }
+}

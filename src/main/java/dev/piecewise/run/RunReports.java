@@ -1,0 +1,73 @@
+package dev.piecewise.run;
+
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Node;
+import dev.piecewise.partition.PartitionOptions;
+import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.Relocation;
+import dev.piecewise.partition.Submodule;
+import dev.piecewise.partition.SubmoduleValue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a partition result into the API's run report. */
+final class RunReports {
+
+    private RunReports() {
+    }
+
+    static RunReport.Options options(PartitionOptions options) {
+        return new RunReport.Options(options.splittingOps().names(), options.sizeStrategy().id(),
+                options.getitemRule().id(), options.mergeConsecutiveSplits(), options.mergeEmptyAllocations());
+    }
+
+    static RunReport report(String id, String name, Instant createdAt, String format, PartitionOptions options,
+                            Graph graph, String sha256, long bytes, PartitionResult result) {
+        Map<String, Integer> assignment = result.assignment();
+        return new RunReport(id, name, createdAt, format, options(options),
+                new RunReport.GraphInfo(graph.nodes().size(), sha256, bytes, graph.carriesShapes()),
+                result.submodules().stream().map(RunReports::submodule).toList(),
+                result.emissionOrder(),
+                result.relocations().stream().map(r -> relocation(r, assignment)).toList(),
+                result.crossings().stream().map(c -> new RunReport.CrossingView(c.value(), c.kind().id(), c.producer(),
+                        c.consumers(), c.kindGuessed())).toList(),
+                result.createdNodes().stream().map(n -> createdNode(n, assignment)).toList(),
+                result.diagnostics().stream().map(d -> new RunReport.DiagnosticView(d.severity().id(), d.code(),
+                        d.message(), d.node(), d.submodule())).toList(),
+                new RunReport.Verdict(result.outcome().id(), result.compilable(), result.error(),
+                        result.problems().stream().map(p -> new RunReport.ProblemView(p.submodule(), p.value(),
+                                p.kind() == null ? null : p.kind().id(), p.direction(), p.producer(), p.consumers(),
+                                p.error())).toList(),
+                        result.suggestion() == null ? null : options(result.suggestion())));
+    }
+
+    private static RunReport.SubmoduleView submodule(Submodule s) {
+        return new RunReport.SubmoduleView(s.name(), s.graphId(), s.splitting(), s.nodes(), values(s.inputs()),
+                values(s.outputs()));
+    }
+
+    private static List<RunReport.ValueView> values(List<SubmoduleValue> values) {
+        return values.stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), v.threaded())).toList();
+    }
+
+    /** Decompositions happen before assignment; they are reported in the submodule their first new node landed in. */
+    private static RunReport.RelocationView relocation(Relocation r, Map<String, Integer> assignment) {
+        Integer from = r.from();
+        Integer to = r.to();
+        if (from == null && !r.into().isEmpty()) {
+            from = assignment.get(r.into().get(0));
+            to = from;
+        }
+        return new RunReport.RelocationView(r.node(), r.action(), r.into(), submoduleName(from), submoduleName(to));
+    }
+
+    private static RunReport.CreatedNodeView createdNode(Node n, Map<String, Integer> assignment) {
+        return new RunReport.CreatedNodeView(n.name(), n.target(), n.kind().id(), submoduleName(assignment.get(n.name())));
+    }
+
+    private static String submoduleName(Integer id) {
+        return id == null ? null : Submodule.nameOf(id);
+    }
+}

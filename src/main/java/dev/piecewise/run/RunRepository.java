@@ -1,0 +1,240 @@
+package dev.piecewise.run;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Runs in the relational store (H2 or PostgreSQL, same SQL). Lists inside a row are kept as separated text:
+ * node names are identifiers, so they never contain the separators.
+ */
+@Repository
+public class RunRepository {
+
+    private static final String LIST = ",";
+    private static final String LINES = "\n";
+    private static final String FIELDS = "\t";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    RunRepository(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    /** Stores the upload once per content hash; returns false when it was already there. */
+    boolean saveUploadIfAbsent(String sha256, String content, long bytes, Instant now) {
+        boolean exists = jdbc.sql("select count(*) from graph_upload where sha256 = ?").param(sha256)
+                .query(Integer.class).single() > 0;
+        if (!exists) {
+            jdbc.sql("insert into graph_upload (sha256, byte_size, content, created_at) values (?, ?, ?, ?)")
+                    .params(sha256, bytes, content, Timestamp.from(now)).update();
+        }
+        return !exists;
+    }
+
+    void save(RunReport run) {
+        RunReport.Options o = run.options();
+        RunReport.Verdict v = run.verdict();
+        jdbc.sql("""
+                        insert into runs (id, name, created_at, format, graph_sha256, node_count, shapes_known, splitting_ops,
+                            size_strategy, getitem_rule, merge_consecutive_splits, merge_empty_allocations, outcome,
+                            compilable, error, submodule_count, emission_order, suggestion)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(run.id(), run.name(), Timestamp.from(run.createdAt()), run.format(), run.graph().sha256(),
+                        run.graph().nodeCount(), run.graph().shapesKnown(), String.join(LIST, o.splittingOps()),
+                        o.sizeStrategy(), o.getitemRule(), o.mergeConsecutiveSplits(), o.mergeEmptyAllocations(),
+                        v.outcome(), v.compilable(), v.error(), run.submodules().size(),
+                        String.join(LIST, run.emissionOrder()), encodeOptions(v.suggestion()))
+                .update();
+        batch("insert into submodule (run_id, ordinal, name, graph_id, splitting, nodes, inputs, outputs) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                run.id(), run.submodules(), s -> new Object[]{s.name(), s.graphId(), s.splitting(),
+                        String.join(LINES, s.nodes()), encodeValues(s.inputs()), encodeValues(s.outputs())});
+        batch("insert into crossing (run_id, ordinal, value_name, kind, producer, consumers, kind_guessed) values (?, ?, ?, ?, ?, ?, ?)",
+                run.id(), run.crossings(), c -> new Object[]{c.value(), c.kind(), c.producer(),
+                        String.join(LIST, c.consumers()), c.kindGuessed()});
+        batch("insert into relocation (run_id, ordinal, node, action, into_nodes, from_submod, to_submod) values (?, ?, ?, ?, ?, ?, ?)",
+                run.id(), run.relocations(), r -> new Object[]{r.node(), r.action(), String.join(LIST, r.into()),
+                        r.from(), r.to()});
+        batch("insert into created_node (run_id, ordinal, name, target, kind, submodule) values (?, ?, ?, ?, ?, ?)",
+                run.id(), run.createdNodes(), n -> new Object[]{n.name(), n.target(), n.kind(), n.submodule()});
+        batch("insert into diagnostic (run_id, ordinal, severity, code, message, node, submodule) values (?, ?, ?, ?, ?, ?, ?)",
+                run.id(), run.diagnostics(), d -> new Object[]{d.severity(), d.code(), d.message(), d.node(), d.submodule()});
+        batch("insert into problem (run_id, ordinal, submodule, value_name, kind, direction, producer, consumers, error) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                run.id(), v.problems(), p -> new Object[]{p.submodule(), p.value(), p.kind(), p.direction(),
+                        p.producer(), String.join(LIST, p.consumers()), p.error()});
+    }
+
+    private <T> void batch(String sql, String runId, List<T> rows, Function<T, Object[]> columns) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Object[]> args = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] own = columns.apply(rows.get(i));
+            Object[] all = new Object[own.length + 2];
+            all[0] = runId;
+            all[1] = i;
+            System.arraycopy(own, 0, all, 2, own.length);
+            args.add(all);
+        }
+        for (int from = 0; from < args.size(); from += 1000) {
+            template.batchUpdate(sql, args.subList(from, Math.min(args.size(), from + 1000)));
+        }
+    }
+
+    Optional<RunReport> find(String id) {
+        Optional<RunRow> row = jdbc.sql("select * from runs where id = ?").param(id).query(RunRepository::runRow).optional();
+        return row.map(this::load);
+    }
+
+    Optional<String> findUpload(String runId) {
+        return jdbc.sql("select g.content from graph_upload g join runs r on r.graph_sha256 = g.sha256 where r.id = ?")
+                .param(runId).query(String.class).optional();
+    }
+
+    /** Newest first; each filter is ignored when null. The delete of a run cascades to its rows. */
+    RunReport.Page page(RunFilter filter, int page, int size) {
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (filter.nameContains() != null) {
+            where.append(" and lower(name) like ? escape '\\'");
+            params.add("%" + filter.nameContains().toLowerCase(java.util.Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (filter.outcome() != null) {
+            where.append(" and outcome = ?");
+            params.add(filter.outcome());
+        }
+        if (filter.sizeStrategy() != null) {
+            where.append(" and size_strategy = ?");
+            params.add(filter.sizeStrategy());
+        }
+        long total = jdbc.sql("select count(*) from runs" + where).params(params).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(size);
+        pageParams.add((long) page * size);
+        List<RunReport.Summary> items = jdbc.sql("select * from runs" + where
+                        + " order by created_at desc, id desc limit ? offset ?")
+                .params(pageParams)
+                .query((rs, n) -> new RunReport.Summary(rs.getString("id"), rs.getString("name"),
+                        rs.getTimestamp("created_at").toInstant(), rs.getString("format"), rs.getInt("node_count"),
+                        rs.getInt("submodule_count"), rs.getString("outcome"), rs.getBoolean("compilable"),
+                        rs.getString("size_strategy"), rs.getString("getitem_rule")))
+                .list();
+        return new RunReport.Page(items, page, size, total);
+    }
+
+    boolean delete(String id) {
+        Optional<String> sha = jdbc.sql("select graph_sha256 from runs where id = ?").param(id).query(String.class).optional();
+        if (sha.isEmpty()) {
+            return false;
+        }
+        jdbc.sql("delete from runs where id = ?").param(id).update();
+        jdbc.sql("delete from graph_upload where sha256 = ? and not exists (select 1 from runs where graph_sha256 = ?)")
+                .params(sha.get(), sha.get()).update();
+        return true;
+    }
+
+    long count() {
+        return jdbc.sql("select count(*) from runs").query(Long.class).single();
+    }
+
+    long uploadCount() {
+        return jdbc.sql("select count(*) from graph_upload").query(Long.class).single();
+    }
+
+    private record RunRow(String id, String name, Instant createdAt, String format, String sha256, int nodeCount,
+                          boolean shapesKnown, RunReport.Options options, String outcome,
+                          boolean compilable, String error, List<String> emissionOrder, RunReport.Options suggestion) {
+    }
+
+    private static RunRow runRow(ResultSet rs, int n) throws SQLException {
+        return new RunRow(rs.getString("id"), rs.getString("name"), rs.getTimestamp("created_at").toInstant(),
+                rs.getString("format"), rs.getString("graph_sha256"), rs.getInt("node_count"),
+                rs.getBoolean("shapes_known"),
+                new RunReport.Options(split(rs.getString("splitting_ops"), LIST), rs.getString("size_strategy"),
+                        rs.getString("getitem_rule"), rs.getBoolean("merge_consecutive_splits"),
+                        rs.getBoolean("merge_empty_allocations")),
+                rs.getString("outcome"), rs.getBoolean("compilable"), rs.getString("error"),
+                split(rs.getString("emission_order"), LIST), decodeOptions(rs.getString("suggestion")));
+    }
+
+    private RunReport load(RunRow row) {
+        String id = row.id();
+        long bytes = jdbc.sql("select byte_size from graph_upload where sha256 = ?").param(row.sha256())
+                .query(Long.class).single();
+        List<RunReport.SubmoduleView> submodules = children("submodule", id, (rs, n) -> new RunReport.SubmoduleView(
+                rs.getString("name"), rs.getInt("graph_id"), rs.getBoolean("splitting"), split(rs.getString("nodes"), LINES),
+                decodeValues(rs.getString("inputs")), decodeValues(rs.getString("outputs"))));
+        List<RunReport.CrossingView> crossings = children("crossing", id, (rs, n) -> new RunReport.CrossingView(
+                rs.getString("value_name"), rs.getString("kind"), rs.getString("producer"),
+                split(rs.getString("consumers"), LIST), rs.getBoolean("kind_guessed")));
+        List<RunReport.RelocationView> relocations = children("relocation", id, (rs, n) -> new RunReport.RelocationView(
+                rs.getString("node"), rs.getString("action"), split(rs.getString("into_nodes"), LIST),
+                rs.getString("from_submod"), rs.getString("to_submod")));
+        List<RunReport.CreatedNodeView> created = children("created_node", id, (rs, n) -> new RunReport.CreatedNodeView(
+                rs.getString("name"), rs.getString("target"), rs.getString("kind"), rs.getString("submodule")));
+        List<RunReport.DiagnosticView> diagnostics = children("diagnostic", id, (rs, n) -> new RunReport.DiagnosticView(
+                rs.getString("severity"), rs.getString("code"), rs.getString("message"), rs.getString("node"),
+                rs.getString("submodule")));
+        List<RunReport.ProblemView> problems = children("problem", id, (rs, n) -> new RunReport.ProblemView(
+                rs.getString("submodule"), rs.getString("value_name"), rs.getString("kind"), rs.getString("direction"),
+                rs.getString("producer"), split(rs.getString("consumers"), LIST), rs.getString("error")));
+        return new RunReport(id, row.name(), row.createdAt(), row.format(), row.options(),
+                new RunReport.GraphInfo(row.nodeCount(), row.sha256(), bytes, row.shapesKnown()), submodules,
+                row.emissionOrder(), relocations, crossings, created, diagnostics,
+                new RunReport.Verdict(row.outcome(), row.compilable(), row.error(), problems, row.suggestion()));
+    }
+
+    private <T> List<T> children(String table, String runId, org.springframework.jdbc.core.RowMapper<T> mapper) {
+        return jdbc.sql("select * from " + table + " where run_id = ? order by ordinal").param(runId).query(mapper).list();
+    }
+
+    private static List<String> split(String text, String separator) {
+        return text == null || text.isEmpty() ? List.of() : Arrays.asList(text.split(separator, -1));
+    }
+
+    private static String encodeValues(List<RunReport.ValueView> values) {
+        StringBuilder sb = new StringBuilder();
+        for (RunReport.ValueView v : values) {
+            if (sb.length() > 0) {
+                sb.append(LINES);
+            }
+            sb.append(v.name()).append(FIELDS).append(v.kind()).append(FIELDS).append(v.threaded());
+        }
+        return sb.toString();
+    }
+
+    private static List<RunReport.ValueView> decodeValues(String text) {
+        return split(text, LINES).stream().map(line -> {
+            String[] f = line.split(FIELDS, -1);
+            return new RunReport.ValueView(f[0], f[1], Boolean.parseBoolean(f[2]));
+        }).toList();
+    }
+
+    /** An option set in one text column: {@code sizeStrategy|getitemRule|consecutive|empty|op,op}. */
+    private static String encodeOptions(RunReport.Options o) {
+        return o == null ? null : String.join("|", o.sizeStrategy(), o.getitemRule(),
+                String.valueOf(o.mergeConsecutiveSplits()), String.valueOf(o.mergeEmptyAllocations()),
+                String.join(LIST, o.splittingOps()));
+    }
+
+    private static RunReport.Options decodeOptions(String text) {
+        if (text == null) {
+            return null;
+        }
+        String[] f = text.split("\\|", -1);
+        return new RunReport.Options(split(f[4], LIST), f[0], f[1], Boolean.parseBoolean(f[2]), Boolean.parseBoolean(f[3]));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.piecewise.run;
+
+import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.partition.GetitemRule;
+import dev.piecewise.partition.PartitionOptions;
+import dev.piecewise.partition.SizeStrategy;
+import dev.piecewise.partition.SplittingOps;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The options of one upload (api.md), validated: an unknown option or value is rejected with the accepted ones.
+ *
+ * @param name   the run's name, or null to take the file name or the graph's own name
+ * @param format null for auto-detection
+ */
+public record RunRequest(String name, GraphFormat format, PartitionOptions options) {
+
+    public static final Set<String> OPTION_NAMES = Set.of("name", "format", "splittingOps", "sizeStrategy",
+            "getitemRule", "mergeConsecutiveSplits", "mergeEmptyAllocations");
+
+    /** Reads options from request parameters (query string or multipart text parts). */
+    public static RunRequest fromParameters(Map<String, String> params) {
+        for (String key : params.keySet()) {
+            if (!OPTION_NAMES.contains(key)) {
+                throw new BadOptionException(key, "unknown option '" + key + "'; accepted options: "
+                        + String.join(", ", OPTION_NAMES.stream().sorted().toList()));
+            }
+        }
+        String name = blankToNull(params.get("name"));
+        if (name != null && name.length() > 200) {
+            throw new BadOptionException("name", "name is " + name.length() + " characters long; at most 200 are accepted");
+        }
+        GraphFormat format = parse("format", params.get("format"), GraphFormat::fromOption);
+        SplittingOps ops = parse("splittingOps", params.get("splittingOps"), SplittingOps::parse);
+        SizeStrategy strategy = parse("sizeStrategy", params.getOrDefault("sizeStrategy", "decompose"), SizeStrategy::fromId);
+        GetitemRule rule = parse("getitemRule", params.getOrDefault("getitemRule", "vllm"), GetitemRule::fromId);
+        boolean consecutive = bool("mergeConsecutiveSplits", params.get("mergeConsecutiveSplits"));
+        boolean empty = bool("mergeEmptyAllocations", params.get("mergeEmptyAllocations"));
+        return new RunRequest(name, format, new PartitionOptions(ops, strategy, rule, consecutive, empty));
+    }
+
+    private static <T> T parse(String option, String value, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(value == null ? null : value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new BadOptionException(option, e.getMessage());
+        }
+    }
+
+    private static boolean bool(String option, String value) {
+        if (value == null || value.isBlank() || value.trim().equals("true")) {
+            return true;
+        }
+        if (value.trim().equals("false")) {
+            return false;
+        }
+        throw new BadOptionException(option, "unknown " + option + " '" + value + "'; accepted values: true, false");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.piecewise.run;
+
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.Partitioner;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Creates, reads and deletes runs. Parsing and partitioning happen before the transaction; the run and all it
+ * reports are then stored in one transaction, so a failed request leaves nothing behind.
+ */
+@Service
+public class RunService {
+
+    private final RunRepository runs;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    RunService(RunRepository runs, TransactionTemplate transaction) {
+        this.runs = runs;
+        this.transaction = transaction;
+        this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * @param upload   the raw upload
+     * @param fileName the uploaded file's name, or null for a raw body
+     */
+    public RunReport create(byte[] upload, String fileName, RunRequest request) {
+        String text = UploadText.decode(upload);
+        GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
+        String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
+        Graph graph = format.parse(text, defaultName);
+        PartitionResult result = Partitioner.partition(graph, request.options());
+        String name = request.name() != null ? request.name()
+                : defaultName != null ? defaultName : graph.name() != null ? graph.name() : "graph";
+        if (name.length() > 200) {
+            name = name.substring(0, 200);
+        }
+        String sha = sha256(upload);
+        RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
+                Instant.now(clock).truncatedTo(ChronoUnit.MICROS), format.id(), request.options(), graph, sha,
+                upload.length, result);
+        try {
+            store(report, text);
+        } catch (DuplicateKeyException concurrentSameUpload) {
+            store(report, text); // another instance stored the same graph text first; now it is there
+        }
+        return report;
+    }
+
+    private void store(RunReport report, String text) {
+        transaction.executeWithoutResult(status -> {
+            runs.saveUploadIfAbsent(report.graph().sha256(), text, report.graph().bytes(), report.createdAt());
+            runs.save(report);
+        });
+    }
+
+    public RunReport get(String id) {
+        return runs.find(id).orElseThrow(() -> new RunNotFoundException(id));
+    }
+
+    public Optional<String> upload(String id) {
+        return runs.findUpload(id);
+    }
+
+    public RunReport.Page page(RunFilter filter, int page, int size) {
+        return runs.page(filter, page, size);
+    }
+
+    public void delete(String id) {
+        Boolean deleted = transaction.execute(status -> runs.delete(id));
+        if (!Boolean.TRUE.equals(deleted)) {
+            throw new RunNotFoundException(id);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

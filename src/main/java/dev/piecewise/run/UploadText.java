@@ -1,0 +1,49 @@
+package dev.piecewise.run;
+
+import dev.piecewise.graph.GraphParseException;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Decodes an upload as UTF-8 text, rejecting binary data with the position of the first offending byte. */
+final class UploadText {
+
+    private UploadText() {
+    }
+
+    static String decode(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            throw binary(bytes, in.position());
+        }
+        decoder.flush(out);
+        out.flip();
+        String text = out.toString();
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            throw binary(bytes, new String(text.substring(0, nul)).getBytes(StandardCharsets.UTF_8).length);
+        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static GraphParseException binary(byte[] bytes, int offset) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return new GraphParseException("the upload is not UTF-8 text (binary data at byte " + offset + ")", line,
+                offset - lineStart + 1);
+    }
+}

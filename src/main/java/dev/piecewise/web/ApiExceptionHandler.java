@@ -1,0 +1,91 @@
+package dev.piecewise.web;
+
+import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.run.BadOptionException;
+import dev.piecewise.run.RunNotFoundException;
+import dev.piecewise.run.UploadTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Every error the API can answer with, as problem details; a failed request never stores a run. */
+@RestControllerAdvice
+class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(GraphParseException.class)
+    ResponseEntity<ProblemDetail> badGraph(GraphParseException e) {
+        ProblemDetail p = Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_GRAPH, "The graph does not parse",
+                e.getMessage());
+        p.setProperty("line", e.line());
+        p.setProperty("column", e.column());
+        return Problems.response(p);
+    }
+
+    @ExceptionHandler(BadOptionException.class)
+    ResponseEntity<ProblemDetail> badOption(BadOptionException e) {
+        ProblemDetail p = Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_OPTION, "Bad option", e.getMessage());
+        p.setProperty("option", e.option());
+        return Problems.response(p);
+    }
+
+    @ExceptionHandler({UploadTooLargeException.class, MaxUploadSizeExceededException.class})
+    ResponseEntity<ProblemDetail> tooLarge(Exception e) {
+        String detail = e instanceof UploadTooLargeException ? e.getMessage()
+                : "the upload exceeds the configured limit (piecewise.upload.max-size)";
+        return Problems.response(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE,
+                "Upload too large", detail));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ProblemDetail> unsupported(HttpMediaTypeNotSupportedException e) {
+        return Problems.response(Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, Problems.UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported content type", "content type " + e.getContentType() + " is not accepted; post the graph "
+                        + "as multipart/form-data (part 'file'), text/plain (fx-text, fx-python) or application/json "
+                        + "(fx-json), e.g. curl --data-binary @graph.txt -H 'Content-Type: text/plain'"));
+    }
+
+    @ExceptionHandler(RunNotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(RunNotFoundException e) {
+        return Problems.response(Problems.problem(HttpStatus.NOT_FOUND, Problems.RUN_NOT_FOUND, "Run not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e) {
+        return Problems.response(Problems.problem(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found",
+                "no resource at /" + e.getResourcePath()));
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
+        return Problems.response(Problems.problem(HttpStatus.METHOD_NOT_ALLOWED, Problems.METHOD_NOT_ALLOWED,
+                "Method not allowed", e.getMessage()));
+    }
+
+    @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class,
+            MultipartException.class})
+    ResponseEntity<ProblemDetail> badRequest(Exception e) {
+        return Problems.response(Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST, "Bad request",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return Problems.response(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL,
+                "Internal error", "an unexpected error occurred; nothing was stored"));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.piecewise.web;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Errors raised outside Spring MVC (the container, filters) reach {@code /error}; answer them as problem details
+ * too instead of Boot's default JSON shape.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+    @RequestMapping("/error")
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        HttpStatus status = code instanceof Integer i && HttpStatus.resolve(i) != null ? HttpStatus.valueOf(i)
+                : HttpStatus.INTERNAL_SERVER_ERROR;
+        String type = switch (status) {
+            case NOT_FOUND -> Problems.NOT_FOUND;
+            case CONTENT_TOO_LARGE -> Problems.UPLOAD_TOO_LARGE;
+            case UNSUPPORTED_MEDIA_TYPE -> Problems.UNSUPPORTED_MEDIA_TYPE;
+            case METHOD_NOT_ALLOWED -> Problems.METHOD_NOT_ALLOWED;
+            default -> status.is4xxClientError() ? Problems.BAD_REQUEST : Problems.INTERNAL;
+        };
+        Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+        String detail = message instanceof String s && !s.isBlank() ? s : status.getReasonPhrase();
+        return Problems.response(Problems.problem(status, type, status.getReasonPhrase(), detail));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.piecewise.run;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Talks to a running service over real HTTP, the way curl and test harnesses do. */
+final class HttpApi {
+
+    record Response(int status, String contentType, String location, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final String base;
+
+    HttpApi(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    /** {@code curl -F file=@NAME -F key=value ...} */
+    Response postMultipart(String fileName, byte[] content, Map<String, String> parts) {
+        String boundary = "----piecewise" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        write(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        body.writeBytes(content);
+        write(body, "\r\n");
+        parts.forEach((k, v) -> write(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
+                + "\"\r\n\r\n" + v + "\r\n"));
+        write(body, "--" + boundary + "--\r\n");
+        return send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+    }
+
+    /** {@code curl --data-binary @FILE -H 'Content-Type: TYPE' '/api/runs?key=value'} */
+    Response postRaw(byte[] content, String contentType, Map<String, String> query) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/runs" + query(query)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request.build());
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+    }
+
+    Response delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
+    }
+
+    private static String query(Map<String, String> params) {
+        return params.isEmpty() ? "" : "?" + params.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+                    response.headers().firstValue("Location").orElse(null), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("request to " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void write(ByteArrayOutputStream out, String s) {
+        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.piecewise.run;
+
+import dev.piecewise.fixtures.FixtureAssertions;
+import dev.piecewise.fixtures.Fixtures;
+import dev.piecewise.fixtures.Fixtures.Expectation;
+import dev.piecewise.fixtures.ObservedRun;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.format.GraphFormat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Every fixture expectation through the HTTP API: graph.txt as multipart, graph.json as a raw JSON body. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class RunApiFixtureTest {
+
+    @LocalServerPort
+    int port;
+
+    static Stream<Expectation> expectations() {
+        return Fixtures.expectations().stream();
+    }
+
+    @ParameterizedTest(name = "{0}: graph.txt, multipart")
+    @MethodSource("expectations")
+    void fxTextUploadMatchesPyTorch(Expectation expectation) {
+        String text = Fixtures.read(expectation.fixtureCase(), "graph.txt");
+        HttpApi.Response response = new HttpApi(port).postMultipart("graph.txt", text.getBytes(StandardCharsets.UTF_8),
+                options(expectation));
+        check(expectation, text, response, false);
+    }
+
+    @ParameterizedTest(name = "{0}: graph.json, raw body")
+    @MethodSource("expectations")
+    void fxJsonUploadMatchesPyTorch(Expectation expectation) {
+        assumeTrue(Fixtures.exists(expectation.fixtureCase(), "graph.json"), "no graph.json for this case");
+        String text = Fixtures.read(expectation.fixtureCase(), "graph.json");
+        HttpApi.Response response = new HttpApi(port).postRaw(text.getBytes(StandardCharsets.UTF_8), "application/json",
+                options(expectation));
+        check(expectation, text, response, true);
+    }
+
+    private void check(Expectation expectation, String text, HttpApi.Response response, boolean fullInputs) {
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        JsonNode run = response.json();
+        assertThat(response.location()).isEqualTo("/api/runs/" + run.get("id").asString());
+        Set<String> original = GraphFormat.detect(text).parse(text, null).nodes().stream().map(Node::name)
+                .collect(Collectors.toSet());
+        FixtureAssertions.assertMatches(expectation, observe(run), fullInputs, original);
+        // What was stored is what was returned.
+        HttpApi.Response stored = new HttpApi(port).get(response.location());
+        assertThat(stored.json()).isEqualTo(run);
+    }
+
+    static Map<String, String> options(Expectation expectation) {
+        String[] key = expectation.key().split("\\|");
+        String merge = String.valueOf(key[2].equals("merge"));
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("splittingOps", String.join(",", expectation.splittingOps()));
+        options.put("sizeStrategy", key[0]);
+        options.put("getitemRule", key[1]);
+        options.put("mergeConsecutiveSplits", merge);
+        options.put("mergeEmptyAllocations", merge);
+        return options;
+    }
+
+    static ObservedRun observe(JsonNode run) {
+        Map<String, Integer> assignment = new LinkedHashMap<>();
+        List<ObservedRun.ObservedSubmodule> subs = run.get("submodules").values().stream().map(s -> {
+            s.get("nodes").values().forEach(n -> assignment.put(n.asString(), s.get("graphId").asInt()));
+            List<JsonNode> inputs = List.copyOf(s.get("inputs").values());
+            List<JsonNode> data = inputs.stream().filter(v -> !v.get("threaded").asBoolean()).toList();
+            List<JsonNode> outputs = List.copyOf(s.get("outputs").values());
+            return new ObservedRun.ObservedSubmodule(s.get("name").asString(), s.get("graphId").asInt(),
+                    s.get("splitting").asBoolean(), Fixtures.strings(s.get("nodes")), names(inputs), kinds(inputs),
+                    names(data), kinds(data), names(outputs), kinds(outputs));
+        }).toList();
+        Map<String, String> created = new HashMap<>();
+        run.get("createdNodes").values().forEach(n -> created.put(n.get("name").asString(), n.get("kind").asString()));
+        JsonNode verdict = run.get("verdict");
+        return new ObservedRun(verdict.get("outcome").asString(),
+                verdict.get("error").isNull() ? null : verdict.get("error").asString(),
+                verdict.get("compilable").asBoolean(), subs, assignment, created);
+    }
+
+    private static List<String> names(List<JsonNode> values) {
+        return values.stream().map(v -> v.get("name").asString()).toList();
+    }
+
+    private static List<String> kinds(List<JsonNode> values) {
+        return values.stream().map(v -> v.get("kind").asString()).toList();
+    }
+}
