@@ -168,9 +168,10 @@ final class ArgScanner {
             }
             int keyStart = pos;
             String key = pos < text.length() && (text.charAt(pos) == '\'' || text.charAt(pos) == '"')
-                    ? parseQuoted() : readUntil(":,}").trim();
+                    ? parseQuoted() : readIdentifier();
             if (key.isEmpty()) {
-                throw error("expected a dict key", keyStart);
+                throw error(pos >= text.length() ? "expected '}' but the line ends (truncated?)"
+                        : "expected a dict key or '}' but found '" + snippet() + "'", keyStart);
             }
             expect(":");
             entries.put(key, parseArg());
@@ -202,14 +203,6 @@ final class ArgScanner {
         }
         pos++;
         return sb.toString();
-    }
-
-    private String readUntil(String stops) {
-        int start = pos;
-        while (pos < text.length() && stops.indexOf(text.charAt(pos)) < 0) {
-            pos++;
-        }
-        return text.substring(start, pos);
     }
 
     /** Numbers, keywords, {@code slice(...)}, {@code name(...)} reprs and bare strings. */

@@ -1,0 +1,49 @@
+package dev.piecewise.graph;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Names as torch.fx's _Namespace.create_name hands them out. */
+class FxNamespaceTest {
+
+    private static FxNamespace with(String... names) {
+        FxNamespace ns = new FxNamespace();
+        for (String n : names) {
+            assertThat(ns.create(n)).isEqualTo(n);
+        }
+        return ns;
+    }
+
+    @Test
+    void suffixesCountFromTheHighestSeen() {
+        FxNamespace ns = with("output", "output_1", "output_7");
+        assertThat(ns.create("output")).isEqualTo("output_8");
+        assertThat(ns.create("output")).isEqualTo("output_9");
+    }
+
+    @Test
+    void numberedCandidatesKeepTheirNumberWhenFree() {
+        FxNamespace ns = with("size", "size_2");
+        assertThat(ns.create("size_2")).isEqualTo("size_3");
+        assertThat(ns.create("size_5")).isEqualTo("size_5");
+        assertThat(ns.create("sym_size_int")).isEqualTo("sym_size_int");
+        assertThat(ns.create("sym_size_int")).isEqualTo("sym_size_int_1");
+    }
+
+    @Test
+    void illegalCharactersAndLeadingDigitsAreReplaced() {
+        FxNamespace ns = new FxNamespace();
+        assertThat(ns.create("a.b-c")).isEqualTo("a_b_c");
+        assertThat(ns.create("1x")).isEqualTo("_1x");
+    }
+
+    @Test
+    void targetNames() {
+        assertThat(List.of("torch.ops.aten.sym_size.int", "torch.ops.aten.add.default", "torch.relu", "size")
+                .stream().map(FxNamespace::nameForTarget))
+                .containsExactly("sym_size_int", "add", "relu", "size");
+    }
+}

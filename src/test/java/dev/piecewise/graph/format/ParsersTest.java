@@ -1,0 +1,169 @@
+package dev.piecewise.graph.format;
+
+import dev.piecewise.fixtures.Fixtures;
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.ValueKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ParsersTest {
+
+    static Stream<Path> textAndJsonDumps() throws IOException {
+        try (Stream<Path> all = Files.walk(Fixtures.ROOT)) {
+            return all.filter(p -> p.toString().endsWith("graph.txt") || p.toString().endsWith("graph.json")
+                    || (p.toString().endsWith(".txt") && !p.toString().contains("torch-2.11"))).sorted().toList().stream();
+        }
+    }
+
+    /** Every node line of a dump is one node, and the node count matches the dump's own lines. */
+    @ParameterizedTest
+    @MethodSource("textAndJsonDumps")
+    void everyDumpParses(Path dump) {
+        String text = Fixtures.read(dump);
+        Graph graph = GraphFormat.detect(text).parse(text, null);
+        long expectedNodes = dump.toString().endsWith(".json")
+                ? Pattern.compile("\"op\": ").matcher(text).results().count()
+                : text.lines().filter(l -> l.trim().startsWith("%") || l.trim().startsWith("return")).count();
+        assertThat(graph.nodes()).hasSize((int) expectedNodes);
+        assertThat(graph.output().op()).isEqualTo(Op.OUTPUT);
+        graph.nodes().forEach(n -> assertThat(n.value()).as(n.name()).isNotNull());
+    }
+
+    @Test
+    void textAndJsonOfTheSameGraphAgreeOnStructure() {
+        for (String fixture : Fixtures.cases()) {
+            if (!Fixtures.exists(fixture, "graph.json")) {
+                continue;
+            }
+            Graph text = new FxTextParser().parse(Fixtures.read(fixture, "graph.txt"), null);
+            Graph json = new FxJsonParser().parse(Fixtures.read(fixture, "graph.json"), null);
+            assertThat(text.nodes().stream().map(Node::name)).as(fixture).containsExactlyElementsOf(
+                    json.nodes().stream().map(Node::name).toList());
+            for (int i = 0; i < text.nodes().size(); i++) {
+                Node t = text.nodes().get(i);
+                Node j = json.nodes().get(i);
+                assertThat(t.op()).as(fixture + " " + t.name()).isEqualTo(j.op());
+                assertThat(refs(t)).as(fixture + " references of " + t.name()).isEqualTo(refs(j));
+            }
+        }
+    }
+
+    private static List<String> refs(Node node) {
+        List<String> refs = new java.util.ArrayList<>();
+        node.forEachInput(refs::add);
+        return refs;
+    }
+
+    @Test
+    void inferredKindsAgreeWithPyTorchWhereTheRulesApply() {
+        // graph.json carries the kinds PyTorch saw; the text dump's inferred kinds must match them for
+        // every non-tensor value (tensors are the fallback).
+        for (String fixture : Fixtures.cases()) {
+            if (!Fixtures.exists(fixture, "graph.json")) {
+                continue;
+            }
+            Graph text = new FxTextParser().parse(Fixtures.read(fixture, "graph.txt"), null);
+            Graph json = new FxJsonParser().parse(Fixtures.read(fixture, "graph.json"), null);
+            for (Node j : json.nodes()) {
+                ValueKind truth = j.kind();
+                if (truth == ValueKind.SIZE || truth == ValueKind.SYMINT || truth == ValueKind.TUPLE) {
+                    assertThat(text.node(j.name()).kind()).as(fixture + " " + j.name()).isEqualTo(truth);
+                }
+            }
+        }
+    }
+
+    @Test
+    void pytorch1SpellingParses() {
+        Graph graph = new FxTextParser().parse(Fixtures.read(Fixtures.ROOT.resolve("formats/torch-1.13-symbolic-trace.txt")), null);
+        Node cat = graph.node("cat");
+        assertThat(cat.args().get(0)).isEqualTo(new Arg.ListArg(List.of(new Arg.Ref("add"), new Arg.Ref("x"))));
+        assertThat(cat.kwargs().get("dim")).isEqualTo(new Arg.IntLit(-1));
+        assertThat(graph.node("getattr_1").kind()).isEqualTo(ValueKind.SIZE);
+        assertThat(graph.node("getitem").kind()).isEqualTo(ValueKind.SYMINT);
+        assertThat(graph.node("b").op()).isEqualTo(Op.GET_ATTR);
+        Node slice = graph.node("getitem_1");
+        assertThat(slice.args().get(1)).isEqualTo(new Arg.Tuple(List.of(
+                new Arg.Slice(Arg.NONE, Arg.NONE, Arg.NONE), new Arg.Slice(new Arg.IntLit(1), new Arg.IntLit(3), Arg.NONE))));
+        Arg returned = graph.output().args().get(0);
+        assertThat(returned).isEqualTo(new Arg.Tuple(List.of(new Arg.Ref("getitem_1"),
+                new Arg.Dict(java.util.Map.of("k", new Arg.Ref("add"))))));
+    }
+
+    @Test
+    void quirksOfPrintedArguments() {
+        String text = """
+                graph():
+                    %x : torch.Tensor [num_users=4] = placeholder[target=x]
+                    %n : [num_users=1] = call_function[target=operator.floordiv](args = (%x, 2), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.vllm.unified_attention_with_output](args = (%x, %x, model.layers.0.self_attn.attn), kwargs = {})
+                    %t : [num_users=1] = call_method[target=to](args = (%x, torch.float32), kwargs = {device: cpu, eps: 1e-06, lo: -inf, hi: inf, nothing: None, flag: True})
+                    %s : [num_users=1] = call_function[target=operator.getitem](args = (%x, (slice(None, n, None), ...)), kwargs = {})
+                    return (s, {'a': a, 't': [t, n]})
+                """;
+        Graph graph = new FxTextParser().parse(text, "quirks");
+        assertThat(graph.node("a").args().get(2)).isEqualTo(new Arg.Str("model.layers.0.self_attn.attn"));
+        Node t = graph.node("t");
+        assertThat(t.args().get(1)).isEqualTo(new Arg.Repr("torch.float32"));
+        assertThat(t.kwargs()).containsEntry("device", new Arg.Str("cpu")).containsEntry("eps", new Arg.FloatLit("1e-06"))
+                .containsEntry("lo", new Arg.FloatLit("-inf")).containsEntry("hi", new Arg.FloatLit("inf"))
+                .containsEntry("nothing", Arg.NONE).containsEntry("flag", new Arg.BoolLit(true));
+        // Inside slice(...) FX prints nodes without '%'.
+        assertThat(graph.node("s").args().get(1)).isEqualTo(new Arg.Tuple(List.of(
+                new Arg.Slice(Arg.NONE, new Arg.Ref("n"), Arg.NONE), new Arg.Repr("Ellipsis"))));
+        assertThat(graph.output().name()).isEqualTo("output");
+    }
+
+    @Test
+    void outputNodeGetsAFreshNameWhenOutputIsTaken() {
+        Graph graph = new FxTextParser().parse(Fixtures.read("vllm_moe_lm", "graph.txt"), null);
+        assertThat(graph.output().name()).isEqualTo(new FxJsonParser().parse(Fixtures.read("vllm_moe_lm", "graph.json"), null)
+                .output().name());
+    }
+
+    @Test
+    void errorsNameLineAndColumn() {
+        assertThatThrownBy(() -> new FxTextParser().parse("graph():\n    %x : [num_users=1] = placeholder[target=x]\n"
+                + "    %y : [num_users=1] = call_function[target=f](args = (%x, ), kwargs = {)\n    return y", null))
+                .isInstanceOfSatisfying(GraphParseException.class, e -> {
+                    assertThat(e.line()).isEqualTo(3);
+                    assertThat(e.column()).isEqualTo(75);
+                });
+        assertThatThrownBy(() -> new FxTextParser().parse("graph():\n  %x : [num_users=1] = teleport[target=x]\n", null))
+                .isInstanceOfSatisfying(GraphParseException.class, e -> {
+                    assertThat(e.line()).isEqualTo(2);
+                    assertThat(e.getMessage()).contains("teleport");
+                });
+        assertThatThrownBy(() -> GraphFormat.detect("hello"))
+                .isInstanceOf(GraphParseException.class).hasMessageContaining("graph():");
+        assertThatThrownBy(() -> new FxJsonParser().parse("{\"format\": \"fx-graph-json/1\",\n \"nodes\": [{\"name\": \"x\", \"op\": \"warp\"}]}", null))
+                .isInstanceOfSatisfying(GraphParseException.class, e -> {
+                    assertThat(e.line()).isEqualTo(2);
+                    assertThat(e.column()).isEqualTo(12);
+                });
+    }
+
+    @Test
+    void scaleDumpHasTheAdvertisedSize() {
+        Graph graph = new FxTextParser().parse(Fixtures.read(Fixtures.ROOT.resolve("scale/decoder-1000-layers.txt")), null);
+        assertThat(graph.nodes()).hasSize(11_002);
+        Matcher m = Pattern.compile("oracle\\.attn").matcher(Fixtures.read(Fixtures.ROOT.resolve("scale/decoder-1000-layers.txt")));
+        assertThat(m.results().count()).isEqualTo(graph.nodes().stream().filter(n -> n.target().contains("oracle.attn")).count());
+    }
+}

@@ -1,0 +1,148 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.fixtures.Fixtures;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.ValueKind;
+import dev.piecewise.graph.format.FxJsonParser;
+import dev.piecewise.graph.format.FxTextParser;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Behaviour of domain.md that no fixture exercises, on small graphs written for the purpose. */
+class PartitionerBehaviourTest {
+
+    private static final SplittingOps ATTN = new SplittingOps(List.of("oracle::attn"));
+
+    private static PartitionResult run(String graphText, SizeStrategy strategy, GetitemRule rule) {
+        Graph graph = new FxTextParser().parse(graphText, "t");
+        return Partitioner.partition(graph, new PartitionOptions(ATTN, strategy, rule, true, true));
+    }
+
+    private static final String TWO_CONSUMERS = """
+            graph():
+                %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                %size : [num_users=2] = call_method[target=size](args = (%x,), kwargs = {})
+                %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                %v : [num_users=1] = call_method[target=view](args = (%a, %size), kwargs = {})
+                %b : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%v,), kwargs = {})
+                %w : [num_users=1] = call_method[target=reshape](args = (%b, %size), kwargs = {})
+                return (w,)
+            """;
+
+    @Test
+    void moveToConsumerMovesToTheEarliestAndReportsTheRest() {
+        PartitionResult result = run(TWO_CONSUMERS, SizeStrategy.MOVE_TO_CONSUMER, GetitemRule.TUPLE_ONLY);
+        assertThat(result.assignment()).containsEntry("size", 2);
+        assertThat(result.relocations()).containsExactly(new Relocation("size", "moved", List.of(), 0, 2));
+        assertThat(result.outcome()).isEqualTo(Outcome.AOT_FAILS);
+        assertThat(result.problems()).extracting(Problem::submodule).containsExactly("submod_2", "submod_4");
+        assertThat(result.diagnostics()).extracting(Diagnostic::code).contains("unresolved-size");
+        // Physically moved: it now sits right before its first user.
+        assertThat(result.submodules().get(1).nodes()).containsExactly("size", "v");
+    }
+
+    @Test
+    void moveSingleConsumerLeavesAMultiConsumerSizeWhereItIs() {
+        PartitionResult result = run(TWO_CONSUMERS, SizeStrategy.MOVE_SINGLE_CONSUMER, GetitemRule.TUPLE_ONLY);
+        assertThat(result.assignment()).containsEntry("size", 0);
+        assertThat(result.relocations()).isEmpty();
+        assertThat(result.diagnostics()).extracting(Diagnostic::code).contains("unresolved-size");
+        assertThat(result.outcome()).isEqualTo(Outcome.AOT_FAILS);
+    }
+
+    @Test
+    void duplicateClonesIntoEveryConsumerAndErasesTheOriginal() {
+        PartitionResult result = run(TWO_CONSUMERS, SizeStrategy.DUPLICATE, GetitemRule.TUPLE_ONLY);
+        assertThat(result.outcome()).isEqualTo(Outcome.OK);
+        assertThat(result.assignment()).doesNotContainKey("size").containsEntry("size_1", 2).containsEntry("size_2", 4);
+        assertThat(result.createdNodes()).extracting(Node::kind).containsOnly(ValueKind.SIZE);
+        // Nothing is left in subgraph 0; the tensor crosses instead of the Size.
+        assertThat(result.submodules()).extracting(Submodule::name).containsExactly("submod_1", "submod_2", "submod_3", "submod_4");
+        assertThat(result.submodules().get(1).inputs()).extracting(SubmoduleValue::name).contains("x");
+    }
+
+    @Test
+    void decomposeSplicesIntoVariadicCallsAndFlagsOthers() {
+        String full = """
+                graph():
+                    %x : torch.Tensor [num_users=1] = placeholder[target=x]
+                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %f : [num_users=1] = call_function[target=torch.full](args = (%size, 0.5), kwargs = {})
+                    %y : [num_users=1] = call_function[target=operator.add](args = (%a, %f), kwargs = {})
+                    return (y,)
+                """;
+        PartitionResult result = run(full, SizeStrategy.DECOMPOSE, GetitemRule.VLLM);
+        assertThat(result.outcome()).isEqualTo(Outcome.BAD_CALL);
+        assertThat(result.error()).startsWith("TypeError: full() received an invalid combination of arguments");
+        assertThat(result.compilable()).isFalse();
+        assertThat(result.suggestion()).isNotNull();
+        assertThat(result.suggestion().sizeStrategy()).isEqualTo(SizeStrategy.DECOMPOSE_LIST);
+        assertThat(run(full, SizeStrategy.DECOMPOSE_LIST, GetitemRule.VLLM).outcome()).isEqualTo(Outcome.OK);
+    }
+
+    @Test
+    void decomposeReplacesGetitemsAndSaysWhatItAssumed() {
+        String indexed = """
+                graph():
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                    %n : [num_users=1] = call_function[target=operator.getitem](args = (%size, 0), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %v : [num_users=1] = call_method[target=view](args = (%a, %n, -1), kwargs = {})
+                    return (v,)
+                """;
+        PartitionResult result = run(indexed, SizeStrategy.DECOMPOSE, GetitemRule.VLLM);
+        assertThat(result.outcome()).isEqualTo(Outcome.OK);
+        assertThat(result.assignment()).doesNotContainKeys("size", "n").containsEntry("sym_size_int", 0);
+        assertThat(result.submodules().get(2).inputs()).extracting(SubmoduleValue::name, SubmoduleValue::kind)
+                .contains(org.assertj.core.groups.Tuple.tuple("sym_size_int", ValueKind.SYMINT));
+        assertThat(result.diagnostics()).extracting(Diagnostic::code).contains("assumed-shape");
+    }
+
+    @Test
+    void splittingOpNamesMatchPacketsDefaultsAndOnlyTheirOwnOverload() {
+        String graph = """
+                graph():
+                    %x : torch.Tensor [num_users=5] = placeholder[target=x]
+                    %a : [num_users=0] = call_function[target=torch.ops.ns.op](args = (%x,), kwargs = {})
+                    %b : [num_users=0] = call_function[target=torch.ops.ns.op.default](args = (%x,), kwargs = {})
+                    %c : [num_users=0] = call_function[target=torch.ops.ns.op.other](args = (%x,), kwargs = {})
+                    %d : [num_users=0] = call_function[target=torch.ops.aten.split.Tensor](args = (%x, 2), kwargs = {})
+                    %e : [num_users=0] = call_method[target=op](args = (%x,), kwargs = {})
+                    return (x,)
+                """;
+        Graph g = new FxTextParser().parse(graph, null);
+        SplittingOps ops = new SplittingOps(List.of("ns::op", "aten::split.Tensor"));
+        assertThat(g.nodes().stream().filter(ops::splitsAt).map(Node::name)).containsExactly("a", "b", "d");
+        SplittingOps overload = new SplittingOps(List.of("ns::op.other"));
+        assertThat(g.nodes().stream().filter(overload::splitsAt).map(Node::name)).containsExactly("c");
+        assertThat(SplittingOps.parse(" ").names()).isEqualTo(SplittingOps.VLLM_DEFAULTS);
+        assertThat(SplittingOps.parse("a::b, c::d\ne::f").names()).containsExactly("a::b", "c::d", "e::f");
+    }
+
+    /** Moving only the id, as PR #35635 describes, makes split_module raise the KeyError the fixtures recorded. */
+    @Test
+    void assignmentOnlyMoveRaisesTheRecordedKeyError() {
+        for (String fixture : List.of("size_kwarg", "moe_view", "vllm_moe_lm")) {
+            JsonNode root = Fixtures.expected(fixture);
+            if (!root.has("assignmentOnlyMoveToConsumer")) {
+                continue;
+            }
+            Graph graph = new FxJsonParser().parse(Fixtures.read(fixture, "graph.json"), null);
+            Map<String, Integer> ids = new HashMap<>();
+            root.get("strategies").get("move-to-consumer|tuple-only|nomerge").get("assignment").properties()
+                    .forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
+            SplitModule.Split split = SplitModule.run(graph.nodes(), ids, true);
+            assertThat(split.error()).as(fixture)
+                    .isEqualTo(root.get("assignmentOnlyMoveToConsumer").get("splitModuleError").asString());
+        }
+    }
+}
