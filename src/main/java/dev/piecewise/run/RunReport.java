@@ -40,9 +40,40 @@ public record RunReport(String id, String name, Instant createdAt, String format
                               List<String> consumers, String error) {
     }
 
-    /** @param suggestion an option set that compiles when this one does not, or null */
-    public record Verdict(String outcome, boolean compilable, String error, List<ProblemView> problems,
+    /**
+     * @param summary    the verdict in one or two sentences, for people reading curl output
+     * @param suggestion an option set that compiles when this one does not, or null
+     */
+    public record Verdict(String outcome, boolean compilable, String summary, String error, List<ProblemView> problems,
                           Options suggestion) {
+
+        public Verdict(String outcome, boolean compilable, String error, List<ProblemView> problems, Options suggestion) {
+            this(outcome, compilable, summarize(outcome, error, problems, suggestion), error, problems, suggestion);
+        }
+
+        private static String summarize(String outcome, String error, List<ProblemView> problems, Options suggestion) {
+            String fix = suggestion == null ? "" : " With sizeStrategy=" + suggestion.sizeStrategy() + " and getitemRule="
+                    + suggestion.getitemRule() + " every piece compiles.";
+            switch (outcome) {
+                case "ok":
+                    return "Every piece compiles: no torch.Size, tuple or list crosses into or out of a compiled submodule.";
+                case "split-fails":
+                    return "vLLM's split_graph itself fails: " + error + "." + fix;
+                case "bad-call":
+                    return "The size decomposition rewrites a call into one with a wrong signature: " + error + "." + fix;
+                default:
+                    StringBuilder sb = new StringBuilder("Not every piece compiles:");
+                    problems.stream().filter(p -> p.direction().equals("output")).limit(3).forEach(p ->
+                            sb.append(" ").append(p.value()).append(" (").append(p.kind()).append(") leaves ")
+                                    .append(p.submodule()).append(" for ").append(String.join(", ", p.consumers()))
+                                    .append(";"));
+                    problems.stream().filter(p -> p.direction().equals("input")).limit(3).forEach(p ->
+                            sb.append(" ").append(p.submodule()).append(" takes ").append(p.value()).append(" (")
+                                    .append(p.kind()).append(") from ").append(p.producer()).append(";"));
+                    sb.setLength(sb.length() - 1);
+                    return sb.append(". AOTAutograd raises '").append(problems.get(0).error()).append("'.").append(fix).toString();
+            }
+        }
     }
 
     /** One line of the run history. */

@@ -40,6 +40,8 @@ class RunApiLifecycleTest {
         JsonNode verdict = none.get("verdict");
         assertThat(verdict.get("outcome").asString()).isEqualTo("aot-fails");
         assertThat(verdict.get("compilable").asBoolean()).isFalse();
+        assertThat(verdict.get("summary").asString()).contains("size (size) leaves submod_0 for submod_2")
+                .contains("submod_2 takes size (size) from submod_0").contains("sizeStrategy=decompose");
         JsonNode output = verdict.get("problems").get(0);
         assertThat(output.get("submodule").asString()).isEqualTo("submod_0");
         assertThat(output.get("value").asString()).isEqualTo("size");

@@ -22,9 +22,9 @@ class RunHistorySurvivesRestartTest {
     Path dataDir;
 
     private ConfigurableApplicationContext start() {
+        // Command-line arguments outrank application.properties (default properties would not).
         return new SpringApplicationBuilder(PiecewiseApplication.class)
-                .properties("server.port=0", "spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("piecewise"))
-                .run();
+                .run("--server.port=0", "--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("piecewise"));
     }
 
     private static HttpApi api(ConfigurableApplicationContext context) {
@@ -33,11 +33,13 @@ class RunHistorySurvivesRestartTest {
 
     @Test
     void runIsReadableAfterRestart() {
+        assertThat(dataDir.resolve("piecewise.mv.db")).doesNotExist();
         JsonNode created;
         try (ConfigurableApplicationContext first = start()) {
             created = api(first).postRaw(Fixtures.read("moe_view", "graph.txt").getBytes(StandardCharsets.UTF_8),
                     "text/plain", Map.of("splittingOps", "oracle::moe", "name", "before-restart")).json();
         }
+        assertThat(dataDir.resolve("piecewise.mv.db")).exists();
         try (ConfigurableApplicationContext second = start()) {
             HttpApi.Response again = api(second).get("/api/runs/" + created.get("id").asString());
             assertThat(again.status()).isEqualTo(200);
