@@ -49,6 +49,7 @@ final class SizeRewrite {
     private final List<Relocation> relocations = new ArrayList<>();
     private final List<Problem> badCalls = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Map<String, Integer> assumedRanks = new java.util.LinkedHashMap<>();
 
     private SizeRewrite(Graph graph) {
         this.graph = graph;
@@ -65,7 +66,7 @@ final class SizeRewrite {
                     && node.args().get(0) instanceof Arg.Ref) {
                 String error = rewrite.decomposeOne(node);
                 if (error != null) {
-                    return new Result(graph.nodes(), rewrite.relocations, List.of(), rewrite.diagnostics, error);
+                    return new Result(graph.nodes(), rewrite.relocations, List.of(), rewrite.diagnostics(), error);
                 }
             }
         }
@@ -89,7 +90,23 @@ final class SizeRewrite {
     }
 
     private Result result() {
-        return new Result(edit.apply(), relocations, badCalls, diagnostics, null);
+        return new Result(edit.apply(), relocations, badCalls, diagnostics(), null);
+    }
+
+    /** One note for all Sizes whose shape had to be assumed, so a large graph does not drown in them. */
+    private List<Diagnostic> diagnostics() {
+        if (assumedRanks.isEmpty()) {
+            return diagnostics;
+        }
+        List<Diagnostic> all = new ArrayList<>(diagnostics);
+        String listed = assumedRanks.entrySet().stream().limit(10).map(e -> e.getKey() + " (rank " + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        all.add(Diagnostic.warning("assumed-shape", "The upload carries no shapes, so " + assumedRanks.size()
+                + " Size value(s) were decomposed assuming dim 0 symbolic (Dynamo's dynamic batch dimension), the "
+                + "other dims static, and rank 2 unless the graph indexes further: " + listed
+                + (assumedRanks.size() > 10 ? " and " + (assumedRanks.size() - 10) + " more" : "") + ". The real number of sym_size nodes depends on the "
+                + "tensors' shapes; upload fx-json to know it.", assumedRanks.keySet().iterator().next(), null));
+        return all;
     }
 
     private String decomposeOne(Node size) {
@@ -133,8 +150,8 @@ final class SizeRewrite {
 
     private Node symSizeNode(String tensor, int dim, Dim d, Node size) {
         String name = names.create(FxNamespace.nameForTarget(SYM_SIZE));
-        ValueInfo value = d.assumed() ? new ValueInfo(ValueKind.SYMINT, null, null, null, null, true)
-                : ValueInfo.symInt(d.expr());
+        // sym_size.int always gives a SymInt: only the number of such nodes is assumed, not their kind.
+        ValueInfo value = ValueInfo.symInt(d.expr());
         return new Node(name, Op.CALL_FUNCTION, SYM_SIZE, List.of(new Arg.Ref(tensor), new Arg.IntLit(dim)), Map.of(),
                 null, value, "decomposition of " + size.name());
     }
@@ -330,10 +347,7 @@ final class SizeRewrite {
         for (int i = 0; i < rank; i++) {
             dims.add(new Dim(i == 0, null, true));
         }
-        diagnostics.add(Diagnostic.warning("assumed-shape", "The upload carries no shapes, so " + size.name()
-                + " = " + tensor + ".size() was decomposed assuming rank " + rank
-                + " with dim 0 symbolic (Dynamo's dynamic batch dimension) and dims 1.." + (rank - 1)
-                + " static; the real number of sym_size nodes depends on the tensor's shape", size.name(), null));
+        assumedRanks.put(size.name(), rank);
         return dims;
     }
 }

@@ -4,11 +4,12 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -25,6 +26,8 @@ import java.util.UUID;
 @Service
 public class RunService {
 
+    private static final Logger log = LoggerFactory.getLogger(RunService.class);
+
     private final RunRepository runs;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -40,11 +43,14 @@ public class RunService {
      * @param fileName the uploaded file's name, or null for a raw body
      */
     public RunReport create(byte[] upload, String fileName, RunRequest request) {
+        long start = System.nanoTime();
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
         String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
         Graph graph = format.parse(text, defaultName);
+        long parsed = System.nanoTime();
         PartitionResult result = Partitioner.partition(graph, request.options());
+        long partitioned = System.nanoTime();
         String name = request.name() != null ? request.name()
                 : defaultName != null ? defaultName : graph.name() != null ? graph.name() : "graph";
         if (name.length() > 200) {
@@ -59,6 +65,9 @@ public class RunService {
         } catch (DuplicateKeyException concurrentSameUpload) {
             store(report, text); // another instance stored the same graph text first; now it is there
         }
+        log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, stored in {} ms: {}",
+                report.id(), graph.nodes().size(), upload.length, format.id(), (parsed - start) / 1_000_000,
+                (partitioned - parsed) / 1_000_000, (System.nanoTime() - partitioned) / 1_000_000, result.outcome().id());
         return report;
     }
 
@@ -94,9 +103,5 @@ public class RunService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
-
-    static String sha256(String text) {
-        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 }
