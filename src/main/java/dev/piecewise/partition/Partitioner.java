@@ -170,6 +170,14 @@ public final class Partitioner {
                         + "(vLLM PR #35251 proposed dropping such unused inputs)", null, name));
             }
         }
+        split.globalStateRegions().forEach((node, region) -> {
+            if (region.size() > 1) {
+                diagnostics.add(Diagnostic.info("global-state-copied", node + " (" + graph.node(node).target()
+                        + ") sets global state for subgraphs " + region + "; split_module copies it into "
+                        + region.tailSet(region.first() + 1).stream().map(Submodule::nameOf).collect(Collectors.joining(", ")),
+                        node, Submodule.nameOf(region.first())));
+            }
+        });
         List<Crossing> crossings = crossings(graph, byId, split.consumers());
         reportGuessedKinds(crossings, diagnostics);
         List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> new Problem(submoduleOf(partOf, p.value()),

@@ -41,9 +41,17 @@ final class SplitModule {
         }
     }
 
-    /** The partitions in first-appearance (emission) order, or the error split_module raises. */
-    record Split(Map<Integer, Part> parts, Map<String, List<String>> consumers, String error) {
+    /**
+     * The partitions in first-appearance (emission) order, or the error split_module raises.
+     *
+     * @param globalStateRegions grad-mode and autocast nodes with the subgraph ids of their region, in order;
+     *                           split_module copies each into every submodule of its region after the first
+     */
+    record Split(Map<Integer, Part> parts, Map<String, List<String>> consumers, String error,
+                 Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
     }
+
+    private static final String SET_GRAD_ENABLED = "torch._C._set_grad_enabled";
 
     private final Map<String, Node> byName;
     private final Map<String, Integer> partOf = new HashMap<>();
@@ -52,6 +60,11 @@ final class SplitModule {
     private final Map<String, List<String>> symbolsOf = new HashMap<>();
     private final boolean threadSymbols;
     private String unboundSymbol;
+    private final Map<String, java.util.SortedSet<Integer>> regions = new LinkedHashMap<>();
+    private final Set<String> openAutocasts = new LinkedHashSet<>();
+    private String activeGrad;
+    private int highestPartition = -1;
+    private String orderError;
 
     private SplitModule(List<Node> nodes, boolean threadSymbols) {
         this.byName = new HashMap<>(nodes.size() * 2);
@@ -87,6 +100,9 @@ final class SplitModule {
             Part part = parts.computeIfAbsent(id, Part::new);
             part.nodes.add(node.name());
             partOf.put(node.name(), id);
+            if (trackGlobalState(node, id)) {
+                continue; // its setup and unwind are copied into each submodule, so it makes no cross use
+            }
             node.forEachInput(def -> {
                 recordUse(def, node.name());
                 Integer defined = partOf.get(def);
@@ -95,14 +111,49 @@ final class SplitModule {
                 }
             });
         }
-        if (unboundSymbol != null) {
-            return new Split(parts, consumers, "KeyError: " + unboundSymbol);
-        }
-        String error = cycleError();
+        String error = unboundSymbol != null ? "KeyError: " + unboundSymbol
+                : !openAutocasts.isEmpty() ? "AssertionError: autocast must exit"
+                : !regions.isEmpty() && orderError != null ? orderError
+                : cycleError();
         if (error == null) {
             error = keyError();
         }
-        return new Split(parts, consumers, error);
+        return new Split(parts, consumers, error, regions);
+    }
+
+    /**
+     * Follows grad-mode and autocast regions as split_module does; returns true for a global-state node. Regions
+     * require subgraph ids that never decrease along the graph.
+     */
+    private boolean trackGlobalState(Node node, int id) {
+        if (orderError == null && id < highestPartition) {
+            orderError = "AssertionError: autocast or set_grad_enabled require monotonically increasing partitions: "
+                    + "highest: " + highestPartition + ", this node's: " + id;
+        }
+        highestPartition = Math.max(highestPartition, id);
+        boolean globalState = false;
+        if (node.op() == Op.CALL_FUNCTION) {
+            String target = node.canonicalTarget();
+            if (target.equals(SET_GRAD_ENABLED)) {
+                activeGrad = node.name();
+                regions.put(activeGrad, new java.util.TreeSet<>(List.of(id)));
+                globalState = true;
+            } else if (target.endsWith("._enter_autocast")) {
+                openAutocasts.add(node.name());
+                regions.put(node.name(), new java.util.TreeSet<>(List.of(id)));
+                globalState = true;
+            } else if (target.endsWith("._exit_autocast") && !node.args().isEmpty()
+                    && node.args().get(0) instanceof Arg.Ref enter && regions.containsKey(enter.name())) {
+                regions.get(enter.name()).add(id);
+                openAutocasts.remove(enter.name());
+                globalState = true;
+            }
+        }
+        if (activeGrad != null) {
+            regions.get(activeGrad).add(id);
+        }
+        openAutocasts.forEach(a -> regions.get(a).add(id));
+        return globalState;
     }
 
     private static void addConsumer(Map<String, List<String>> consumers, String value, String consumer) {
@@ -180,8 +231,8 @@ final class SplitModule {
         Map<Integer, Set<Integer>> remaining = new HashMap<>();
         Deque<Integer> roots = new ArrayDeque<>();
         for (Part part : parts.values()) {
+            // A partition that depends on itself (a shape symbol defined inside it) never becomes a root, as in PyTorch.
             Set<Integer> deps = new HashSet<>(part.dependencies);
-            deps.remove(part.id);
             remaining.put(part.id, deps);
             if (deps.isEmpty()) {
                 roots.push(part.id);

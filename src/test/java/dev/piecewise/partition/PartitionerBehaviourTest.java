@@ -145,4 +145,43 @@ class PartitionerBehaviourTest {
                     .isEqualTo(root.get("assignmentOnlyMoveToConsumer").get("splitModuleError").asString());
         }
     }
+
+    @Test
+    void gradModeIsCopiedIntoEverySubmoduleOfItsRegion() {
+        String graph = """
+                graph():
+                    %x : torch.Tensor [num_users=1] = placeholder[target=x]
+                    %_set_grad_enabled : [num_users=0] = call_function[target=torch._C._set_grad_enabled](args = (False,), kwargs = {})
+                    %y : [num_users=1] = call_function[target=operator.mul](args = (%x, 2), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%y,), kwargs = {})
+                    %z : [num_users=1] = call_function[target=operator.add](args = (%a, 1), kwargs = {})
+                    return (z,)
+                """;
+        PartitionResult result = run(graph, SizeStrategy.NONE, GetitemRule.VLLM);
+        assertThat(result.outcome()).isEqualTo(Outcome.OK);
+        assertThat(result.diagnostics()).filteredOn(d -> d.code().equals("global-state-copied")).singleElement()
+                .satisfies(d -> assertThat(d.message()).contains("[0, 1, 2]").contains("submod_1, submod_2"));
+        // The grad-mode call itself makes no cross-submodule use.
+        assertThat(result.submodules().get(0).outputs()).extracting(SubmoduleValue::name).containsExactly("y");
+    }
+
+    @Test
+    void gradModeRegionsNeedIdsThatNeverDecrease() {
+        String graph = """
+                graph():
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %_set_grad_enabled : [num_users=0] = call_function[target=torch._C._set_grad_enabled](args = (False,), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %m : [num_users=1] = call_function[target=operator.mul](args = (%x, 2), kwargs = {})
+                    %g : [num_users=1] = call_function[target=operator.getitem](args = (%a, 0), kwargs = {})
+                    %z : [num_users=1] = call_function[target=operator.add](args = (%g, %m), kwargs = {})
+                    return (z,)
+                """;
+        PartitionResult result = run(graph, SizeStrategy.NONE, GetitemRule.VLLM);
+        assertThat(result.outcome()).isEqualTo(Outcome.SPLIT_FAILS);
+        assertThat(result.error()).isEqualTo("AssertionError: autocast or set_grad_enabled require monotonically "
+                + "increasing partitions: highest: 2, this node's: 1");
+        // Without the getitem rule the ids never decrease; the tuple then crosses instead.
+        assertThat(run(graph, SizeStrategy.NONE, GetitemRule.OFF).outcome()).isEqualTo(Outcome.AOT_FAILS);
+    }
 }
