@@ -16,8 +16,14 @@ public sealed interface Arg {
     record IntLit(long value) implements Arg {
     }
 
-    /** A float kept as printed ({@code 1e-06}, {@code inf}, {@code nan}). */
+    /**
+     * A float, kept as Python's {@code repr} prints it ({@code 1e-06}, {@code 2.0}, {@code inf}) whichever way
+     * the upload spelled it, so the same value from different formats compares equal.
+     */
     record FloatLit(String text) implements Arg {
+        public FloatLit {
+            text = PythonFloats.repr(text);
+        }
     }
 
     record BoolLit(boolean value) implements Arg {

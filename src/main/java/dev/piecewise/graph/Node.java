@@ -47,7 +47,7 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
     }
 
     /**
-     * The target with torch's builtin aliases folded: exporters may print {@code torch.empty_like} as
+     * The target with the aliases exporters print folded: {@code torch.empty_like} may come as
      * {@code torch._VariableFunctionsClass.empty_like} or {@code torch._C._VariableFunctions.empty_like}.
      */
     public String canonicalTarget() {
@@ -55,6 +55,13 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
             if (target.startsWith(alias)) {
                 return "torch." + target.substring(alias.length());
             }
+        }
+        // pybind11 functions may report a qualified name through an internal record type:
+        // torch._C.pybind11_detail_function_record_v1_..._log_api_usage_once is torch._C._log_api_usage_once.
+        int pybind = target.indexOf(".pybind11_detail_");
+        if (pybind >= 0) {
+            int next = target.indexOf('.', pybind + 1);
+            return next < 0 ? target : target.substring(0, pybind) + target.substring(next);
         }
         return target;
     }

@@ -77,10 +77,7 @@ public enum GraphFormat {
             case FX_JSON:
                 return new FxJsonParser();
             default:
-                return (text, name) -> {
-                    throw new GraphParseException("the fx-python format is not supported yet; upload print(gm.graph) "
-                            + "output (fx-text) or fx-graph-json/1", 1, 1);
-                };
+                return new FxPythonParser();
         }
     }
 }

@@ -1,0 +1,58 @@
+package dev.piecewise.graph;
+
+import java.math.BigDecimal;
+
+/** Python's float repr: the shortest round-tripping digits, scientific below 1e-4 and from 1e16. */
+final class PythonFloats {
+
+    private PythonFloats() {
+    }
+
+    static String repr(String text) {
+        String t = text.trim();
+        switch (t) {
+            case "inf", "+inf", "Infinity" -> {
+                return "inf";
+            }
+            case "-inf", "-Infinity" -> {
+                return "-inf";
+            }
+            case "nan", "-nan", "NaN" -> {
+                return "nan";
+            }
+            default -> {
+            }
+        }
+        double d;
+        try {
+            d = Double.parseDouble(t);
+        } catch (NumberFormatException notANumber) {
+            return t;
+        }
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
+        }
+        BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        String digits = exact.unscaledValue().toString();
+        int exponent = digits.length() - 1 - exact.scale(); // value = d.ddd × 10^exponent
+        String sign = d < 0 ? "-" : "";
+        if (exponent < -4 || exponent >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            String e = String.format("%02d", Math.abs(exponent));
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + e;
+        }
+        if (exponent >= digits.length() - 1) {
+            return sign + digits + "0".repeat(exponent - digits.length() + 1) + ".0";
+        }
+        if (exponent >= 0) {
+            return sign + digits.substring(0, exponent + 1) + "." + digits.substring(exponent + 1);
+        }
+        return sign + "0." + "0".repeat(-exponent - 1) + digits;
+    }
+}

@@ -1,0 +1,334 @@
+package dev.piecewise.graph.format;
+
+import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.format.PyTokens.Token;
+import dev.piecewise.graph.format.PyTokens.Type;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Expressions of the Python subset FX's code generator emits, parsed by precedence climbing. */
+sealed interface PyExpr {
+
+    Token at();
+
+    record Name(String id, Token at) implements PyExpr {
+    }
+
+    record Attr(PyExpr object, String name, Token at) implements PyExpr {
+    }
+
+    record Call(PyExpr function, List<PyExpr> args, Map<String, PyExpr> kwargs, Token at) implements PyExpr {
+    }
+
+    record Subscript(PyExpr object, PyExpr index, Token at) implements PyExpr {
+    }
+
+    record BinOp(String op, PyExpr left, PyExpr right, Token at) implements PyExpr {
+    }
+
+    record Unary(String op, PyExpr operand, Token at) implements PyExpr {
+    }
+
+    record Num(String text, Token at) implements PyExpr {
+    }
+
+    record Str(String value, Token at) implements PyExpr {
+    }
+
+    record TupleExpr(List<PyExpr> items, Token at) implements PyExpr {
+    }
+
+    record ListExpr(List<PyExpr> items, Token at) implements PyExpr {
+    }
+
+    record DictExpr(List<PyExpr> keys, List<PyExpr> values, Token at) implements PyExpr {
+    }
+
+    record EllipsisExpr(Token at) implements PyExpr {
+    }
+
+    /** The dotted name an expression spells ({@code torch.ops.aten.sym_size.int}), or null. */
+    static String dotted(PyExpr e) {
+        if (e instanceof Name n) {
+            return n.id();
+        }
+        if (e instanceof Attr a) {
+            String base = dotted(a.object());
+            return base == null ? null : base + "." + a.name();
+        }
+        return null;
+    }
+
+    /** Python source for an expression, for values kept by their repr ({@code device(type='cpu')}). */
+    static String render(PyExpr e) {
+        if (e instanceof Name n) {
+            return n.id();
+        }
+        if (e instanceof Attr a) {
+            return render(a.object()) + "." + a.name();
+        }
+        if (e instanceof Num n) {
+            return n.text();
+        }
+        if (e instanceof Str s) {
+            return "'" + s.value().replace("\\", "\\\\").replace("'", "\\'") + "'";
+        }
+        if (e instanceof Call c) {
+            List<String> parts = new ArrayList<>();
+            c.args().forEach(a -> parts.add(render(a)));
+            c.kwargs().forEach((k, v) -> parts.add(k + "=" + render(v)));
+            return render(c.function()) + "(" + String.join(", ", parts) + ")";
+        }
+        if (e instanceof Unary u) {
+            return u.op() + (u.op().equals("not") ? " " : "") + render(u.operand());
+        }
+        if (e instanceof EllipsisExpr) {
+            return "...";
+        }
+        return "<" + e.getClass().getSimpleName() + ">";
+    }
+
+    /** A cursor over one logical line's tokens. */
+    final class Parser {
+        private final List<Token> tokens;
+        private int pos;
+
+        Parser(List<Token> tokens) {
+            this.tokens = tokens;
+        }
+
+        Token peek() {
+            return tokens.get(pos);
+        }
+
+        Token next() {
+            return tokens.get(pos++);
+        }
+
+        boolean accept(String op) {
+            if (peek().is(op) && peek().type() != Type.STRING) {
+                pos++;
+                return true;
+            }
+            return false;
+        }
+
+        Token expect(String op) {
+            Token t = peek();
+            if (!accept(op)) {
+                throw error(t, "expected '" + op + "' but found " + describe(t));
+            }
+            return t;
+        }
+
+        static GraphParseException error(Token t, String message) {
+            return new GraphParseException(message, t.line(), t.column());
+        }
+
+        static String describe(Token t) {
+            return t.type() == Type.END ? "the end of the line (truncated?)" : "'" + t.text() + "'";
+        }
+
+        boolean atEnd() {
+            return peek().type() == Type.END;
+        }
+
+        PyExpr expression() {
+            return binary(0);
+        }
+
+        private static int precedence(Token t) {
+            if (t.type() != Type.OP && !(t.type() == Type.NAME && (t.text().equals("in") || t.text().equals("is")))) {
+                return -1;
+            }
+            switch (t.text()) {
+                case "==": case "!=": case "<": case "<=": case ">": case ">=":
+                    return 1;
+                case "|":
+                    return 2;
+                case "^":
+                    return 3;
+                case "&":
+                    return 4;
+                case "<<": case ">>":
+                    return 5;
+                case "+": case "-":
+                    return 6;
+                case "*": case "/": case "//": case "%": case "@":
+                    return 7;
+                default:
+                    return -1;
+            }
+        }
+
+        private PyExpr binary(int minPrecedence) {
+            PyExpr left = unary();
+            while (true) {
+                Token op = peek();
+                int p = precedence(op);
+                if (p < 0 || p < minPrecedence) {
+                    return left;
+                }
+                next();
+                PyExpr right = binary(p + 1);
+                left = new BinOp(op.text(), left, right, op);
+            }
+        }
+
+        private PyExpr unary() {
+            Token t = peek();
+            if (t.type() == Type.OP && (t.text().equals("-") || t.text().equals("+") || t.text().equals("~"))) {
+                next();
+                return new Unary(t.text(), unary(), t);
+            }
+            if (t.type() == Type.NAME && t.text().equals("not")) {
+                next();
+                return new Unary("not", unary(), t);
+            }
+            return power();
+        }
+
+        private PyExpr power() {
+            PyExpr base = postfix();
+            Token t = peek();
+            if (t.type() == Type.OP && t.text().equals("**")) {
+                next();
+                return new BinOp("**", base, unary(), t);
+            }
+            return base;
+        }
+
+        private PyExpr postfix() {
+            PyExpr e = atom();
+            while (true) {
+                Token t = peek();
+                if (t.type() != Type.OP) {
+                    return e;
+                }
+                if (t.text().equals(".")) {
+                    next();
+                    Token name = next();
+                    if (name.type() != Type.NAME) {
+                        throw error(name, "expected an attribute name after '.' but found " + describe(name));
+                    }
+                    e = new Attr(e, name.text(), name);
+                } else if (t.text().equals("(")) {
+                    next();
+                    e = call(e, t);
+                } else if (t.text().equals("[")) {
+                    next();
+                    PyExpr index = tupleOrExpression("]");
+                    expect("]");
+                    e = new Subscript(e, index, t);
+                } else {
+                    return e;
+                }
+            }
+        }
+
+        private PyExpr call(PyExpr function, Token at) {
+            List<PyExpr> args = new ArrayList<>();
+            Map<String, PyExpr> kwargs = new LinkedHashMap<>();
+            while (!accept(")")) {
+                Token t = peek();
+                if (t.type() == Type.NAME && tokens.get(pos + 1).is("=") && tokens.get(pos + 1).type() == Type.OP) {
+                    next();
+                    next();
+                    kwargs.put(t.text(), expression());
+                } else {
+                    if (!kwargs.isEmpty()) {
+                        throw error(t, "positional argument after keyword arguments");
+                    }
+                    args.add(expression());
+                }
+                if (!accept(",")) {
+                    expect(")");
+                    break;
+                }
+            }
+            return new Call(function, args, kwargs, at);
+        }
+
+        /** A subscript may hold a bare tuple: {@code x[0, 1]}. */
+        private PyExpr tupleOrExpression(String close) {
+            Token start = peek();
+            PyExpr first = expression();
+            if (!peek().is(",")) {
+                return first;
+            }
+            List<PyExpr> items = new ArrayList<>(List.of(first));
+            while (accept(",") && !peek().is(close)) {
+                items.add(expression());
+            }
+            return new TupleExpr(items, start);
+        }
+
+        private PyExpr atom() {
+            Token t = next();
+            switch (t.type()) {
+                case NAME:
+                    return new Name(t.text(), t);
+                case NUMBER:
+                    return new Num(t.text(), t);
+                case STRING:
+                    return new Str(t.text(), t);
+                case END:
+                    throw error(t, "expected an expression but the line ends (truncated?)");
+                default:
+                    break;
+            }
+            switch (t.text()) {
+                case "(": {
+                    if (accept(")")) {
+                        return new TupleExpr(List.of(), t);
+                    }
+                    PyExpr first = expression();
+                    if (accept(")")) {
+                        return first;
+                    }
+                    List<PyExpr> items = new ArrayList<>(List.of(first));
+                    while (accept(",")) {
+                        if (peek().is(")")) {
+                            break;
+                        }
+                        items.add(expression());
+                    }
+                    expect(")");
+                    return new TupleExpr(items, t);
+                }
+                case "[": {
+                    List<PyExpr> items = new ArrayList<>();
+                    while (!accept("]")) {
+                        items.add(expression());
+                        if (!accept(",")) {
+                            expect("]");
+                            break;
+                        }
+                    }
+                    return new ListExpr(items, t);
+                }
+                case "{": {
+                    List<PyExpr> keys = new ArrayList<>();
+                    List<PyExpr> values = new ArrayList<>();
+                    while (!accept("}")) {
+                        keys.add(expression());
+                        expect(":");
+                        values.add(expression());
+                        if (!accept(",")) {
+                            expect("}");
+                            break;
+                        }
+                    }
+                    return new DictExpr(keys, values, t);
+                }
+                case "...":
+                    return new EllipsisExpr(t);
+                default:
+                    throw error(t, "expected an expression but found " + describe(t));
+            }
+        }
+    }
+}
