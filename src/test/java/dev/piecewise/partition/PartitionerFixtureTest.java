@@ -40,6 +40,13 @@ class PartitionerFixtureTest {
         check(expectation, "graph.txt", false);
     }
 
+    @ParameterizedTest(name = "{0} from readable.py")
+    @MethodSource("expectations")
+    void readablePythonMatchesPyTorch(Expectation expectation) {
+        String text = Fixtures.read(expectation.fixtureCase(), "readable.py");
+        check(expectation, "readable.py", GraphFormat.FX_PYTHON.parse(text, null).carriesShapes());
+    }
+
     private static void check(Expectation expectation, String file, boolean fullInputs) {
         String text = Fixtures.read(expectation.fixtureCase(), file);
         Graph graph = GraphFormat.detect(text).parse(text, expectation.fixtureCase());

@@ -56,6 +56,15 @@ class RunApiFixtureTest {
         check(expectation, text, response, true);
     }
 
+    @ParameterizedTest(name = "{0}: readable.py, raw body")
+    @MethodSource("expectations")
+    void fxPythonUploadMatchesPyTorch(Expectation expectation) {
+        String text = Fixtures.read(expectation.fixtureCase(), "readable.py");
+        HttpApi.Response response = new HttpApi(port).postRaw(text.getBytes(StandardCharsets.UTF_8), "text/x-python",
+                options(expectation));
+        check(expectation, text, response, response.json().get("graph").get("shapesKnown").asBoolean());
+    }
+
     private void check(Expectation expectation, String text, HttpApi.Response response, boolean fullInputs) {
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         JsonNode run = response.json();

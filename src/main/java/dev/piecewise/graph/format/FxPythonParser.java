@@ -115,7 +115,46 @@ public final class FxPythonParser implements GraphParser {
             }
             SourceLine end = lastLine;
             Graph graph = builder.build(end.line(), 1);
-            return Graph.trusted(graph.name(), KindInference.complete(graph.nodes()), carriesShapes);
+            return Graph.trusted(graph.name(), tupleItemsFromGetitems(KindInference.complete(graph.nodes())), carriesShapes);
+        }
+
+        /**
+         * print_readable annotates no tuple, but it annotates each {@code t[i]} taken from it: those are the
+         * tuple's items, and their shape symbols are what split_module threads after the tuple.
+         */
+        private static List<Node> tupleItemsFromGetitems(List<Node> nodes) {
+            Map<String, Map<Integer, ValueInfo>> items = new java.util.HashMap<>();
+            Map<String, Node> byName = new java.util.HashMap<>();
+            for (Node node : nodes) {
+                byName.put(node.name(), node);
+                if (node.isCallFunction("operator.getitem") && node.args().size() == 2
+                        && node.args().get(0) instanceof Arg.Ref ref && node.args().get(1) instanceof Arg.IntLit index
+                        && index.value() >= 0 && node.typeExpr() != null) {
+                    Node tuple = byName.get(ref.name());
+                    if (tuple.kind() == ValueKind.TUPLE && tuple.value().items() == null) {
+                        items.computeIfAbsent(ref.name(), k -> new java.util.TreeMap<>()).put((int) index.value(), node.value());
+                    }
+                }
+            }
+            if (items.isEmpty()) {
+                return nodes;
+            }
+            List<Node> result = new ArrayList<>(nodes.size());
+            for (Node node : nodes) {
+                Map<Integer, ValueInfo> known = items.get(node.name());
+                if (known == null) {
+                    result.add(node);
+                    continue;
+                }
+                int size = ((java.util.TreeMap<Integer, ValueInfo>) known).lastKey() + 1;
+                List<ValueInfo> list = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    list.add(known.getOrDefault(i, ValueInfo.guess(ValueKind.TENSOR)));
+                }
+                ValueInfo v = node.value();
+                result.add(node.withValue(new ValueInfo(v.kind(), v.shape(), v.dtype(), v.expr(), list, v.guessed())));
+            }
+            return result;
         }
 
         /** Physical lines up to where brackets balance (FX wraps nothing, but long signatures may be wrapped). */
