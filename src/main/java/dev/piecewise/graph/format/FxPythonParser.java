@@ -42,9 +42,32 @@ public final class FxPythonParser implements GraphParser {
     }
 
     /** Parses the first {@code def forward} in {@code lines}. */
-    public Graph parse(List<SourceLine> lines, String name) {
-        int def = findForward(lines, 0);
+    Graph parse(List<SourceLine> lines, String name) {
+        return parseForward(lines, findForward(lines, 0), name);
+    }
+
+    /** Parses the {@code def forward} on line index {@code def} of {@code lines}. */
+    static Graph parseForward(List<SourceLine> lines, int def, String name) {
         return new Body(lines, def, name).parse();
+    }
+
+    /**
+     * Reads an upload: the graph at {@code graphIndex} of a TORCH_LOGS excerpt (0 for a plain file), inlined
+     * when it is an already split module such as vLLM's computation_graph.py.
+     */
+    static ParsedUpload read(String text, String name, int graphIndex) {
+        List<List<SourceLine>> graphs = PythonSource.graphs(text);
+        if (graphIndex < 0 || graphIndex >= graphs.size()) {
+            throw new IllegalArgumentException("graphIndex " + graphIndex + " is out of range: the upload holds "
+                    + graphs.size() + " graph" + (graphs.size() == 1 ? "" : "s") + " (0 to " + (graphs.size() - 1) + ")");
+        }
+        List<SourceLine> lines = graphs.get(graphIndex);
+        if (SplitModuleReader.isSplitModule(lines)) {
+            SplitModuleReader.Inlined inlined = SplitModuleReader.read(lines, name);
+            return new ParsedUpload(GraphFormat.FX_PYTHON, inlined.graph(), graphs.size(), graphIndex, inlined.view());
+        }
+        return new ParsedUpload(GraphFormat.FX_PYTHON, parseForward(lines, findForward(lines, 0), name), graphs.size(),
+                graphIndex, null);
     }
 
     static int findForward(List<SourceLine> lines, int from) {

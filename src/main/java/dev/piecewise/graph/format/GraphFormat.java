@@ -70,6 +70,23 @@ public enum GraphFormat {
         return parser().parse(text, name);
     }
 
+    /**
+     * Reads an upload in this format. Only fx-python uploads (TORCH_LOGS excerpts) can hold several graphs;
+     * {@code graphIndex} picks one.
+     *
+     * @throws IllegalArgumentException when {@code graphIndex} is out of range, naming how many graphs there are
+     */
+    public ParsedUpload read(String text, String name, int graphIndex) {
+        if (this == FX_PYTHON) {
+            return FxPythonParser.read(text, name, graphIndex);
+        }
+        if (graphIndex != 0) {
+            throw new IllegalArgumentException("graphIndex " + graphIndex + " is out of range: an " + id
+                    + " upload holds 1 graph (0)");
+        }
+        return new ParsedUpload(this, parse(text, name), 1, 0, null);
+    }
+
     private GraphParser parser() {
         switch (this) {
             case FX_TEXT:
@@ -77,7 +94,7 @@ public enum GraphFormat {
             case FX_JSON:
                 return new FxJsonParser();
             default:
-                return new FxPythonParser();
+                return (text, name) -> FxPythonParser.read(text, name, 0).graph();
         }
     }
 }

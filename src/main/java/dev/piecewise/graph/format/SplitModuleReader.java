@@ -1,0 +1,120 @@
+package dev.piecewise.graph.format;
+
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.FxNamespace;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.KindInference;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.Op;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads an already split module ({@code split_module(...).print_readable()}, vLLM's computation_graph.py): the
+ * top-level forward calls {@code self.submod_N}, each a nested {@code class submod_N}. Gives the submodules as
+ * they are and the graph inlined back into one, so it can be partitioned again.
+ */
+final class SplitModuleReader {
+
+    record Inlined(Graph graph, SplitView view) {
+    }
+
+    private SplitModuleReader() {
+    }
+
+    static boolean isSplitModule(List<SourceLine> lines) {
+        return lines.stream().anyMatch(l -> l.text().trim().startsWith("class submod_"));
+    }
+
+    static Inlined read(List<SourceLine> lines, String name) {
+        Graph top = FxPythonParser.parseForward(lines, FxPythonParser.findForward(lines, 0), name);
+        Map<String, Integer> classes = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).text().trim();
+            if (t.startsWith("class submod_")) {
+                classes.put(t.substring("class ".length(), t.indexOf('(') < 0 ? t.length() : t.indexOf('(')), i);
+            }
+        }
+        List<Node> inlined = new ArrayList<>();
+        Map<String, Arg> env = new HashMap<>(); // top-level name -> the original value it stands for
+        Map<String, List<Arg>> results = new HashMap<>();
+        List<SplitView.Piece> pieces = new ArrayList<>();
+        for (Node node : top.nodes()) {
+            if (node.op() == Op.PLACEHOLDER) {
+                inlined.add(node);
+                env.put(node.name(), new Arg.Ref(node.name()));
+            } else if (node.op() == Op.CALL_MODULE && classes.containsKey(node.target())) {
+                Graph body = FxPythonParser.parseForward(lines, FxPythonParser.findForward(lines, classes.get(node.target())),
+                        node.target());
+                List<Arg> outputs = inline(node, body, env, inlined, pieces);
+                results.put(node.name(), outputs);
+                if (outputs.size() == 1 && !(body.output().args().get(0) instanceof Arg.Tuple)) {
+                    env.put(node.name(), outputs.get(0));
+                }
+            } else if (node.isCallFunction("operator.getitem") && node.args().get(0) instanceof Arg.Ref ref
+                    && results.containsKey(ref.name()) && node.args().get(1) instanceof Arg.IntLit index) {
+                env.put(node.name(), results.get(ref.name()).get((int) index.value()));
+            } else if (node.op() == Op.OUTPUT) {
+                List<Node> sofar = inlined;
+                Node output = new Node(FxNamespace.of(sofar).create("output"), Op.OUTPUT, "output",
+                        node.args().stream().map(a -> Arg.mapRefs(a, env::get)).toList(), Map.of(), null, node.value(), null);
+                inlined.add(output);
+            } else {
+                throw new GraphParseException("the top-level forward of a split module only calls submodules and "
+                        + "unpacks their results; '" + node.name() + "' does something else", 1, 1);
+            }
+        }
+        Graph.Builder builder = new Graph.Builder(name, top.carriesShapes());
+        for (Node node : KindInference.complete(inlined)) {
+            builder.add(node, 1, 1); // checks that the inlined graph is well formed
+        }
+        return new Inlined(builder.build(1, 1), new SplitView(pieces));
+    }
+
+    /** Appends a submodule's body with its parameters replaced by the call's arguments; returns its outputs. */
+    private static List<Arg> inline(Node call, Graph body, Map<String, Arg> env, List<Node> inlined,
+                                    List<SplitView.Piece> pieces) {
+        Map<String, Arg> params = new LinkedHashMap<>();
+        List<Node> placeholders = body.nodes().stream().filter(n -> n.op() == Op.PLACEHOLDER).toList();
+        List<SplitView.Value> inputs = new ArrayList<>();
+        for (int i = 0; i < placeholders.size() && i < call.args().size(); i++) {
+            Arg actual = Arg.mapRefs(call.args().get(i), env::get);
+            params.put(placeholders.get(i).name(), actual);
+            inputs.add(new SplitView.Value(placeholders.get(i).name(), placeholders.get(i).kind()));
+        }
+        List<String> nodes = new ArrayList<>();
+        for (Node node : body.nodes()) {
+            if (node.op() == Op.PLACEHOLDER || node.op() == Op.OUTPUT) {
+                continue;
+            }
+            nodes.add(node.name());
+            inlined.add(node.withArgs(
+                    node.args().stream().map(a -> Arg.mapRefs(a, ref -> params.getOrDefault(ref, new Arg.Ref(ref)))).toList(),
+                    mapKwargs(node.kwargs(), params)));
+        }
+        Arg returned = body.output().args().get(0);
+        List<Arg> outputs = returned instanceof Arg.Tuple t ? t.items() : List.of(returned);
+        List<Arg> resolved = outputs.stream()
+                .map(a -> Arg.mapRefs(a, ref -> params.getOrDefault(ref, new Arg.Ref(ref)))).toList();
+        List<SplitView.Value> outputValues = new ArrayList<>();
+        for (Arg out : outputs) {
+            if (out instanceof Arg.Ref ref) {
+                outputValues.add(new SplitView.Value(ref.name(), body.node(ref.name()).kind()));
+            }
+        }
+        int graphId = Integer.parseInt(call.target().substring("submod_".length()));
+        pieces.add(new SplitView.Piece(call.target(), graphId, nodes, inputs, outputValues));
+        return resolved;
+    }
+
+    private static Map<String, Arg> mapKwargs(Map<String, Arg> kwargs, Map<String, Arg> params) {
+        Map<String, Arg> mapped = new LinkedHashMap<>();
+        kwargs.forEach((k, v) -> mapped.put(k, Arg.mapRefs(v, ref -> params.getOrDefault(ref, new Arg.Ref(ref)))));
+        return mapped;
+    }
+}
