@@ -7,14 +7,28 @@ import java.util.List;
 public record RunReport(String id, String name, Instant createdAt, String format, Options options, GraphInfo graph,
                         List<SubmoduleView> submodules, List<String> emissionOrder, List<RelocationView> relocations,
                         List<CrossingView> crossings, List<CreatedNodeView> createdNodes,
-                        List<DiagnosticView> diagnostics, Verdict verdict) {
+                        List<DiagnosticView> diagnostics, Verdict verdict, SplitViewReport splitView) {
 
     public record Options(List<String> splittingOps, String sizeStrategy, String getitemRule,
                           boolean mergeConsecutiveSplits, boolean mergeEmptyAllocations) {
     }
 
-    /** @param shapesKnown whether the upload carried shapes, so inputs include split_module's threaded symbols */
-    public record GraphInfo(int nodeCount, String sha256, long bytes, boolean shapesKnown) {
+    /**
+     * @param shapesKnown    whether the upload carried shapes, so inputs include split_module's threaded symbols
+     * @param graphsInUpload how many graphs the upload held (a TORCH_LOGS excerpt may hold several)
+     * @param graphIndex     which of them this run partitioned
+     */
+    public record GraphInfo(int nodeCount, String sha256, long bytes, boolean shapesKnown, int graphsInUpload,
+                            int graphIndex) {
+    }
+
+    /**
+     * An already split upload (vLLM's computation_graph.py): its submodules as vLLM made them, and whether
+     * partitioning the inlined graph again gives the same cut.
+     *
+     * @param differences what differs between vLLM's submodules and this run's, one line each
+     */
+    public record SplitViewReport(List<SubmoduleView> submodules, boolean sameAsRepartition, List<String> differences) {
     }
 
     public record ValueView(String name, String kind, boolean threaded) {

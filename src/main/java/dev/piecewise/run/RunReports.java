@@ -2,6 +2,8 @@ package dev.piecewise.run;
 
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
+import dev.piecewise.graph.format.ParsedUpload;
+import dev.piecewise.graph.format.SplitView;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Relocation;
@@ -23,12 +25,15 @@ final class RunReports {
                 options.getitemRule().id(), options.mergeConsecutiveSplits(), options.mergeEmptyAllocations());
     }
 
-    static RunReport report(String id, String name, Instant createdAt, String format, PartitionOptions options,
-                            Graph graph, String sha256, long bytes, PartitionResult result) {
+    static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
+                            String sha256, long bytes, PartitionResult result) {
         Map<String, Integer> assignment = result.assignment();
-        return new RunReport(id, name, createdAt, format, options(options),
-                new RunReport.GraphInfo(graph.nodes().size(), sha256, bytes, graph.carriesShapes()),
-                result.submodules().stream().map(RunReports::submodule).toList(),
+        Graph graph = upload.graph();
+        List<RunReport.SubmoduleView> submodules = result.submodules().stream().map(RunReports::submodule).toList();
+        return new RunReport(id, name, createdAt, upload.format().id(), options(options),
+                new RunReport.GraphInfo(graph.nodes().size(), sha256, bytes, graph.carriesShapes(), upload.graphCount(),
+                        upload.graphIndex()),
+                submodules,
                 result.emissionOrder(),
                 result.relocations().stream().map(r -> relocation(r, assignment)).toList(),
                 result.crossings().stream().map(c -> new RunReport.CrossingView(c.value(), c.kind().id(), c.producer(),
@@ -40,7 +45,45 @@ final class RunReports {
                         result.problems().stream().map(p -> new RunReport.ProblemView(p.submodule(), p.value(),
                                 p.kind() == null ? null : p.kind().id(), p.direction(), p.producer(), p.consumers(),
                                 p.error())).toList(),
-                        result.suggestion() == null ? null : options(result.suggestion())));
+                        result.suggestion() == null ? null : options(result.suggestion())),
+                upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, submodules));
+    }
+
+    /** vLLM's submodules next to this run's: a piece is splitting when it holds a splitting op. */
+    private static RunReport.SplitViewReport splitView(SplitView view, Graph graph, PartitionOptions options,
+                                                       List<RunReport.SubmoduleView> ours) {
+        List<RunReport.SubmoduleView> theirs = view.pieces().stream()
+                .sorted(java.util.Comparator.comparingInt(SplitView.Piece::graphId))
+                .map(p -> new RunReport.SubmoduleView(p.name(), p.graphId(),
+                        p.nodes().stream().anyMatch(n -> options.splittingOps().splitsAt(graph.node(n))), p.nodes(),
+                        p.inputs().stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), false)).toList(),
+                        p.outputs().stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), false)).toList()))
+                .toList();
+        List<String> differences = new java.util.ArrayList<>();
+        Map<String, RunReport.SubmoduleView> byName = new java.util.HashMap<>();
+        ours.forEach(s -> byName.put(s.name(), s));
+        for (RunReport.SubmoduleView vllm : theirs) {
+            RunReport.SubmoduleView mine = byName.remove(vllm.name());
+            if (mine == null) {
+                differences.add(vllm.name() + " is in the upload but not in this run");
+                continue;
+            }
+            compare(differences, vllm.name() + " nodes", vllm.nodes(), mine.nodes());
+            compare(differences, vllm.name() + " inputs", names(vllm.inputs()), names(mine.inputs()));
+            compare(differences, vllm.name() + " outputs", names(vllm.outputs()), names(mine.outputs()));
+        }
+        byName.keySet().stream().sorted().forEach(n -> differences.add(n + " is in this run but not in the upload"));
+        return new RunReport.SplitViewReport(theirs, differences.isEmpty(), differences);
+    }
+
+    private static List<String> names(List<RunReport.ValueView> values) {
+        return values.stream().map(RunReport.ValueView::name).toList();
+    }
+
+    private static void compare(List<String> differences, String what, List<String> upload, List<String> run) {
+        if (!upload.equals(run)) {
+            differences.add(what + " differ: upload " + upload + ", this run " + run);
+        }
     }
 
     private static RunReport.SubmoduleView submodule(Submodule s) {

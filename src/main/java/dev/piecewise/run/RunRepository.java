@@ -50,17 +50,22 @@ public class RunRepository {
         jdbc.sql("""
                         insert into runs (id, name, created_at, format, graph_sha256, node_count, shapes_known, splitting_ops,
                             size_strategy, getitem_rule, merge_consecutive_splits, merge_empty_allocations, outcome,
-                            compilable, error, submodule_count, emission_order, suggestion)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            compilable, error, submodule_count, emission_order, suggestion, graphs_in_upload, graph_index,
+                            split_view_same, split_view_differences)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(run.id(), run.name(), Timestamp.from(run.createdAt()), run.format(), run.graph().sha256(),
                         run.graph().nodeCount(), run.graph().shapesKnown(), String.join(LIST, o.splittingOps()),
                         o.sizeStrategy(), o.getitemRule(), o.mergeConsecutiveSplits(), o.mergeEmptyAllocations(),
                         v.outcome(), v.compilable(), v.error(), run.submodules().size(),
-                        String.join(LIST, run.emissionOrder()), encodeOptions(v.suggestion()))
+                        String.join(LIST, run.emissionOrder()), encodeOptions(v.suggestion()),
+                        run.graph().graphsInUpload(), run.graph().graphIndex(),
+                        run.splitView() == null ? null : run.splitView().sameAsRepartition(),
+                        run.splitView() == null ? null : String.join(LINES, run.splitView().differences()))
                 .update();
-        batch("insert into submodule (run_id, ordinal, name, graph_id, splitting, nodes, inputs, outputs) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                run.id(), run.submodules(), s -> new Object[]{s.name(), s.graphId(), s.splitting(),
-                        String.join(LINES, s.nodes()), encodeValues(s.inputs()), encodeValues(s.outputs())});
+        if (run.splitView() != null) {
+            saveSubmodules("split_view_submodule", run.id(), run.splitView().submodules());
+        }
+        saveSubmodules("submodule", run.id(), run.submodules());
         batch("insert into crossing (run_id, ordinal, value_name, kind, producer, consumers, kind_guessed) values (?, ?, ?, ?, ?, ?, ?)",
                 run.id(), run.crossings(), c -> new Object[]{c.value(), c.kind(), c.producer(),
                         String.join(LIST, c.consumers()), c.kindGuessed()});
@@ -74,6 +79,19 @@ public class RunRepository {
         batch("insert into problem (run_id, ordinal, submodule, value_name, kind, direction, producer, consumers, error) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 run.id(), v.problems(), p -> new Object[]{p.submodule(), p.value(), p.kind(), p.direction(),
                         p.producer(), String.join(LIST, p.consumers()), p.error()});
+    }
+
+    private void saveSubmodules(String table, String runId, List<RunReport.SubmoduleView> submodules) {
+        batch("insert into " + table + " (run_id, ordinal, name, graph_id, splitting, nodes, inputs, outputs) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?)",
+                runId, submodules, s -> new Object[]{s.name(), s.graphId(), s.splitting(),
+                        String.join(LINES, s.nodes()), encodeValues(s.inputs()), encodeValues(s.outputs())});
+    }
+
+    private List<RunReport.SubmoduleView> loadSubmodules(String table, String runId) {
+        return children(table, runId, (rs, n) -> new RunReport.SubmoduleView(
+                rs.getString("name"), rs.getInt("graph_id"), rs.getBoolean("splitting"), split(rs.getString("nodes"), LINES),
+                decodeValues(rs.getString("inputs")), decodeValues(rs.getString("outputs"))));
     }
 
     private <T> void batch(String sql, String runId, List<T> rows, Function<T, Object[]> columns) {
@@ -156,7 +174,8 @@ public class RunRepository {
 
     private record RunRow(String id, String name, Instant createdAt, String format, String sha256, int nodeCount,
                           boolean shapesKnown, RunReport.Options options, String outcome,
-                          boolean compilable, String error, List<String> emissionOrder, RunReport.Options suggestion) {
+                          boolean compilable, String error, List<String> emissionOrder, RunReport.Options suggestion,
+                          int graphsInUpload, int graphIndex, Boolean splitViewSame, String splitViewDifferences) {
     }
 
     private static RunRow runRow(ResultSet rs, int n) throws SQLException {
@@ -167,16 +186,16 @@ public class RunRepository {
                         rs.getString("getitem_rule"), rs.getBoolean("merge_consecutive_splits"),
                         rs.getBoolean("merge_empty_allocations")),
                 rs.getString("outcome"), rs.getBoolean("compilable"), rs.getString("error"),
-                split(rs.getString("emission_order"), LIST), decodeOptions(rs.getString("suggestion")));
+                split(rs.getString("emission_order"), LIST), decodeOptions(rs.getString("suggestion")),
+                rs.getInt("graphs_in_upload"), rs.getInt("graph_index"), rs.getObject("split_view_same", Boolean.class),
+                rs.getString("split_view_differences"));
     }
 
     private RunReport load(RunRow row) {
         String id = row.id();
         long bytes = jdbc.sql("select byte_size from graph_upload where sha256 = ?").param(row.sha256())
                 .query(Long.class).single();
-        List<RunReport.SubmoduleView> submodules = children("submodule", id, (rs, n) -> new RunReport.SubmoduleView(
-                rs.getString("name"), rs.getInt("graph_id"), rs.getBoolean("splitting"), split(rs.getString("nodes"), LINES),
-                decodeValues(rs.getString("inputs")), decodeValues(rs.getString("outputs"))));
+        List<RunReport.SubmoduleView> submodules = loadSubmodules("submodule", id);
         List<RunReport.CrossingView> crossings = children("crossing", id, (rs, n) -> new RunReport.CrossingView(
                 rs.getString("value_name"), rs.getString("kind"), rs.getString("producer"),
                 split(rs.getString("consumers"), LIST), rs.getBoolean("kind_guessed")));
@@ -192,9 +211,13 @@ public class RunRepository {
                 rs.getString("submodule"), rs.getString("value_name"), rs.getString("kind"), rs.getString("direction"),
                 rs.getString("producer"), split(rs.getString("consumers"), LIST), rs.getString("error")));
         return new RunReport(id, row.name(), row.createdAt(), row.format(), row.options(),
-                new RunReport.GraphInfo(row.nodeCount(), row.sha256(), bytes, row.shapesKnown()), submodules,
+                new RunReport.GraphInfo(row.nodeCount(), row.sha256(), bytes, row.shapesKnown(), row.graphsInUpload(),
+                        row.graphIndex()), submodules,
                 row.emissionOrder(), relocations, crossings, created, diagnostics,
-                new RunReport.Verdict(row.outcome(), row.compilable(), row.error(), problems, row.suggestion()));
+                new RunReport.Verdict(row.outcome(), row.compilable(), row.error(), problems, row.suggestion()),
+                row.splitViewSame() == null ? null : new RunReport.SplitViewReport(
+                        loadSubmodules("split_view_submodule", id), row.splitViewSame(),
+                        split(row.splitViewDifferences(), LINES)));
     }
 
     private <T> List<T> children(String table, String runId, org.springframework.jdbc.core.RowMapper<T> mapper) {

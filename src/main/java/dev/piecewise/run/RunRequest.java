@@ -13,12 +13,13 @@ import java.util.Set;
  * The options of one upload (api.md), validated: an unknown option or value is rejected with the accepted ones.
  *
  * @param name   the run's name, or null to take the file name or the graph's own name
- * @param format null for auto-detection
+ * @param format     null for auto-detection
+ * @param graphIndex which graph of a TORCH_LOGS excerpt holding several (0, the first, by default)
  */
-public record RunRequest(String name, GraphFormat format, PartitionOptions options) {
+public record RunRequest(String name, GraphFormat format, int graphIndex, PartitionOptions options) {
 
-    public static final Set<String> OPTION_NAMES = Set.of("name", "format", "splittingOps", "sizeStrategy",
-            "getitemRule", "mergeConsecutiveSplits", "mergeEmptyAllocations");
+    public static final Set<String> OPTION_NAMES = Set.of("name", "format", "graphIndex", "splittingOps",
+            "sizeStrategy", "getitemRule", "mergeConsecutiveSplits", "mergeEmptyAllocations");
 
     /** Reads options from request parameters (query string or multipart text parts). */
     public static RunRequest fromParameters(Map<String, String> params) {
@@ -38,7 +39,8 @@ public record RunRequest(String name, GraphFormat format, PartitionOptions optio
         GetitemRule rule = parse("getitemRule", params.getOrDefault("getitemRule", "vllm"), GetitemRule::fromId);
         boolean consecutive = bool("mergeConsecutiveSplits", params.get("mergeConsecutiveSplits"));
         boolean empty = bool("mergeEmptyAllocations", params.get("mergeEmptyAllocations"));
-        return new RunRequest(name, format, new PartitionOptions(ops, strategy, rule, consecutive, empty));
+        int graphIndex = parse("graphIndex", params.getOrDefault("graphIndex", "0"), RunRequest::nonNegative);
+        return new RunRequest(name, format, graphIndex, new PartitionOptions(ops, strategy, rule, consecutive, empty));
     }
 
     private static <T> T parse(String option, String value, java.util.function.Function<String, T> parser) {
@@ -47,6 +49,18 @@ public record RunRequest(String name, GraphFormat format, PartitionOptions optio
         } catch (IllegalArgumentException e) {
             throw new BadOptionException(option, e.getMessage());
         }
+    }
+
+    private static int nonNegative(String value) {
+        try {
+            int n = Integer.parseInt(value.isEmpty() ? "0" : value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new IllegalArgumentException("graphIndex must be a whole number from 0, not '" + value + "'");
     }
 
     private static boolean bool(String option, String value) {

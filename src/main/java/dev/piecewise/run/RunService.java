@@ -2,6 +2,7 @@ package dev.piecewise.run;
 
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
 import org.slf4j.Logger;
@@ -47,7 +48,13 @@ public class RunService {
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
         String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
-        Graph graph = format.parse(text, defaultName);
+        ParsedUpload parsedUpload;
+        try {
+            parsedUpload = format.read(text, defaultName, request.graphIndex());
+        } catch (IllegalArgumentException badIndex) {
+            throw new BadOptionException("graphIndex", badIndex.getMessage());
+        }
+        Graph graph = parsedUpload.graph();
         long parsed = System.nanoTime();
         PartitionResult result = Partitioner.partition(graph, request.options());
         long partitioned = System.nanoTime();
@@ -58,7 +65,7 @@ public class RunService {
         }
         String sha = sha256(upload);
         RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
-                Instant.now(clock).truncatedTo(ChronoUnit.MICROS), format.id(), request.options(), graph, sha,
+                Instant.now(clock).truncatedTo(ChronoUnit.MICROS), request.options(), parsedUpload, sha,
                 upload.length, result);
         try {
             store(report, text);

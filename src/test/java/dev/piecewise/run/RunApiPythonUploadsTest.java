@@ -1,0 +1,110 @@
+package dev.piecewise.run;
+
+import dev.piecewise.fixtures.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** TORCH_LOGS excerpts and vLLM's computation_graph.py over HTTP. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class RunApiPythonUploadsTest {
+
+    private static final byte[] LOG = Fixtures.read(Fixtures.ROOT.resolve("formats/torch-2.11-TORCH_LOGS-graph_code.log"))
+            .getBytes(StandardCharsets.UTF_8);
+    private static final String ORACLE_OPS = "oracle::moe, vllm::unified_attention_with_output, vllm::moe_forward";
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void logExcerptPicksAGraphAndSaysHowManyThereAre() {
+        HttpApi api = new HttpApi(port);
+        JsonNode first = api.postMultipart("dynamo.log", LOG, Map.of("splittingOps", ORACLE_OPS)).json();
+        assertThat(first.get("format").asString()).isEqualTo("fx-python");
+        assertThat(first.get("graph").get("graphsInUpload").asInt()).isEqualTo(2);
+        assertThat(first.get("graph").get("graphIndex").asInt()).isEqualTo(0);
+        assertThat(first.get("graph").get("nodeCount").asInt()).isEqualTo(9);
+        assertThat(first.get("verdict").get("outcome").asString()).isEqualTo("ok");
+
+        JsonNode second = api.postMultipart("dynamo.log", LOG, Map.of("splittingOps", ORACLE_OPS, "graphIndex", "1")).json();
+        assertThat(second.get("graph").get("graphIndex").asInt()).isEqualTo(1);
+        assertThat(second.get("submodules").size()).isGreaterThan(3);
+
+        HttpApi.Response outOfRange = api.postMultipart("dynamo.log", LOG, Map.of("graphIndex", "2"));
+        assertThat(outOfRange.status()).isEqualTo(400);
+        assertThat(outOfRange.json().get("option").asString()).isEqualTo("graphIndex");
+        assertThat(outOfRange.json().get("detail").asString()).contains("holds 2 graphs");
+    }
+
+    @Test
+    void parseErrorInsideALogPointsAtTheUpload() {
+        String log = new String(LOG, StandardCharsets.UTF_8);
+        String[] lines = log.split("\n", -1);
+        int broken = List.of(lines).indexOf(List.of(lines).stream().filter(l -> l.contains("= out.view(size)"))
+                .findFirst().orElseThrow());
+        lines[broken] = lines[broken].replace("out.view(size)", "out.view(size");
+        HttpApi.Response response = new HttpApi(port).postRaw(String.join("\n", lines).getBytes(StandardCharsets.UTF_8),
+                "text/plain", Map.of());
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("line").asInt()).isEqualTo(broken + 1);
+        assertThat(response.json().get("column").asInt()).isGreaterThan(lines[broken].indexOf("out.view"));
+    }
+
+    static Stream<String> splitModules() {
+        return Fixtures.cases().stream().filter(c -> Fixtures.exists(c, "computation_graph.py"));
+    }
+
+    /**
+     * Inlining puts a merged allocation back next to the subgraph it was merged into, ahead of the splitting op
+     * it used to follow; re-partitioning that order merges the two consecutive splitting ops instead.
+     */
+    @Test
+    void inliningAMergedAllocationChangesTheCut() {
+        JsonNode run = new HttpApi(port).postMultipart("computation_graph.py",
+                Fixtures.read("empty_alloc_merge", "computation_graph.py").getBytes(StandardCharsets.UTF_8),
+                Map.of("splittingOps", "oracle::attn, vllm::unified_attention_with_output")).json();
+        assertThat(run.get("splitView").get("sameAsRepartition").asBoolean()).isFalse();
+        assertThat(run.get("splitView").get("differences").get(0).asString()).startsWith("submod_1 nodes differ");
+    }
+
+    @ParameterizedTest
+    @MethodSource("splitModules")
+    void computationGraphShowsVllmsSplitAndThatRepartitioningAgrees(String fixture) {
+        JsonNode expected = Fixtures.expected(fixture);
+        String ops = String.join(",", Fixtures.strings(expected.get("splittingOps")));
+        JsonNode run = new HttpApi(port).postMultipart("computation_graph.py",
+                Fixtures.read(fixture, "computation_graph.py").getBytes(StandardCharsets.UTF_8),
+                Map.of("splittingOps", ops)).json();
+        JsonNode view = run.get("splitView");
+        // The verdict on the re-partition agrees with a direct comparison of the two lists of submodules.
+        boolean same = view.get("submodules").size() == run.get("submodules").size();
+        for (int i = 0; same && i < view.get("submodules").size(); i++) {
+            JsonNode theirs = view.get("submodules").get(i);
+            JsonNode ours = run.get("submodules").get(i);
+            same = theirs.get("name").equals(ours.get("name")) && theirs.get("nodes").equals(ours.get("nodes"))
+                    && theirs.get("inputs").findValues("name").equals(ours.get("inputs").findValues("name"))
+                    && theirs.get("outputs").findValues("name").equals(ours.get("outputs").findValues("name"));
+        }
+        assertThat(view.get("sameAsRepartition").asBoolean()).isEqualTo(same);
+        assertThat(view.get("differences").isEmpty()).isEqualTo(same);
+        List<JsonNode> subs = List.copyOf(expected.get("strategies").get("decompose|vllm|merge").get("submodules").values());
+        assertThat(view.get("submodules").values().stream().map(s -> s.get("name").asString()))
+                .containsExactlyElementsOf(subs.stream().map(s -> s.get("name").asString()).toList());
+        assertThat(view.get("submodules").values().stream().map(s -> s.get("splitting").asBoolean()))
+                .containsExactlyElementsOf(subs.stream().map(s -> s.get("splitting").asBoolean()).toList());
+        // Stored and read back the same.
+        assertThat(new HttpApi(port).get("/api/runs/" + run.get("id").asString()).json()).isEqualTo(run);
+    }
+}
