@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  *
  * @param typeExpr the declared type as printed ({@code torch.SymInt}, {@code "f32[s77, 32]"}), null when absent
  * @param value    what is known of the node's value; never null once a graph is built
- * @param source   where the node came from: the upload's line, or a {@code # File:} comment; may be null
+ * @param source   the {@code # File:} comment FX printed for the node (its Python source); may be null
  */
 public record Node(String name, Op op, String target, List<Arg> args, Map<String, Arg> kwargs, String typeExpr,
                    ValueInfo value, String source) {

@@ -1,5 +1,6 @@
 package dev.piecewise.partition;
 
+import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 
 import java.util.List;
@@ -12,16 +13,18 @@ import java.util.Map;
  * @param assignment    subgraph id of every non-placeholder node after relocation, in graph order
  * @param emissionOrder submodule names in the order the top-level graph calls them
  * @param createdNodes  nodes a strategy created (sym_size nodes, clones), in graph order
+ * @param graph         the graph after the strategy's rewrites, in the order split_module saw it; null for
+ *                      split-fails
  * @param suggestion    an option set that compiles when this one does not; null when none does or none is needed
  */
 public record PartitionResult(Outcome outcome, String error, boolean compilable, List<Submodule> submodules,
                               Map<String, Integer> assignment, List<String> emissionOrder,
                               List<Relocation> relocations, List<Crossing> crossings, List<Problem> problems,
-                              List<Diagnostic> diagnostics, List<Node> createdNodes,
+                              List<Diagnostic> diagnostics, List<Node> createdNodes, Graph graph,
                               PartitionOptions suggestion) {
 
     public PartitionResult withSuggestion(PartitionOptions options) {
         return new PartitionResult(outcome, error, compilable, submodules, assignment, emissionOrder, relocations,
-                crossings, problems, diagnostics, createdNodes, options);
+                crossings, problems, diagnostics, createdNodes, graph, options);
     }
 }

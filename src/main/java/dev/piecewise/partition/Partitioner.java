@@ -126,7 +126,7 @@ public final class Partitioner {
     private static PartitionResult splitFails(String error, List<Relocation> relocations, List<Diagnostic> diagnostics) {
         List<Problem> problems = List.of(new Problem(null, null, null, "split", null, List.of(), error));
         return new PartitionResult(Outcome.SPLIT_FAILS, error, false, List.of(), Map.of(), List.of(), relocations,
-                List.of(), problems, diagnostics, List.of(), null);
+                List.of(), problems, diagnostics, List.of(), null, null);
     }
 
     private static PartitionResult judge(Graph graph, SplitModule.Split split, Map<String, Integer> ids,
@@ -187,7 +187,7 @@ public final class Partitioner {
         String error = badCalls.isEmpty() ? null : badCalls.get(0).error();
         List<String> emission = split.parts().keySet().stream().map(Submodule::nameOf).toList();
         return new PartitionResult(outcome, error, outcome == Outcome.OK, submodules, ids, emission, relocations,
-                crossings, allProblems, diagnostics, created, null);
+                crossings, allProblems, diagnostics, created, graph, null);
     }
 
     /**

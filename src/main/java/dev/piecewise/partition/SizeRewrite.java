@@ -117,7 +117,7 @@ final class SizeRewrite {
         for (int i = 0; i < dims.size(); i++) {
             Dim dim = dims.get(i);
             if (dim.symbolic()) {
-                Node symSize = symSizeNode(tensor, i, dim, size);
+                Node symSize = symSizeNode(tensor, i, dim);
                 edit.insertRightAfter(tensor, symSize);
                 created.add(symSize.name());
                 elements.add(new Arg.Ref(symSize.name()));
@@ -148,12 +148,12 @@ final class SizeRewrite {
         return null;
     }
 
-    private Node symSizeNode(String tensor, int dim, Dim d, Node size) {
+    private Node symSizeNode(String tensor, int dim, Dim d) {
         String name = names.create(FxNamespace.nameForTarget(SYM_SIZE));
         // sym_size.int always gives a SymInt: only the number of such nodes is assumed, not their kind.
         ValueInfo value = ValueInfo.symInt(d.expr());
         return new Node(name, Op.CALL_FUNCTION, SYM_SIZE, List.of(new Arg.Ref(tensor), new Arg.IntLit(dim)), Map.of(),
-                null, value, "decomposition of " + size.name());
+                null, value, null);
     }
 
     private static Arg staticDim(Dim dim) {
@@ -264,7 +264,7 @@ final class SizeRewrite {
             List<String> created = new ArrayList<>();
             for (int i = 0; i < dims.size(); i++) {
                 if (dims.get(i).symbolic()) {
-                    Node symSize = symSizeNode(tensor, i, dims.get(i), node);
+                    Node symSize = symSizeNode(tensor, i, dims.get(i));
                     edit.appendAfter(node.name(), symSize);
                     created.add(symSize.name());
                     elements.add(new Arg.Ref(symSize.name()));

@@ -142,7 +142,7 @@ public final class FxTextParser implements GraphParser {
         if (!tail.atEnd()) {
             throw tail.error("unexpected text after the node");
         }
-        return new Node(name, op, target, args, kwargs, type.isEmpty() ? null : type, null, "line " + lineNo);
+        return new Node(name, op, target, args, kwargs, type.isEmpty() ? null : type, null, null);
     }
 
     /** A target ends at the ']' that is followed by '(' or the end of the line (targets may contain brackets). */
@@ -165,7 +165,6 @@ public final class FxTextParser implements GraphParser {
             throw scan.error("unexpected text after the returned value");
         }
         String outputName = FxNamespace.of(builder.nodes()).create("output");
-        return new Node(outputName, Op.OUTPUT, "output", List.of(result), new LinkedHashMap<>(), null, null,
-                "line " + lineNo);
+        return new Node(outputName, Op.OUTPUT, "output", List.of(result), new LinkedHashMap<>(), null, null, null);
     }
 }
