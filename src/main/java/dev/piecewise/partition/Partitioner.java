@@ -180,6 +180,11 @@ public final class Partitioner {
         });
         List<Crossing> crossings = crossings(graph, byId, split.consumers());
         reportGuessedKinds(crossings, diagnostics);
+        if (!graph.carriesShapes()) {
+            diagnostics.add(Diagnostic.info("data-inputs-only", "The upload carries no shapes, so submodule inputs are "
+                    + "the data inputs only: split_module also threads the shape symbols of every input (s77, ...), "
+                    + "which print_readable output or fx-json would show", null, null));
+        }
         List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> new Problem(submoduleOf(partOf, p.value()),
                 p.value(), p.kind(), p.direction(), p.producer(), p.consumers(), p.error())).toList());
         allProblems.addAll(problems);

@@ -116,6 +116,15 @@ class RunApiController {
         return ResponseEntity.noContent().build();
     }
 
+    /** The split module as vLLM writes it to computation_graph.py, to diff against a vLLM cache. */
+    @GetMapping(value = "/{id}/code", produces = "text/x-python")
+    ResponseEntity<String> code(@PathVariable String id) {
+        return ResponseEntity.ok()
+                .header("Content-Disposition", "inline; filename=\"computation_graph.py\"")
+                .contentType(MediaType.parseMediaType("text/x-python;charset=UTF-8"))
+                .body(service.code(id));
+    }
+
     @GetMapping(value = "/{id}/upload", produces = MediaType.TEXT_PLAIN_VALUE)
     String upload(@PathVariable String id) {
         return service.upload(id).orElseThrow(() -> new RunNotFoundException(id));

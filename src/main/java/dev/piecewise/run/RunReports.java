@@ -4,7 +4,10 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.graph.format.SplitView;
+import dev.piecewise.partition.GetitemRule;
 import dev.piecewise.partition.PartitionOptions;
+import dev.piecewise.partition.SizeStrategy;
+import dev.piecewise.partition.SplittingOps;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Relocation;
 import dev.piecewise.partition.Submodule;
@@ -23,6 +26,11 @@ final class RunReports {
     static RunReport.Options options(PartitionOptions options) {
         return new RunReport.Options(options.splittingOps().names(), options.sizeStrategy().id(),
                 options.getitemRule().id(), options.mergeConsecutiveSplits(), options.mergeEmptyAllocations());
+    }
+
+    static PartitionOptions partitionOptions(RunReport.Options o) {
+        return new PartitionOptions(new SplittingOps(o.splittingOps()), SizeStrategy.fromId(o.sizeStrategy()),
+                GetitemRule.fromId(o.getitemRule()), o.mergeConsecutiveSplits(), o.mergeEmptyAllocations());
     }
 
     static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,

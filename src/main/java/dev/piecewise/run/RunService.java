@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.codegen.SplitModuleCode;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.ParsedUpload;
@@ -91,6 +92,23 @@ public class RunService {
 
     public Optional<String> upload(String id) {
         return runs.findUpload(id);
+    }
+
+    /**
+     * The run's split module as Python (what vLLM writes to computation_graph.py), made again from the stored
+     * upload and options: partitioning is deterministic and linear, so nothing more is stored for it.
+     *
+     * @throws NoCodeException when split_module raises for this run
+     */
+    public String code(String id) {
+        RunReport run = get(id);
+        String text = runs.findUpload(id).orElseThrow(() -> new RunNotFoundException(id));
+        ParsedUpload upload = GraphFormat.fromOption(run.format()).read(text, run.name(), run.graph().graphIndex());
+        PartitionResult result = Partitioner.partitionOnce(upload.graph(), RunReports.partitionOptions(run.options()));
+        if (result.graph() == null) {
+            throw new NoCodeException("split_module raises " + result.error() + " for this run, so there is no split module");
+        }
+        return SplitModuleCode.render(result);
     }
 
     public RunReport.Page page(RunFilter filter, int page, int size) {

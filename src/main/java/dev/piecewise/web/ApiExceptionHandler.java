@@ -2,6 +2,7 @@ package dev.piecewise.web;
 
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.run.BadOptionException;
+import dev.piecewise.run.NoCodeException;
 import dev.piecewise.run.RunNotFoundException;
 import dev.piecewise.run.UploadTooLargeException;
 import org.slf4j.Logger;
@@ -60,6 +61,12 @@ class ApiExceptionHandler {
     @ExceptionHandler(RunNotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(RunNotFoundException e) {
         return Problems.response(Problems.problem(HttpStatus.NOT_FOUND, Problems.RUN_NOT_FOUND, "Run not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(NoCodeException.class)
+    ResponseEntity<ProblemDetail> noCode(NoCodeException e) {
+        return Problems.response(Problems.problem(HttpStatus.CONFLICT, Problems.NO_CODE, "No split module",
                 e.getMessage()));
     }
 

@@ -16,6 +16,7 @@ public final class Problems {
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     public static final String RUN_NOT_FOUND = "run-not-found";
     public static final String NOT_FOUND = "not-found";
+    public static final String NO_CODE = "no-code";
     public static final String METHOD_NOT_ALLOWED = "method-not-allowed";
     public static final String BAD_REQUEST = "bad-request";
     public static final String INTERNAL = "internal-error";

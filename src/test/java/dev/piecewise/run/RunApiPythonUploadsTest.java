@@ -107,4 +107,30 @@ class RunApiPythonUploadsTest {
         // Stored and read back the same.
         assertThat(new HttpApi(port).get("/api/runs/" + run.get("id").asString()).json()).isEqualTo(run);
     }
+
+    @ParameterizedTest
+    @MethodSource("splitModules")
+    void codeOfARunIsWhatVllmWritesToItsCache(String fixture) {
+        HttpApi api = new HttpApi(port);
+        String ops = String.join(",", Fixtures.strings(Fixtures.expected(fixture).get("splittingOps")));
+        JsonNode run = api.postRaw(Fixtures.read(fixture, "readable.py").getBytes(StandardCharsets.UTF_8), "text/plain",
+                Map.of("splittingOps", ops)).json();
+        HttpApi.Response code = api.get("/api/runs/" + run.get("id").asString() + "/code");
+        assertThat(code.status()).isEqualTo(200);
+        assertThat(code.contentType()).startsWith("text/x-python");
+        String expected = Fixtures.read(fixture, "computation_graph.py");
+        assertThat(code.body().substring(code.body().indexOf("\n    class submod_")).stripTrailing())
+                .isEqualTo(expected.substring(expected.indexOf("\n    class submod_")).stripTrailing());
+    }
+
+    @Test
+    void aRunWhoseSplitFailsHasNoCode() {
+        HttpApi api = new HttpApi(port);
+        JsonNode run = api.postRaw(Fixtures.read("symint_multi", "readable.py").getBytes(StandardCharsets.UTF_8),
+                "text/plain", Map.of("splittingOps", "oracle::attn")).json();
+        assertThat(run.get("verdict").get("outcome").asString()).isEqualTo("split-fails");
+        HttpApi.Response code = api.get("/api/runs/" + run.get("id").asString() + "/code");
+        assertThat(code.status()).isEqualTo(409);
+        assertThat(code.json().get("detail").asString()).contains("cycle exists between partitions");
+    }
 }
