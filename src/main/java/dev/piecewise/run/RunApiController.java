@@ -25,7 +25,7 @@ import java.util.Map;
 /** The runs API of api.md: create from a multipart or raw upload, read one or a page, delete. */
 @RestController
 @RequestMapping("/api/runs")
-class RunApiController {
+public class RunApiController {
 
     private final RunService service;
     private final long maxUploadBytes;
@@ -99,14 +99,15 @@ class RunApiController {
     @GetMapping
     RunReport.Page list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size,
                         @RequestParam(required = false) String name, @RequestParam(required = false) String verdict,
-                        @RequestParam(required = false) String sizeStrategy) {
+                        @RequestParam(required = false) String sizeStrategy, @RequestParam(required = false) String from,
+                        @RequestParam(required = false) String to) {
         if (page < 0) {
             throw new BadOptionException("page", "page must be 0 or more");
         }
         if (size < 1 || size > 200) {
             throw new BadOptionException("size", "size must be between 1 and 200");
         }
-        RunFilter filter = RunFilter.parse(name, verdict, sizeStrategy);
+        RunFilter filter = RunFilter.parse(name, verdict, sizeStrategy, from, to);
         return service.page(filter, page, size);
     }
 

@@ -3,15 +3,21 @@ package dev.piecewise.run;
 import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.SizeStrategy;
 
-/** History filters; null means no filter. */
-public record RunFilter(String nameContains, String outcome, String sizeStrategy) {
+/**
+ * History filters; null means no filter.
+ *
+ * @param createdFrom first day included (UTC)
+ * @param createdTo   last day included (UTC)
+ */
+public record RunFilter(String nameContains, String outcome, String sizeStrategy, java.time.LocalDate createdFrom,
+                        java.time.LocalDate createdTo) {
 
     public static RunFilter none() {
-        return new RunFilter(null, null, null);
+        return new RunFilter(null, null, null, null, null);
     }
 
     /** Validates filter values so a typo gets an error naming the accepted values instead of an empty page. */
-    public static RunFilter parse(String name, String verdict, String sizeStrategy) {
+    public static RunFilter parse(String name, String verdict, String sizeStrategy, String from, String to) {
         String outcome = blankToNull(verdict);
         if (outcome != null) {
             try {
@@ -29,7 +35,16 @@ public record RunFilter(String nameContains, String outcome, String sizeStrategy
                 throw new BadOptionException("sizeStrategy", e.getMessage());
             }
         }
-        return new RunFilter(blankToNull(name), outcome, strategy);
+        return new RunFilter(blankToNull(name), outcome, strategy, date("from", from), date("to", to));
+    }
+
+    private static java.time.LocalDate date(String option, String value) {
+        String v = blankToNull(value);
+        try {
+            return v == null ? null : java.time.LocalDate.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadOptionException(option, option + " must be a date like 2026-11-28, not '" + value + "'");
+        }
     }
 
     private static String blankToNull(String s) {

@@ -4,10 +4,14 @@ import java.time.Instant;
 import java.util.List;
 
 /** A stored run exactly as the API returns it (api.md, "The run"). */
+/**
+ * @param compareGroup the runs made together to compare option sets share this id; null for a single run
+ */
 public record RunReport(String id, String name, Instant createdAt, String format, Options options, GraphInfo graph,
                         List<SubmoduleView> submodules, List<String> emissionOrder, List<RelocationView> relocations,
                         List<CrossingView> crossings, List<CreatedNodeView> createdNodes,
-                        List<DiagnosticView> diagnostics, Verdict verdict, SplitViewReport splitView) {
+                        List<DiagnosticView> diagnostics, Verdict verdict, SplitViewReport splitView,
+                        String compareGroup) {
 
     public record Options(List<String> splittingOps, String sizeStrategy, String getitemRule,
                           boolean mergeConsecutiveSplits, boolean mergeEmptyAllocations) {

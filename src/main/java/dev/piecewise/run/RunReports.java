@@ -34,7 +34,7 @@ final class RunReports {
     }
 
     static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
-                            String sha256, long bytes, PartitionResult result) {
+                            String sha256, long bytes, PartitionResult result, String compareGroup) {
         Map<String, Integer> assignment = result.assignment();
         Graph graph = upload.graph();
         List<RunReport.SubmoduleView> submodules = result.submodules().stream().map(RunReports::submodule).toList();
@@ -54,7 +54,8 @@ final class RunReports {
                                 p.kind() == null ? null : p.kind().id(), p.direction(), p.producer(), p.consumers(),
                                 p.error())).toList(),
                         result.suggestion() == null ? null : options(result.suggestion())),
-                upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, submodules));
+                upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, submodules),
+                compareGroup);
     }
 
     /** vLLM's submodules next to this run's: a piece is splitting when it holds a splitting op. */

@@ -51,8 +51,8 @@ public class RunRepository {
                         insert into runs (id, name, created_at, format, graph_sha256, node_count, shapes_known, splitting_ops,
                             size_strategy, getitem_rule, merge_consecutive_splits, merge_empty_allocations, outcome,
                             compilable, error, submodule_count, emission_order, suggestion, graphs_in_upload, graph_index,
-                            split_view_same, split_view_differences)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            split_view_same, split_view_differences, compare_group)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(run.id(), run.name(), Timestamp.from(run.createdAt()), run.format(), run.graph().sha256(),
                         run.graph().nodeCount(), run.graph().shapesKnown(), String.join(LIST, o.splittingOps()),
                         o.sizeStrategy(), o.getitemRule(), o.mergeConsecutiveSplits(), o.mergeEmptyAllocations(),
@@ -60,7 +60,8 @@ public class RunRepository {
                         String.join(LIST, run.emissionOrder()), encodeOptions(v.suggestion()),
                         run.graph().graphsInUpload(), run.graph().graphIndex(),
                         run.splitView() == null ? null : run.splitView().sameAsRepartition(),
-                        run.splitView() == null ? null : String.join(LINES, run.splitView().differences()))
+                        run.splitView() == null ? null : String.join(LINES, run.splitView().differences()),
+                        run.compareGroup())
                 .update();
         if (run.splitView() != null) {
             saveSubmodules("split_view_submodule", run.id(), run.splitView().submodules());
@@ -138,6 +139,14 @@ public class RunRepository {
             where.append(" and size_strategy = ?");
             params.add(filter.sizeStrategy());
         }
+        if (filter.createdFrom() != null) {
+            where.append(" and created_at >= ?");
+            params.add(Timestamp.from(filter.createdFrom().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
+        }
+        if (filter.createdTo() != null) {
+            where.append(" and created_at < ?");
+            params.add(Timestamp.from(filter.createdTo().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
+        }
         long total = jdbc.sql("select count(*) from runs" + where).params(params).query(Long.class).single();
         List<Object> pageParams = new ArrayList<>(params);
         pageParams.add(size);
@@ -151,6 +160,11 @@ public class RunRepository {
                         rs.getString("size_strategy"), rs.getString("getitem_rule")))
                 .list();
         return new RunReport.Page(items, page, size, total);
+    }
+
+    List<String> groupMembers(String group) {
+        return jdbc.sql("select id from runs where compare_group = ? order by created_at, id").param(group)
+                .query(String.class).list();
     }
 
     boolean delete(String id) {
@@ -175,7 +189,8 @@ public class RunRepository {
     private record RunRow(String id, String name, Instant createdAt, String format, String sha256, int nodeCount,
                           boolean shapesKnown, RunReport.Options options, String outcome,
                           boolean compilable, String error, List<String> emissionOrder, RunReport.Options suggestion,
-                          int graphsInUpload, int graphIndex, Boolean splitViewSame, String splitViewDifferences) {
+                          int graphsInUpload, int graphIndex, Boolean splitViewSame, String splitViewDifferences,
+                          String compareGroup) {
     }
 
     private static RunRow runRow(ResultSet rs, int n) throws SQLException {
@@ -188,7 +203,7 @@ public class RunRepository {
                 rs.getString("outcome"), rs.getBoolean("compilable"), rs.getString("error"),
                 split(rs.getString("emission_order"), LIST), decodeOptions(rs.getString("suggestion")),
                 rs.getInt("graphs_in_upload"), rs.getInt("graph_index"), rs.getObject("split_view_same", Boolean.class),
-                rs.getString("split_view_differences"));
+                rs.getString("split_view_differences"), rs.getString("compare_group"));
     }
 
     private RunReport load(RunRow row) {
@@ -217,7 +232,8 @@ public class RunRepository {
                 new RunReport.Verdict(row.outcome(), row.compilable(), row.error(), problems, row.suggestion()),
                 row.splitViewSame() == null ? null : new RunReport.SplitViewReport(
                         loadSubmodules("split_view_submodule", id), row.splitViewSame(),
-                        split(row.splitViewDifferences(), LINES)));
+                        split(row.splitViewDifferences(), LINES)),
+                row.compareGroup());
     }
 
     private <T> List<T> children(String table, String runId, org.springframework.jdbc.core.RowMapper<T> mapper) {

@@ -4,6 +4,7 @@ import dev.piecewise.codegen.SplitModuleCode;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.ParsedUpload;
+import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -45,6 +47,41 @@ public class RunService {
      * @param fileName the uploaded file's name, or null for a raw body
      */
     public RunReport create(byte[] upload, String fileName, RunRequest request) {
+        return create(upload, fileName, request, null);
+    }
+
+    /**
+     * Runs the upload under every option set of {@link PartitionOptions#whatIfSets} with the request's splitting
+     * ops, as one group of runs.
+     *
+     * @return the runs, in the order of the option sets
+     */
+    public List<RunReport> compare(byte[] upload, String fileName, RunRequest request) {
+        String group = UUID.randomUUID().toString();
+        List<RunReport> runs = new java.util.ArrayList<>();
+        for (PartitionOptions options : PartitionOptions.whatIfSets(request.options().splittingOps())) {
+            runs.add(create(upload, fileName, new RunRequest(request.name(), request.format(), request.graphIndex(),
+                    options), group));
+        }
+        return runs;
+    }
+
+    /** Compares an existing run's upload under every option set; the run joins the new group's listing. */
+    public List<RunReport> compare(String runId) {
+        RunReport run = get(runId);
+        byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        RunRequest request = new RunRequest(run.name(), GraphFormat.fromOption(run.format()), run.graph().graphIndex(),
+                RunReports.partitionOptions(run.options()));
+        return compare(upload, null, request);
+    }
+
+    /** The runs of a comparison group in the order they were made. */
+    public List<RunReport> group(String groupId) {
+        return runs.groupMembers(groupId).stream().map(this::get).toList();
+    }
+
+    private RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup) {
         long start = System.nanoTime();
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
@@ -67,7 +104,7 @@ public class RunService {
         String sha = sha256(upload);
         RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
                 Instant.now(clock).truncatedTo(ChronoUnit.MICROS), request.options(), parsedUpload, sha,
-                upload.length, result);
+                upload.length, result, compareGroup);
         try {
             store(report, text);
         } catch (DuplicateKeyException concurrentSameUpload) {

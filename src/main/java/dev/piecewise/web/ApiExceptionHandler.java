@@ -21,7 +21,7 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every error the API can answer with, as problem details; a failed request never stores a run. */
-@RestControllerAdvice
+@RestControllerAdvice(assignableTypes = dev.piecewise.run.RunApiController.class)
 class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);

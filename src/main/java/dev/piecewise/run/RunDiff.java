@@ -1,0 +1,83 @@
+package dev.piecewise.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What changed from one run to another: submodules, node placement, boundaries and the verdict. */
+public record RunDiff(List<String> addedSubmodules, List<String> removedSubmodules, List<Move> movedNodes,
+               List<BoundaryChange> boundaryChanges, String verdictBefore, String verdictAfter) {
+
+    /** A node that sits in another submodule, or appears or disappears (null side). */
+    public record Move(String node, String from, String to) {
+    }
+
+    /** A submodule whose inputs or outputs (with kinds) differ. */
+    public record BoundaryChange(String submodule, String direction, List<String> before, List<String> after) {
+    }
+
+    static RunDiff of(RunReport a, RunReport b) {
+        Map<String, RunReport.SubmoduleView> left = bySubmodule(a);
+        Map<String, RunReport.SubmoduleView> right = bySubmodule(b);
+        List<String> added = right.keySet().stream().filter(n -> !left.containsKey(n)).toList();
+        List<String> removed = left.keySet().stream().filter(n -> !right.containsKey(n)).toList();
+        Map<String, String> before = placement(a);
+        Map<String, String> after = placement(b);
+        List<Move> moves = new ArrayList<>();
+        before.forEach((node, sub) -> {
+            if (!Objects.equals(sub, after.get(node))) {
+                moves.add(new Move(node, sub, after.get(node)));
+            }
+        });
+        after.forEach((node, sub) -> {
+            if (!before.containsKey(node)) {
+                moves.add(new Move(node, null, sub));
+            }
+        });
+        List<BoundaryChange> changes = new ArrayList<>();
+        left.forEach((name, l) -> {
+            RunReport.SubmoduleView r = right.get(name);
+            if (r != null) {
+                compare(changes, name, "inputs", l.inputs(), r.inputs());
+                compare(changes, name, "outputs", l.outputs(), r.outputs());
+            }
+        });
+        return new RunDiff(added, removed, moves, changes, verdict(a), verdict(b));
+    }
+
+    public boolean verdictChanged() {
+        return !verdictBefore.equals(verdictAfter);
+    }
+
+    public boolean identical() {
+        return addedSubmodules.isEmpty() && removedSubmodules.isEmpty() && movedNodes.isEmpty()
+                && boundaryChanges.isEmpty() && !verdictChanged();
+    }
+
+    private static String verdict(RunReport run) {
+        return run.verdict().outcome() + (run.verdict().compilable() ? " (compiles)" : " (does not compile)");
+    }
+
+    private static Map<String, RunReport.SubmoduleView> bySubmodule(RunReport run) {
+        Map<String, RunReport.SubmoduleView> map = new LinkedHashMap<>();
+        run.submodules().forEach(s -> map.put(s.name(), s));
+        return map;
+    }
+
+    private static Map<String, String> placement(RunReport run) {
+        Map<String, String> map = new LinkedHashMap<>();
+        run.submodules().forEach(s -> s.nodes().forEach(n -> map.put(n, s.name())));
+        return map;
+    }
+
+    private static void compare(List<BoundaryChange> changes, String submodule, String direction,
+                                List<RunReport.ValueView> before, List<RunReport.ValueView> after) {
+        List<String> l = before.stream().map(v -> v.name() + ": " + v.kind()).toList();
+        List<String> r = after.stream().map(v -> v.name() + ": " + v.kind()).toList();
+        if (!l.equals(r)) {
+            changes.add(new BoundaryChange(submodule, direction, l, r));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.piecewise.run;
+
+import dev.piecewise.graph.GraphParseException;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.multipart.MultipartFile;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The pages: upload, history, one run, option sets compared, two runs diffed. Same service as the API. */
+@Controller
+class RunPageController {
+
+    static final int PAGE_SIZE = 20;
+
+    private final RunService service;
+
+    RunPageController(RunService service) {
+        this.service = service;
+    }
+
+    @GetMapping("/")
+    String upload(Model model) {
+        model.addAttribute("form", new UploadForm());
+        return "upload";
+    }
+
+    /** Partitions the chosen file or the pasted text; {@code compare} runs every option set instead. */
+    @PostMapping("/runs")
+    String create(@ModelAttribute("form") UploadForm form, @RequestParam(required = false) MultipartFile file,
+                  @RequestParam(defaultValue = "partition") String action, Model model) throws IOException {
+        boolean fromFile = file != null && !file.isEmpty();
+        byte[] upload = fromFile ? file.getBytes() : form.getText().getBytes(StandardCharsets.UTF_8);
+        String fileName = fromFile ? file.getOriginalFilename() : null;
+        try {
+            RunRequest request = RunRequest.fromParameters(form.parameters());
+            if (action.equals("compare")) {
+                List<RunReport> runs = service.compare(upload, fileName, request);
+                return "redirect:/runs/" + runs.get(0).id() + "/compare";
+            }
+            return "redirect:/runs/" + service.create(upload, fileName, request).id();
+        } catch (GraphParseException e) {
+            model.addAttribute("error", e.reason());
+            model.addAttribute("errorLine", e.line());
+            model.addAttribute("errorColumn", e.column());
+            model.addAttribute("errorSource", fromFile ? fileName : "the pasted text");
+            return "upload";
+        } catch (BadOptionException e) {
+            model.addAttribute("error", e.getMessage());
+            return "upload";
+        }
+    }
+
+    @GetMapping("/runs")
+    String history(@RequestParam(defaultValue = "0") int page, @RequestParam(required = false) String name,
+                   @RequestParam(required = false) String verdict, @RequestParam(required = false) String sizeStrategy,
+                   @RequestParam(required = false) String from, @RequestParam(required = false) String to, Model model) {
+        RunFilter filter = RunFilter.parse(name, verdict, sizeStrategy, from, to);
+        RunReport.Page runs = service.page(filter, Math.max(0, page), PAGE_SIZE);
+        model.addAttribute("runs", runs);
+        model.addAttribute("filter", filter);
+        model.addAttribute("pages", (int) Math.max(1, (runs.total() + PAGE_SIZE - 1) / PAGE_SIZE));
+        return "history";
+    }
+
+    @GetMapping("/runs/{id}")
+    String run(@PathVariable String id, Model model) {
+        RunReport run = service.get(id);
+        model.addAttribute("run", run);
+        model.addAttribute("diagram", RunDiagram.svg(run));
+        model.addAttribute("diagramTruncated", run.emissionOrder().size() > RunDiagram.MAX_SUBMODULES);
+        try {
+            model.addAttribute("code", service.code(id));
+        } catch (NoCodeException noCode) {
+            model.addAttribute("code", null);
+        }
+        return "run";
+    }
+
+    @PostMapping("/runs/{id}/delete")
+    String delete(@PathVariable String id) {
+        service.delete(id);
+        return "redirect:/runs";
+    }
+
+    @GetMapping("/runs/{id}/compare")
+    String compare(@PathVariable String id, Model model) {
+        RunReport run = service.get(id);
+        model.addAttribute("run", run);
+        model.addAttribute("group", run.compareGroup() == null ? List.of() : service.group(run.compareGroup()));
+        return "compare";
+    }
+
+    @PostMapping("/runs/{id}/compare")
+    String compareNow(@PathVariable String id) {
+        return "redirect:/runs/" + service.compare(id).get(0).id() + "/compare";
+    }
+
+    /** The history's "diff the selected runs" form. */
+    @GetMapping("/diff")
+    String diffSelected(@RequestParam(name = "run", required = false) List<String> runs) {
+        if (runs == null || runs.size() != 2) {
+            throw new BadOptionException("run", "select exactly two runs to diff");
+        }
+        return "redirect:/runs/" + runs.get(0) + "/diff/" + runs.get(1);
+    }
+
+    @GetMapping("/runs/{a}/diff/{b}")
+    String diff(@PathVariable String a, @PathVariable String b, Model model) {
+        RunReport before = service.get(a);
+        RunReport after = service.get(b);
+        model.addAttribute("a", before);
+        model.addAttribute("b", after);
+        model.addAttribute("diff", RunDiff.of(before, after));
+        return "diff";
+    }
+
+    @ExceptionHandler(RunNotFoundException.class)
+    @ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
+    String notFound(RunNotFoundException e, Model model) {
+        model.addAttribute("message", e.getMessage());
+        return "not-found";
+    }
+
+    @ExceptionHandler(BadOptionException.class)
+    @ResponseStatus(org.springframework.http.HttpStatus.BAD_REQUEST)
+    String badFilter(BadOptionException e, Model model) {
+        model.addAttribute("message", e.getMessage());
+        return "not-found";
+    }
+}

@@ -1,0 +1,229 @@
+package dev.piecewise.run;
+
+import dev.piecewise.fixtures.Fixtures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The pages in a real headless Chromium (Debian's chromium and chromium-driver), against the service on a
+ * random port. Screenshots go to target/screenshots for review.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class RunPagesBrowserTest {
+
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private static void screenshot(String name) throws IOException {
+        for (int width : List.of(1280, 390)) {
+            browser.manage().window().setSize(new Dimension(width, 1000));
+            Files.write(SCREENSHOTS.resolve(name + "-" + width + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        }
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
+    private static void fill(String id, String text) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        // JavaScript sets long texts at once; typing them key by key is slow.
+        browser.executeScript("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", field, text);
+    }
+
+    private JsonNode createRun(String fixture, String file, Map<String, String> options) {
+        return new HttpApi(port).postMultipart(file, Fixtures.read(fixture, file).getBytes(StandardCharsets.UTF_8), options).json();
+    }
+
+    @Test
+    void uploadByFileShowsTheNewRun() throws IOException {
+        browser.get(url("/"));
+        assertThat(browser.getTitle()).contains("Upload");
+        assertThat(browser.findElement(By.id("splittingOps")).getAttribute("value")).contains("vllm::unified_attention_with_output");
+        browser.findElement(By.id("file")).sendKeys(Fixtures.TORCH.resolve("moe_view/graph.txt").toAbsolutePath().toString());
+        fill("splittingOps", "oracle::moe");
+        screenshot("upload");
+        browser.findElement(By.cssSelector("button[value=partition]")).click();
+        assertThat(browser.getCurrentUrl()).contains("/runs/");
+        assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("ok");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("graph.txt");
+        assertThat(browser.findElements(By.cssSelector("svg.diagram g.box"))).hasSize(3);
+        screenshot("run-moe-view");
+    }
+
+    @Test
+    void uploadByPasteDetectsTheFormatAndKeepsTheTextOnError() throws IOException {
+        browser.get(url("/"));
+        String broken = Fixtures.read("moe_view", "graph.txt").replace("%router)", "%nope)");
+        fill("text", broken);
+        assertThat(browser.findElement(By.id("detected")).getText()).startsWith("fx-text");
+        browser.findElement(By.cssSelector("button[value=partition]")).click();
+        WebElement error = browser.findElement(By.id("upload-error"));
+        assertThat(error.getText()).contains("line 8").contains("column").contains("nope");
+        assertThat(browser.findElement(By.id("text")).getAttribute("value")).isEqualTo(broken.replace("\r", ""));
+        screenshot("upload-error");
+
+        fill("text", Fixtures.read("moe_view", "graph.txt"));
+        fill("splittingOps", "oracle::moe");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sizeStrategy"))).selectByValue("none");
+        browser.findElement(By.cssSelector("button[value=partition]")).click();
+        assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("aot-fails");
+        assertThat(browser.findElement(By.id("verdict")).getText()).contains("submod_0").contains("output spec mismatch");
+    }
+
+    @Test
+    void historyFiltersAndPaginates() throws IOException {
+        String tag = "page-" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 22; i++) {
+            createRun("moe_view", "graph.txt", Map.of("splittingOps", "oracle::moe", "name", tag + "-" + i,
+                    "sizeStrategy", i == 0 ? "none" : "decompose"));
+        }
+        browser.get(url("/runs?name=" + tag));
+        assertThat(browser.findElements(By.cssSelector("table.runs tbody tr"))).hasSize(20);
+        assertThat(browser.findElement(By.cssSelector("table.runs tbody tr a")).getText()).isEqualTo(tag + "-21");
+        screenshot("history");
+        browser.findElement(By.cssSelector("a[rel=next]")).click();
+        assertThat(browser.findElements(By.cssSelector("table.runs tbody tr a")).stream().map(WebElement::getText))
+                .containsExactly(tag + "-1", tag + "-0");
+
+        browser.get(url("/runs"));
+        browser.findElement(By.name("name")).sendKeys(tag);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("verdict"))).selectByValue("aot-fails");
+        browser.findElement(By.cssSelector("form.filters button")).click();
+        assertThat(browser.findElements(By.cssSelector("table.runs tbody tr a")).stream().map(WebElement::getText))
+                .containsExactly(tag + "-0");
+    }
+
+    @Test
+    void runPageOfAVllmModelShowsEverySubmoduleAndTheVerdict() throws IOException {
+        JsonNode run = createRun("vllm_moe_lm", "graph.txt",
+                Map.of("splittingOps", "vllm::unified_attention_with_output, vllm::moe_forward", "sizeStrategy", "none"));
+        browser.get(url("/runs/" + run.get("id").asString()));
+        assertThat(browser.findElement(By.id("submodule-count")).getText()).isEqualTo("33 submodules");
+        assertThat(browser.findElements(By.cssSelector("details.submodule"))).hasSize(33);
+        assertThat(browser.findElements(By.cssSelector("svg.diagram g.box"))).hasSize(33);
+        assertThat(browser.findElements(By.cssSelector("svg.diagram g.box.splitting"))).hasSize(16);
+        assertThat(browser.findElements(By.cssSelector("svg.diagram path.edge.bad"))).isNotEmpty();
+        assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("aot-fails");
+        assertThat(browser.findElement(By.id("verdict")).getText()).contains("Compiles with").contains("sizeStrategy=decompose");
+        screenshot("run-vllm-moe-lm");
+    }
+
+    @Test
+    void compareShowsWhichOptionSetsFail() throws IOException {
+        browser.get(url("/"));
+        fill("text", Fixtures.read("moe_view", "graph.txt"));
+        fill("splittingOps", "oracle::moe");
+        browser.findElement(By.cssSelector("button[value=compare]")).click();
+        assertThat(browser.getCurrentUrl()).endsWith("/compare");
+        List<WebElement> rows = browser.findElements(By.cssSelector("table.compare tbody tr"));
+        assertThat(rows).hasSize(8);
+        assertThat(rows.stream().filter(r -> r.getAttribute("data-outcome").equals("aot-fails"))
+                .map(r -> r.getAttribute("data-strategy"))).containsExactly("none", "none", "none");
+        assertThat(rows.stream().filter(r -> r.getAttribute("data-outcome").equals("ok"))).hasSize(5);
+        assertThat(rows.get(1).getText()).contains("size (size) output of submod_0");
+        screenshot("compare");
+    }
+
+    @Test
+    void diffOfTwoRunsShowsWhatMoved() throws IOException {
+        String tag = "diff-" + UUID.randomUUID().toString().substring(0, 8);
+        createRun("moe_view", "graph.txt", Map.of("splittingOps", "oracle::moe", "name", tag + "-a", "sizeStrategy", "none"));
+        createRun("moe_view", "graph.txt", Map.of("splittingOps", "oracle::moe", "name", tag + "-b",
+                "sizeStrategy", "move-to-consumer", "getitemRule", "tuple-only"));
+        browser.get(url("/runs?name=" + tag));
+        List<WebElement> boxes = browser.findElements(By.cssSelector("table.runs input[type=checkbox]"));
+        boxes.get(1).click(); // the older run, "-a", first
+        boxes.get(0).click();
+        browser.findElement(By.id("diff-selected")).click();
+        assertThat(browser.getCurrentUrl()).contains("/diff/");
+        assertThat(browser.findElement(By.id("verdict-change")).getText()).contains("aot-fails").contains("ok");
+        assertThat(browser.findElement(By.id("moved")).getText()).contains("size").contains("submod_0").contains("submod_2");
+        screenshot("diff");
+    }
+
+    @Test
+    void deleteAsksFirst() {
+        String tag = "del-" + UUID.randomUUID().toString().substring(0, 8);
+        createRun("moe_view", "graph.txt", Map.of("splittingOps", "oracle::moe", "name", tag));
+        browser.get(url("/runs?name=" + tag));
+        browser.findElement(By.cssSelector("button.danger")).click();
+        browser.switchTo().alert().dismiss();
+        assertThat(browser.findElements(By.cssSelector("table.runs tbody tr"))).hasSize(1);
+        browser.findElement(By.cssSelector("button.danger")).click();
+        assertThat(browser.switchTo().alert().getText()).contains(tag);
+        browser.switchTo().alert().accept();
+        browser.get(url("/runs?name=" + tag));
+        assertThat(browser.findElements(By.cssSelector("table.runs tbody tr"))).isEmpty();
+    }
+
+    @Test
+    void userStringsRenderAsText() throws IOException {
+        String evil = "<script>alert(1)</script>";
+        String json = Fixtures.read("moe_view", "graph.json").replace("\"router\"", "\"" + evil.replace("/", "\\/") + "\"");
+        JsonNode run = new HttpApi(port).postRaw(json.getBytes(StandardCharsets.UTF_8), "application/json",
+                Map.of("splittingOps", "oracle::moe", "name", evil)).json();
+        browser.get(url("/runs/" + run.get("id").asString()));
+        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(evil);
+        assertThat(browser.findElement(By.id("submod_0")).getText()).contains(evil);
+        assertThat(browser.getPageSource()).doesNotContain("<script>alert(1)</script>");
+        browser.get(url("/runs?name=script"));
+        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES)).isNotEmpty();
+    }
+}
