@@ -1,6 +1,8 @@
 package dev.piecewise.run;
 
+import dev.piecewise.codegen.SplitModuleCode;
 import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.partition.PartitionResult;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -14,7 +16,11 @@ import org.springframework.web.multipart.MultipartFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /** The pages: upload, history, one run, option sets compared, two runs diffed. Same service as the API. */
 @Controller
@@ -78,11 +84,15 @@ class RunPageController {
         model.addAttribute("run", run);
         model.addAttribute("diagram", RunDiagram.svg(run));
         model.addAttribute("diagramTruncated", run.emissionOrder().size() > RunDiagram.MAX_SUBMODULES);
-        try {
-            model.addAttribute("code", service.code(id));
-        } catch (NoCodeException noCode) {
-            model.addAttribute("code", null);
+        Map<String, List<RunReport.RelocationView>> relocations = new HashMap<>();
+        for (RunReport.RelocationView r : run.relocations()) {
+            java.util.stream.Stream.of(r.from(), r.to()).filter(Objects::nonNull).distinct()
+                    .forEach(s -> relocations.computeIfAbsent(s, k -> new ArrayList<>()).add(r));
         }
+        model.addAttribute("relocationsBySubmodule", relocations);
+        PartitionResult replay = service.replay(id);
+        model.addAttribute("graph", replay.graph());
+        model.addAttribute("code", replay.graph() == null ? null : SplitModuleCode.render(replay));
         return "run";
     }
 

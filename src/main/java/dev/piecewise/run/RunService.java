@@ -132,20 +132,27 @@ public class RunService {
     }
 
     /**
-     * The run's split module as Python (what vLLM writes to computation_graph.py), made again from the stored
-     * upload and options: partitioning is deterministic and linear, so nothing more is stored for it.
+     * The run's split module as Python (what vLLM writes to computation_graph.py).
      *
      * @throws NoCodeException when split_module raises for this run
      */
     public String code(String id) {
-        RunReport run = get(id);
-        String text = runs.findUpload(id).orElseThrow(() -> new RunNotFoundException(id));
-        ParsedUpload upload = GraphFormat.fromOption(run.format()).read(text, run.name(), run.graph().graphIndex());
-        PartitionResult result = Partitioner.partitionOnce(upload.graph(), RunReports.partitionOptions(run.options()));
+        PartitionResult result = replay(id);
         if (result.graph() == null) {
             throw new NoCodeException("split_module raises " + result.error() + " for this run, so there is no split module");
         }
         return SplitModuleCode.render(result);
+    }
+
+    /**
+     * Partitions a stored run's upload again with its options, for what the run does not store (every node's op,
+     * target and kind, the code): partitioning is deterministic and linear, so this costs less than storing it.
+     */
+    public PartitionResult replay(String id) {
+        RunReport run = get(id);
+        String text = runs.findUpload(id).orElseThrow(() -> new RunNotFoundException(id));
+        ParsedUpload upload = GraphFormat.fromOption(run.format()).read(text, run.name(), run.graph().graphIndex());
+        return Partitioner.partitionOnce(upload.graph(), RunReports.partitionOptions(run.options()));
     }
 
     public RunReport.Page page(RunFilter filter, int page, int size) {

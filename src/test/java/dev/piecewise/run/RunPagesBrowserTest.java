@@ -194,6 +194,11 @@ class RunPagesBrowserTest {
         assertThat(browser.findElement(By.id("verdict-change")).getText()).contains("aot-fails").contains("ok");
         assertThat(browser.findElement(By.id("moved")).getText()).contains("size").contains("submod_0").contains("submod_2");
         screenshot("diff");
+        browser.findElement(By.linkText(tag + "-b (move-to-consumer)")).click();
+        WebElement consumer = browser.findElement(By.id("submod_2"));
+        assertThat(consumer.getText()).contains("size moved from submod_0 to submod_2");
+        assertThat(consumer.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText))
+                .anyMatch(row -> row.contains("size") && row.contains("call_method") && row.contains("size"));
     }
 
     @Test
