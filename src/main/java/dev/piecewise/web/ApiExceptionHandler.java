@@ -16,7 +16,6 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -42,12 +41,10 @@ class ApiExceptionHandler {
         return Problems.response(p);
     }
 
-    @ExceptionHandler({UploadTooLargeException.class, MaxUploadSizeExceededException.class})
-    ResponseEntity<ProblemDetail> tooLarge(Exception e) {
-        String detail = e instanceof UploadTooLargeException ? e.getMessage()
-                : "the upload exceeds the configured limit (piecewise.upload.max-size)";
+    @ExceptionHandler(UploadTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(UploadTooLargeException e) {
         return Problems.response(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE,
-                "Upload too large", detail));
+                "Upload too large", e.getMessage()));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

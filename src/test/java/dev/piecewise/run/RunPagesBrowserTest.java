@@ -88,6 +88,11 @@ class RunPagesBrowserTest {
         browser.executeScript("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", field, text);
     }
 
+    private static void waitForUrl(String part) {
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                .until(d -> d.getCurrentUrl().contains(part));
+    }
+
     private JsonNode createRun(String fixture, String file, Map<String, String> options) {
         return new HttpApi(port).postMultipart(file, Fixtures.read(fixture, file).getBytes(StandardCharsets.UTF_8), options).json();
     }
@@ -140,6 +145,7 @@ class RunPagesBrowserTest {
         assertThat(browser.findElement(By.cssSelector("table.runs tbody tr a")).getText()).isEqualTo(tag + "-21");
         screenshot("history");
         browser.findElement(By.cssSelector("a[rel=next]")).click();
+        waitForUrl("page=1");
         assertThat(browser.findElements(By.cssSelector("table.runs tbody tr a")).stream().map(WebElement::getText))
                 .containsExactly(tag + "-1", tag + "-0");
 
@@ -147,6 +153,7 @@ class RunPagesBrowserTest {
         browser.findElement(By.name("name")).sendKeys(tag);
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("verdict"))).selectByValue("aot-fails");
         browser.findElement(By.cssSelector("form.filters button")).click();
+        waitForUrl("verdict=aot-fails");
         assertThat(browser.findElements(By.cssSelector("table.runs tbody tr a")).stream().map(WebElement::getText))
                 .containsExactly(tag + "-0");
     }
@@ -172,7 +179,7 @@ class RunPagesBrowserTest {
         fill("text", Fixtures.read("moe_view", "graph.txt"));
         fill("splittingOps", "oracle::moe");
         browser.findElement(By.cssSelector("button[value=compare]")).click();
-        assertThat(browser.getCurrentUrl()).endsWith("/compare");
+        waitForUrl("/compare");
         List<WebElement> rows = browser.findElements(By.cssSelector("table.compare tbody tr"));
         assertThat(rows).hasSize(8);
         assertThat(rows.stream().filter(r -> r.getAttribute("data-outcome").equals("aot-fails"))
@@ -193,7 +200,7 @@ class RunPagesBrowserTest {
         boxes.get(1).click(); // the older run, "-a", first
         boxes.get(0).click();
         browser.findElement(By.id("diff-selected")).click();
-        assertThat(browser.getCurrentUrl()).contains("/diff/");
+        waitForUrl("/diff/");
         assertThat(browser.findElement(By.id("verdict-change")).getText()).contains("aot-fails").contains("ok");
         assertThat(browser.findElement(By.id("moved")).getText()).contains("size").contains("submod_0").contains("submod_2");
         screenshot("diff");
