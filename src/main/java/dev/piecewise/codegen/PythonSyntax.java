@@ -3,6 +3,7 @@ package dev.piecewise.codegen;
 import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
+import dev.piecewise.graph.PythonRepr;
 import dev.piecewise.graph.ValueInfo;
 import dev.piecewise.graph.ValueKind;
 
@@ -65,41 +66,7 @@ final class PythonSyntax {
     }
 
     static String arg(Arg arg, Function<String, String> name) {
-        if (arg instanceof Arg.Ref ref) {
-            return name.apply(ref.name());
-        }
-        if (arg instanceof Arg.IntLit i) {
-            return Long.toString(i.value());
-        }
-        if (arg instanceof Arg.FloatLit f) {
-            return f.text();
-        }
-        if (arg instanceof Arg.BoolLit b) {
-            return b.value() ? "True" : "False";
-        }
-        if (arg instanceof Arg.NoneLit) {
-            return "None";
-        }
-        if (arg instanceof Arg.Str s) {
-            return "'" + s.value().replace("\\", "\\\\").replace("'", "\\'") + "'";
-        }
-        if (arg instanceof Arg.Repr r) {
-            return r.text();
-        }
-        if (arg instanceof Arg.Tuple t) {
-            List<String> items = t.items().stream().map(a -> arg(a, name)).toList();
-            return items.size() == 1 ? "(" + items.get(0) + ",)" : "(" + String.join(", ", items) + ")";
-        }
-        if (arg instanceof Arg.ListArg l) {
-            return "[" + String.join(", ", l.items().stream().map(a -> arg(a, name)).toList()) + "]";
-        }
-        if (arg instanceof Arg.Dict d) {
-            List<String> entries = new ArrayList<>();
-            d.entries().forEach((k, v) -> entries.add("'" + k + "': " + arg(v, name)));
-            return "{" + String.join(", ", entries) + "}";
-        }
-        Arg.Slice s = (Arg.Slice) arg;
-        return "slice(" + arg(s.start(), name) + ", " + arg(s.stop(), name) + ", " + arg(s.step(), name) + ")";
+        return PythonRepr.of(arg, name);
     }
 
     /** print_readable's annotation: {@code "f32[s77, 32]"}, {@code "Sym(s77)"}; null when the value is unknown. */

@@ -78,7 +78,11 @@ public final class KindInference {
             return ValueInfo.of(ValueKind.SYMINT);
         }
         if (node.isCallFunction("operator.getitem") && !node.args().isEmpty()) {
-            return getitem(node, done);
+            return getitem(node, done, users);
+        }
+        ValueKind concatenated = containerArithmetic(node, done);
+        if (concatenated != null) {
+            return ValueInfo.of(concatenated);
         }
         if (node.op() == Op.CALL_FUNCTION && ARITHMETIC.contains(target) && allSymbolicOrInt(node, done)) {
             return ValueInfo.of(target.equals("operator.truediv") || target.equals("torch.sym_float")
@@ -98,7 +102,27 @@ public final class KindInference {
                 && node.args().get(1) instanceof Arg.Str s && s.value().equals("shape");
     }
 
-    private static ValueInfo getitem(Node node, Map<String, Node> done) {
+    /** {@code x.shape[:-1] + (4, 8)} is a Size: add or mul on a Size, tuple or list makes the same container. */
+    private static ValueKind containerArithmetic(Node node, Map<String, Node> done) {
+        if (!(node.isCallFunction("operator.add") || node.isCallFunction("operator.mul")
+                || node.isCallFunction("operator.iadd") || node.isCallFunction("operator.imul"))) {
+            return null;
+        }
+        ValueKind kind = null;
+        for (Arg a : node.args()) {
+            ValueKind k = a instanceof Arg.Ref ref && done.containsKey(ref.name()) ? done.get(ref.name()).kind()
+                    : a instanceof Arg.Tuple ? ValueKind.TUPLE : a instanceof Arg.ListArg ? ValueKind.LIST : null;
+            if (k == ValueKind.SIZE) {
+                return ValueKind.SIZE;
+            }
+            if (k == ValueKind.TUPLE || k == ValueKind.LIST) {
+                kind = k;
+            }
+        }
+        return kind;
+    }
+
+    private static ValueInfo getitem(Node node, Map<String, Node> done, List<Node> users) {
         Node source = node.args().get(0) instanceof Arg.Ref ref ? done.get(ref.name()) : null;
         Arg index = node.args().size() > 1 ? node.args().get(1) : Arg.NONE;
         if (source == null) {
@@ -115,7 +139,12 @@ public final class KindInference {
                     return sourceValue.items().get(at);
                 }
             }
-            return ValueInfo.guess(index instanceof Arg.Slice ? source.kind() : ValueKind.TENSOR);
+            if (index instanceof Arg.Slice) {
+                return ValueInfo.guess(source.kind());
+            }
+            // An element that is itself only ever indexed (an LSTM's (h, c)) is a nested tuple.
+            boolean indexedOnly = !users.isEmpty() && users.stream().allMatch(u -> isIntGetitemOf(u, node.name()));
+            return ValueInfo.guess(indexedOnly ? ValueKind.TUPLE : ValueKind.TENSOR);
         }
         // Indexing a tensor (slicing) gives a tensor.
         return ValueInfo.of(ValueKind.TENSOR);

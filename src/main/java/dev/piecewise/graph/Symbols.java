@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 public final class Symbols {
 
     // An identifier not followed by '(' is a symbol; followed by '(' it is a sympy function (Max, floor, ...).
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?!\\s*\\()");
+    // Possessive, so "Max(" is not taken for "Ma"; not after a digit, so "1e5" holds no symbol.
+    private static final Pattern IDENTIFIER = Pattern.compile("(?<![0-9.A-Za-z_])[A-Za-z_][A-Za-z0-9_]*+(?!\\s*\\()");
     private static final Pattern INTEGER = Pattern.compile("-?\\d+");
 
     private Symbols() {

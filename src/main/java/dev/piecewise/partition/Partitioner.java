@@ -159,7 +159,8 @@ public final class Partitioner {
                 for (SubmoduleValue out : outputs) {
                     if (out.kind().isContainer()) {
                         problems.add(new Problem(name, out.name(), out.kind(), "output", name,
-                                split.consumers().getOrDefault(out.name(), List.of()), outputSpecError(graph.node(out.name()))));
+                                List.copyOf(split.consumers().getOrDefault(out.name(), java.util.Set.of())),
+                                outputSpecError(graph.node(out.name()))));
                     }
                 }
             }
@@ -226,13 +227,15 @@ public final class Partitioner {
         return id == null ? null : Submodule.nameOf(id);
     }
 
-    private static List<Crossing> crossings(Graph graph, List<SplitModule.Part> parts, Map<String, List<String>> consumers) {
+    private static List<Crossing> crossings(Graph graph, List<SplitModule.Part> parts,
+                                            Map<String, java.util.Set<String>> consumers) {
         List<Crossing> crossings = new ArrayList<>();
         for (SplitModule.Part part : parts) {
             for (String out : part.outputs) {
                 Node node = graph.node(out);
                 crossings.add(new Crossing(out, node.kind(), Submodule.nameOf(part.id),
-                        consumers.getOrDefault(out, List.of()), node.value() != null && node.value().guessed()));
+                        List.copyOf(consumers.getOrDefault(out, java.util.Set.of())),
+                        node.value() != null && node.value().guessed()));
             }
         }
         return crossings;

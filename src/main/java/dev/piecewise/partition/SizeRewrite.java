@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -128,6 +129,12 @@ final class SizeRewrite {
         List<String> remaining = new ArrayList<>();
         for (Node user : users.getOrDefault(size.name(), List.of())) {
             Node current = edit.get(user.name());
+            if (isGetitemOf(current, size.name()) && !(current.args().get(1) instanceof Arg.IntLit)) {
+                // vLLM asserts an int index on every getitem of a size() it decomposes (x.shape[:-1] fails here)
+                Arg index = current.args().get(1);
+                return "AssertionError: Expected literal int index for getitem on size(), got "
+                        + pythonTypeName(index) + ": " + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
+            }
             Integer index = intIndexInto(current, size.name());
             if (index != null && index >= -dims.size() && index < dims.size()) {
                 replaceAllUses(current.name(), elements.get(index < 0 ? index + dims.size() : index));
@@ -228,6 +235,12 @@ final class SizeRewrite {
         if (arg instanceof Arg.ListArg) {
             return "list";
         }
+        if (arg instanceof Arg.Slice) {
+            return "slice";
+        }
+        if (arg instanceof Arg.Repr) {
+            return "int"; // a static dim whose value the upload does not give
+        }
         return "str";
     }
 
@@ -235,6 +248,16 @@ final class SizeRewrite {
         boolean[] found = {false};
         node.forEachInput(ref -> found[0] |= ref.equals(name));
         return found[0];
+    }
+
+    private static boolean isGetitemOf(Node node, String size) {
+        return node.isCallFunction("operator.getitem") && node.args().size() == 2
+                && node.args().get(0) instanceof Arg.Ref ref && ref.name().equals(size);
+    }
+
+    private static String pythonTypeName(Arg arg) {
+        return arg instanceof Arg.Slice ? "slice" : arg instanceof Arg.Tuple ? "tuple" : arg instanceof Arg.Ref ? "Node"
+                : arg instanceof Arg.FloatLit ? "float" : "object";
     }
 
     /** {@code getitem(size, i)} with an int index: the index; otherwise null. */

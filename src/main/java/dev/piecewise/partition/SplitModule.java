@@ -47,7 +47,7 @@ final class SplitModule {
      * @param globalStateRegions grad-mode and autocast nodes with the subgraph ids of their region, in order;
      *                           split_module copies each into every submodule of its region after the first
      */
-    record Split(Map<Integer, Part> parts, Map<String, List<String>> consumers, String error,
+    record Split(Map<Integer, Part> parts, Map<String, Set<String>> consumers, String error,
                  Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
     }
 
@@ -81,7 +81,7 @@ final class SplitModule {
     }
 
     private Split split(List<Node> nodes, Map<String, Integer> ids) {
-        Map<String, List<String>> consumers = new HashMap<>();
+        Map<String, Set<String>> consumers = new HashMap<>();
         for (Node node : nodes) {
             bindSymbol(node);
             if (node.op() == Op.PLACEHOLDER || node.op() == Op.GET_ATTR) {
@@ -156,11 +156,8 @@ final class SplitModule {
         return globalState;
     }
 
-    private static void addConsumer(Map<String, List<String>> consumers, String value, String consumer) {
-        List<String> list = consumers.computeIfAbsent(value, k -> new ArrayList<>(2));
-        if (!list.contains(consumer)) {
-            list.add(consumer);
-        }
+    private static void addConsumer(Map<String, Set<String>> consumers, String value, String consumer) {
+        consumers.computeIfAbsent(value, k -> new LinkedHashSet<>(2)).add(consumer);
     }
 
     /** split_module binds a symbol to the first node whose value is exactly that SymInt/SymFloat. */

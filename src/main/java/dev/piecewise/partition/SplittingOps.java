@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The ops vLLM cuts at. {@code ns::op} matches the targets {@code torch.ops.ns.op} (the op packet Dynamo emits)
- * and {@code torch.ops.ns.op.default}; {@code ns::op.overload} matches only {@code torch.ops.ns.op.overload}.
+ * and {@code torch.ops.ns.op.default}; {@code ns::op.overload}, {@code .default} included, matches only
+ * {@code torch.ops.ns.op.overload}.
  */
 public final class SplittingOps {
 
@@ -35,14 +36,9 @@ public final class SplittingOps {
                         + "' is not of the form ns::op or ns::op.overload (e.g. vllm::unified_attention_with_output)");
             }
             String dotted = "torch.ops." + name.replace("::", ".");
-            if (dotted.endsWith(".default")) {
-                dotted = dotted.substring(0, dotted.length() - ".default".length());
-            }
-            if (dotted.chars().filter(c -> c == '.').count() == 3) { // torch.ops.ns.op: the packet and its default
-                targets.add(dotted);
+            targets.add(dotted);
+            if (!name.contains(".")) { // ns::op names the op packet Dynamo emits and its default overload
                 targets.add(dotted + ".default");
-            } else {
-                targets.add(dotted);
             }
         }
     }

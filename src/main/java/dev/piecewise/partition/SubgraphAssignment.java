@@ -127,7 +127,7 @@ final class SubgraphAssignment {
     static boolean isAllocation(Node node) {
         String t = node.canonicalTarget();
         if (node.op() == Op.CALL_METHOD) {
-            return t.equals("new_empty") || t.equals("new_empty_strided");
+            return t.equals("new_empty");
         }
         return node.op() == Op.CALL_FUNCTION && (t.equals("torch.empty") || t.equals("torch.empty_like")
                 || t.equals("torch.empty_strided") || t.startsWith("torch.ops.aten.empty")

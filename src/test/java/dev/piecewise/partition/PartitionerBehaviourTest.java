@@ -184,4 +184,56 @@ class PartitionerBehaviourTest {
         // Without the getitem rule the ids never decrease; the tuple then crosses instead.
         assertThat(run(graph, SizeStrategy.NONE, GetitemRule.OFF).outcome()).isEqualTo(Outcome.AOT_FAILS);
     }
+
+    @Test
+    void decomposeRejectsASlicedSizeAsVllmAsserts() {
+        String sliced = """
+                graph():
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                    %getitem : [num_users=1] = call_function[target=operator.getitem](args = (%size, slice(None, -1, None)), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %v : [num_users=1] = call_method[target=view](args = (%a, %getitem), kwargs = {})
+                    return (v,)
+                """;
+        PartitionResult result = run(sliced, SizeStrategy.DECOMPOSE, GetitemRule.VLLM);
+        assertThat(result.outcome()).isEqualTo(Outcome.SPLIT_FAILS);
+        assertThat(result.error()).isEqualTo("AssertionError: Expected literal int index for getitem on size(), "
+                + "got slice: slice(None, -1, None)");
+        // decompose-list slices the element list instead.
+        assertThat(run(sliced, SizeStrategy.DECOMPOSE_LIST, GetitemRule.VLLM).outcome()).isEqualTo(Outcome.OK);
+    }
+
+    @Test
+    void anExplicitDefaultOverloadMatchesOnlyThatOverload() {
+        Graph g = new FxTextParser().parse("""
+                graph():
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %a : [num_users=0] = call_function[target=torch.ops.ns.op](args = (%x,), kwargs = {})
+                    %b : [num_users=0] = call_function[target=torch.ops.ns.op.default](args = (%x,), kwargs = {})
+                    return (x,)
+                """, null);
+        SplittingOps ops = new SplittingOps(List.of("ns::op.default"));
+        assertThat(g.nodes().stream().filter(ops::splitsAt).map(Node::name)).containsExactly("b");
+    }
+
+    @Test
+    void containersBuiltFromSizesAndNestedTuplesAreSeen() {
+        String graph = """
+                graph():
+                    %x : [num_users=2] = placeholder[target=x]
+                    %lstm : [num_users=2] = call_module[target=lstm](args = (%x,), kwargs = {})
+                    %out : [num_users=1] = call_function[target=operator.getitem](args = (%lstm, 0), kwargs = {})
+                    %hc : [num_users=2] = call_function[target=operator.getitem](args = (%lstm, 1), kwargs = {})
+                    %h : [num_users=1] = call_function[target=operator.getitem](args = (%hc, 0), kwargs = {})
+                    %c : [num_users=1] = call_function[target=operator.getitem](args = (%hc, 1), kwargs = {})
+                    %getattr_1 : [num_users=1] = call_function[target=builtins.getattr](args = (%x, shape), kwargs = {})
+                    %getitem : [num_users=1] = call_function[target=operator.getitem](args = (%getattr_1, slice(None, -1, None)), kwargs = {})
+                    %shape : [num_users=1] = call_function[target=operator.add](args = (%getitem, (4, 8)), kwargs = {})
+                    return (out, h, c, shape)
+                """;
+        Graph g = new FxTextParser().parse(graph, null);
+        assertThat(g.node("hc").kind()).isEqualTo(ValueKind.TUPLE);
+        assertThat(g.node("shape").kind()).isEqualTo(ValueKind.SIZE);
+    }
 }

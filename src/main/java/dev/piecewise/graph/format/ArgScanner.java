@@ -223,7 +223,10 @@ final class ArgScanner {
                 break;
             } else if (c == '\'' || c == '"') {
                 int close = text.indexOf(c, pos + 1);
-                pos = close < 0 ? text.length() : close;
+                if (close < 0) {
+                    throw error("unterminated quote in '" + text.substring(start) + "'", pos);
+                }
+                pos = close;
             }
             pos++;
         }

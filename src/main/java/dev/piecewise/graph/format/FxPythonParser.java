@@ -32,6 +32,11 @@ public final class FxPythonParser implements GraphParser {
             Map.entry("&", "and_"), Map.entry("|", "or_"), Map.entry("^", "xor"), Map.entry("<<", "lshift"),
             Map.entry(">>", "rshift"), Map.entry("==", "eq"), Map.entry("!=", "ne"), Map.entry("<", "lt"),
             Map.entry("<=", "le"), Map.entry(">", "gt"), Map.entry(">=", "ge"));
+    private static final Map<String, String> AUGMENTED = Map.ofEntries(
+            Map.entry("+=", "iadd"), Map.entry("-=", "isub"), Map.entry("*=", "imul"), Map.entry("/=", "itruediv"),
+            Map.entry("//=", "ifloordiv"), Map.entry("%=", "imod"), Map.entry("**=", "ipow"), Map.entry("@=", "imatmul"),
+            Map.entry("&=", "iand"), Map.entry("|=", "ior"), Map.entry("^=", "ixor"), Map.entry("<<=", "ilshift"),
+            Map.entry(">>=", "irshift"));
     private static final Map<String, String> UNARY = Map.of("-", "neg", "+", "pos", "~", "invert", "not", "not_");
     private static final Set<String> BUILTINS = Set.of("getattr", "len", "max", "min", "abs", "int", "float", "bool",
             "isinstance", "range", "sum", "round", "pow", "divmod", "hasattr", "iter", "next", "tuple", "list", "dict");
@@ -130,7 +135,7 @@ public final class FxPythonParser implements GraphParser {
                 }
                 List<SourceLine> statement = logicalLine();
                 lastLine = statement.get(statement.size() - 1);
-                output = statement(PyTokens.tokenize(statement), statement.get(0));
+                output = statement(PyTokens.tokenize(statement));
             }
             if (output == null) {
                 SourceLine at = lastLine != null ? lastLine : lines.get(defLine);
@@ -297,18 +302,12 @@ public final class FxPythonParser implements GraphParser {
         }
 
         /** Returns the output node for a return statement, else null. */
-        private Node statement(List<Token> tokens, SourceLine first) {
-            int semicolon = -1;
-            for (int i = 0; i < tokens.size(); i++) {
-                if (tokens.get(i).is(";") && tokens.get(i).type() == Type.OP) {
-                    semicolon = i;
-                    break;
-                }
-            }
-            if (semicolon >= 0) { // drop FX's "a = b = None" clean-ups
-                List<Token> kept = new ArrayList<>(tokens.subList(0, semicolon));
-                kept.add(new Token(Type.END, "", tokens.get(semicolon).line(), tokens.get(semicolon).column()));
-                tokens = kept;
+        private Node statement(List<Token> tokens) {
+            List<List<Token>> segments = segments(tokens);
+            tokens = segments.get(0);
+            if (segments.size() > 1 && tokens.size() > 2 && tokens.get(1).type() == Type.OP
+                    && AUGMENTED.containsKey(tokens.get(1).text())) {
+                return augmentedAssignment(tokens, segments.get(1));
             }
             Parser p = new Parser(tokens);
             Token start = p.peek();
@@ -350,6 +349,52 @@ public final class FxPythonParser implements GraphParser {
             ValueInfo info = annotation == null ? null : annotationValue(annotation);
             builder.add(new Node(node.name(), node.op(), node.target(), node.args(), node.kwargs(), annotation, info, source),
                     start.line(), start.column());
+            return null;
+        }
+
+        /** The statement's parts between top-level ';' (FX appends clean-ups such as {@code a = b = None}). */
+        private static List<List<Token>> segments(List<Token> tokens) {
+            List<List<Token>> segments = new ArrayList<>();
+            List<Token> current = new ArrayList<>();
+            for (Token t : tokens) {
+                if ((t.type() == Type.OP && t.text().equals(";")) || t.type() == Type.END) {
+                    current.add(new Token(Type.END, "", t.line(), t.column()));
+                    segments.add(current);
+                    current = new ArrayList<>();
+                } else {
+                    current.add(t);
+                }
+            }
+            return segments;
+        }
+
+        /**
+         * FX prints an in-place operator as {@code a += b;  iadd: "f32[..]" = a}: the node is named by the second
+         * assignment and computes {@code operator.iadd(a, b)}.
+         */
+        private Node augmentedAssignment(List<Token> operation, List<Token> naming) {
+            Parser op = new Parser(operation);
+            PyExpr target = new PyExpr.Name(op.next().text(), operation.get(0));
+            Token operator = op.next();
+            PyExpr operand = op.expression();
+            expectEnd(op);
+            Parser p = new Parser(naming);
+            Token name = p.next();
+            if (name.type() != Type.NAME) {
+                throw Parser.error(name, "expected the name of the in-place result after ';'");
+            }
+            String annotation = null;
+            if (p.accept(":")) {
+                Token t = p.next();
+                annotation = t.text();
+            }
+            p.expect("=");
+            p.expression();
+            addPlaceholders();
+            Node node = new Node(name.text(), Op.CALL_FUNCTION, "operator." + AUGMENTED.get(operator.text()),
+                    List.of(arg(target), arg(operand)), Map.of(), annotation,
+                    annotation == null ? null : annotationValue(annotation), source);
+            builder.add(node, name.line(), name.column());
             return null;
         }
 

@@ -50,10 +50,18 @@ sealed interface PyExpr {
     record EllipsisExpr(Token at) implements PyExpr {
     }
 
-    /** The dotted name an expression spells ({@code torch.ops.aten.sym_size.int}), or null. */
+    /**
+     * The dotted name an expression spells ({@code torch.ops.aten.sym_size.int}), or null. FX writes path parts
+     * that are not identifiers as {@code getattr(self.layers, "0")}, which spells {@code self.layers.0}.
+     */
     static String dotted(PyExpr e) {
         if (e instanceof Name n) {
             return n.id();
+        }
+        if (e instanceof Call c && c.function() instanceof Name f && f.id().equals("getattr") && c.args().size() == 2
+                && c.kwargs().isEmpty() && c.args().get(1) instanceof Str part) {
+            String base = dotted(c.args().get(0));
+            return base != null && base.startsWith("self.") ? base + "." + part.value() : null;
         }
         if (e instanceof Attr a) {
             String base = dotted(a.object());

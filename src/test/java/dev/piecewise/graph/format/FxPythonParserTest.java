@@ -116,4 +116,22 @@ class FxPythonParserTest {
         assertThat(graph.node("y_1").value().shape()).isEqualTo(List.of("(s77//2)", "32"));
         assertThat(graph.node("y_1").value().freeSymbols()).containsExactly("s77");
     }
+
+    @Test
+    void inPlaceOperatorsAndModuleListPaths() {
+        String code = """
+                def forward(self, x : torch.Tensor, y : torch.Tensor):
+                    getattr_1 = getattr(self.layers, "0").weight
+                    lin = getattr(self.layers, "0").lin(x)
+                    x += y;  iadd = x;  x = y = None
+                    return (iadd, lin, getattr_1)
+                """;
+        Graph graph = GraphFormat.FX_PYTHON.parse(code, null);
+        assertThat(graph.node("getattr_1").op()).isEqualTo(Op.GET_ATTR);
+        assertThat(graph.node("getattr_1").target()).isEqualTo("layers.0.weight");
+        assertThat(graph.node("lin").op()).isEqualTo(Op.CALL_MODULE);
+        assertThat(graph.node("lin").target()).isEqualTo("layers.0.lin");
+        assertThat(graph.node("iadd").target()).isEqualTo("operator.iadd");
+        assertThat(graph.node("iadd").args()).containsExactly(new Arg.Ref("x"), new Arg.Ref("y"));
+    }
 }

@@ -150,6 +150,12 @@ class ParsersTest {
                     assertThat(e.line()).isEqualTo(2);
                     assertThat(e.getMessage()).contains("teleport");
                 });
+        assertThatThrownBy(() -> new FxTextParser().parse("graph():\n    %x : [num_users=1] = placeholder[target=x]\n"
+                + "    %y : [num_users=1] = call_function[target=f](args = (%x, don't), kwargs = {})\n    return y", null))
+                .isInstanceOfSatisfying(GraphParseException.class, e -> {
+                    assertThat(e.line()).isEqualTo(3);
+                    assertThat(e.getMessage()).contains("quote");
+                });
         assertThatThrownBy(() -> GraphFormat.detect("hello"))
                 .isInstanceOf(GraphParseException.class).hasMessageContaining("graph():");
         assertThatThrownBy(() -> new FxJsonParser().parse("{\"format\": \"fx-graph-json/1\",\n \"nodes\": [{\"name\": \"x\", \"op\": \"warp\"}]}", null))
