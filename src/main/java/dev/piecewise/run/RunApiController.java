@@ -1,5 +1,12 @@
 package dev.piecewise.run;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
@@ -23,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The runs API of api.md: create from a multipart or raw upload, read one or a page, delete. */
+@Tag(name = "runs", description = "Partition FX graphs as vLLM would and keep every run")
 @RestController
 @RequestMapping("/api/runs")
 public class RunApiController {
@@ -35,6 +43,14 @@ public class RunApiController {
         this.maxUploadBytes = maxUpload.toBytes();
     }
 
+    @Operation(summary = "Create a run from a multipart upload",
+            description = "The graph in part 'file'; options as text parts. 201 with Location /api/runs/{id}.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)))
+    @ApiResponse(responseCode = "201", description = "the run")
+    @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<RunReport> createFromMultipart(MultipartHttpServletRequest request) throws IOException {
         for (String part : request.getFileMap().keySet()) {
@@ -52,11 +68,41 @@ public class RunApiController {
         return created(service.create(file.getBytes(), file.getOriginalFilename(), RunRequest.fromParameters(parameters(request))));
     }
 
+    @Operation(summary = "Create a run from the graph as the raw body",
+            description = "text/plain for fx-text and fx-python, application/json for fx-json; options as query parameters.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = {
+            @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
+            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"))})
+    @Parameter(name = "name", in = ParameterIn.QUERY, description = "free text, at most 200 characters")
+    @Parameter(name = "format", in = ParameterIn.QUERY,
+            schema = @Schema(allowableValues = {"auto", "fx-text", "fx-python", "fx-json"}, defaultValue = "auto"))
+    @Parameter(name = "graphIndex", in = ParameterIn.QUERY, description = "which graph of a TORCH_LOGS excerpt",
+            schema = @Schema(type = "integer", defaultValue = "0"))
+    @Parameter(name = "splittingOps", in = ParameterIn.QUERY,
+            description = "ns::op or ns::op.overload, separated by commas, spaces or new lines; vLLM's defaults when absent")
+    @Parameter(name = "sizeStrategy", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"decompose", "none",
+            "decompose-list", "move-to-consumer", "move-single-consumer", "duplicate"}, defaultValue = "decompose"))
+    @Parameter(name = "getitemRule", in = ParameterIn.QUERY,
+            schema = @Schema(allowableValues = {"vllm", "tuple-only", "off"}, defaultValue = "vllm"))
+    @Parameter(name = "mergeConsecutiveSplits", in = ParameterIn.QUERY, schema = @Schema(type = "boolean", defaultValue = "true"))
+    @Parameter(name = "mergeEmptyAllocations", in = ParameterIn.QUERY, schema = @Schema(type = "boolean", defaultValue = "true"))
+    @ApiResponse(responseCode = "201", description = "the run")
+    @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "415", description = "another content type", content = @Content(mediaType = "application/problem+json"))
     @PostMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/*", MediaType.APPLICATION_JSON_VALUE,
             MediaType.APPLICATION_OCTET_STREAM_VALUE})
     ResponseEntity<RunReport> createFromBody(HttpServletRequest request) throws IOException {
         byte[] body = readBounded(request);
         return created(service.create(body, null, RunRequest.fromParameters(parameters(request))));
+    }
+
+    /** The parts of a multipart upload, for the OpenAPI description. */
+    @Schema(name = "MultipartUpload")
+    record MultipartUpload(@Schema(type = "string", format = "binary", requiredMode = Schema.RequiredMode.REQUIRED) String file,
+                           String name, String format, Integer graphIndex, String splittingOps, String sizeStrategy,
+                           String getitemRule, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations) {
     }
 
     private static ResponseEntity<RunReport> created(RunReport run) {
@@ -91,11 +137,15 @@ public class RunApiController {
         return params;
     }
 
+    @Operation(summary = "One run")
+    @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
     @GetMapping("/{id}")
     RunReport get(@PathVariable String id) {
         return service.get(id);
     }
 
+    @Operation(summary = "Runs, newest first", description = "Filters: name contains, verdict (an outcome), "
+            + "size strategy, from and to (days, UTC).")
     @GetMapping
     RunReport.Page list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size,
                         @RequestParam(required = false) String name, @RequestParam(required = false) String verdict,
@@ -111,6 +161,7 @@ public class RunApiController {
         return service.page(filter, page, size);
     }
 
+    @Operation(summary = "Delete a run")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
         service.delete(id);
@@ -126,6 +177,7 @@ public class RunApiController {
                 .body(service.code(id));
     }
 
+    @Operation(summary = "The original upload")
     @GetMapping(value = "/{id}/upload", produces = MediaType.TEXT_PLAIN_VALUE)
     String upload(@PathVariable String id) {
         return service.upload(id).orElseThrow(() -> new RunNotFoundException(id));

@@ -34,11 +34,13 @@ public class RunService {
 
     private final RunRepository runs;
     private final TransactionTemplate transaction;
+    private final RunMetrics metrics;
     private final Clock clock;
 
-    RunService(RunRepository runs, TransactionTemplate transaction) {
+    RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics) {
         this.runs = runs;
         this.transaction = transaction;
+        this.metrics = metrics;
         this.clock = Clock.systemUTC();
     }
 
@@ -110,6 +112,8 @@ public class RunService {
         } catch (DuplicateKeyException concurrentSameUpload) {
             store(report, text); // another instance stored the same graph text first; now it is there
         }
+        metrics.runCreated(result.outcome().id(), parsedUpload.format().id(), upload.length,
+                java.time.Duration.ofNanos(partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, stored in {} ms: {}",
                 report.id(), graph.nodes().size(), upload.length, format.id(), (parsed - start) / 1_000_000,
                 (partitioned - parsed) / 1_000_000, (System.nanoTime() - partitioned) / 1_000_000, result.outcome().id());
