@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad requests get the right problem response over real HTTP and leave no row behind. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles(resolver = TestDatabase.class)
 class RunApiErrorTest {
 
     private static final String MOE_VIEW = Fixtures.read("moe_view", "graph.txt");

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Every fixture expectation through the HTTP API: graph.txt as multipart, graph.json as a raw JSON body. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles(resolver = TestDatabase.class)
 class RunApiFixtureTest {
 
     @LocalServerPort

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The walk-through and the history: create, read, page, filter, delete, deduplicated uploads. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles(resolver = TestDatabase.class)
 class RunApiLifecycleTest {
 
     @LocalServerPort

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** TORCH_LOGS excerpts and vLLM's computation_graph.py over HTTP. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles(resolver = TestDatabase.class)
 class RunApiPythonUploadsTest {
 
     private static final byte[] LOG = Fixtures.read(Fixtures.ROOT.resolve("formats/torch-2.11-TORCH_LOGS-graph_code.log"))

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * random port. Screenshots go to target/screenshots for review.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles(resolver = TestDatabase.class)
 class RunPagesBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
