@@ -1,32 +1,20 @@
 package dev.piecewise.codegen;
 
 import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.DtypeCodes;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
+import dev.piecewise.graph.PythonOperators;
 import dev.piecewise.graph.PythonRepr;
 import dev.piecewise.graph.ValueInfo;
 import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /** Python source for nodes, arguments and annotations, as torch.fx's code generator writes them. */
 final class PythonSyntax {
-
-    private static final Map<String, String> INFIX = Map.ofEntries(
-            Map.entry("add", "+"), Map.entry("sub", "-"), Map.entry("mul", "*"), Map.entry("truediv", "/"),
-            Map.entry("floordiv", "//"), Map.entry("mod", "%"), Map.entry("pow", "**"), Map.entry("matmul", "@"),
-            Map.entry("and_", "&"), Map.entry("or_", "|"), Map.entry("xor", "^"), Map.entry("lshift", "<<"),
-            Map.entry("rshift", ">>"), Map.entry("eq", "=="), Map.entry("ne", "!="), Map.entry("lt", "<"),
-            Map.entry("le", "<="), Map.entry("gt", ">"), Map.entry("ge", ">="));
-    private static final Map<String, String> PREFIX = Map.of("neg", "-", "pos", "+", "invert", "~", "not_", "not ");
-    private static final Map<String, String> DTYPE_CODES = Map.ofEntries(
-            Map.entry("float32", "f32"), Map.entry("float64", "f64"), Map.entry("float16", "f16"),
-            Map.entry("bfloat16", "bf16"), Map.entry("int64", "i64"), Map.entry("int32", "i32"),
-            Map.entry("int16", "i16"), Map.entry("int8", "i8"), Map.entry("uint8", "u8"), Map.entry("bool", "b8"),
-            Map.entry("complex64", "c64"), Map.entry("complex128", "c128"));
 
     private PythonSyntax() {
     }
@@ -51,11 +39,11 @@ final class PythonSyntax {
             if (op.equals("getitem") && args.size() == 2) {
                 return args.get(0) + "[" + args.get(1) + "]";
             }
-            if (INFIX.containsKey(op) && args.size() == 2) {
-                return args.get(0) + " " + INFIX.get(op) + " " + args.get(1);
+            if (PythonOperators.BINARY_SYMBOL.containsKey(op) && args.size() == 2) {
+                return args.get(0) + " " + PythonOperators.BINARY_SYMBOL.get(op) + " " + args.get(1);
             }
-            if (PREFIX.containsKey(op) && args.size() == 1) {
-                return PREFIX.get(op) + args.get(0);
+            if (PythonOperators.UNARY_SYMBOL.containsKey(op) && args.size() == 1) {
+                return PythonOperators.UNARY_SYMBOL.get(op) + args.get(0);
             }
         }
         if (target.equals("builtins.getattr") && node.args().size() == 2 && node.args().get(1) instanceof Arg.Str attr) {
@@ -75,7 +63,7 @@ final class PythonSyntax {
             return null;
         }
         if (value.kind() == ValueKind.TENSOR && value.shape() != null && value.dtype() != null) {
-            return "\"" + DTYPE_CODES.getOrDefault(value.dtype(), value.dtype()) + "[" + String.join(", ", value.shape()) + "]\"";
+            return "\"" + DtypeCodes.code(value.dtype()) + "[" + String.join(", ", value.shape()) + "]\"";
         }
         if (value.kind().isSymbolicScalar() && value.expr() != null) {
             return "\"Sym(" + value.expr() + ")\"";

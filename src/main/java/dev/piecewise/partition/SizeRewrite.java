@@ -133,7 +133,7 @@ final class SizeRewrite {
                 // vLLM asserts an int index on every getitem of a size() it decomposes (x.shape[:-1] fails here)
                 Arg index = current.args().get(1);
                 return "AssertionError: Expected literal int index for getitem on size(), got "
-                        + pythonTypeName(index) + ": " + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
+                        + pythonType(index) + ": " + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
             }
             Integer index = intIndexInto(current, size.name());
             if (index != null && index >= -dims.size() && index < dims.size()) {
@@ -253,11 +253,6 @@ final class SizeRewrite {
     private static boolean isGetitemOf(Node node, String size) {
         return node.isCallFunction("operator.getitem") && node.args().size() == 2
                 && node.args().get(0) instanceof Arg.Ref ref && ref.name().equals(size);
-    }
-
-    private static String pythonTypeName(Arg arg) {
-        return arg instanceof Arg.Slice ? "slice" : arg instanceof Arg.Tuple ? "tuple" : arg instanceof Arg.Ref ? "Node"
-                : arg instanceof Arg.FloatLit ? "float" : "object";
     }
 
     /** {@code getitem(size, i)} with an int index: the index; otherwise null. */

@@ -2,6 +2,7 @@ package dev.piecewise.graph.format;
 
 import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.PythonOperators;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -250,22 +251,9 @@ final class ArgScanner {
     }
 
     private Arg literal(String token, int start) {
-        switch (token) {
-            case "None":
-                return Arg.NONE;
-            case "True":
-                return new Arg.BoolLit(true);
-            case "False":
-                return new Arg.BoolLit(false);
-            case "inf":
-            case "-inf":
-            case "nan":
-                return new Arg.FloatLit(token);
-            case "...":
-            case "Ellipsis":
-                return new Arg.Repr("Ellipsis");
-            default:
-                break;
+        Arg constant = PythonOperators.constant(token);
+        if (constant != null) {
+            return constant;
         }
         if (isInteger(token)) {
             try {

@@ -1,12 +1,14 @@
 package dev.piecewise.graph.format;
 
 import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.DtypeCodes;
 import dev.piecewise.graph.FxNamespace;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.graph.KindInference;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
+import dev.piecewise.graph.PythonOperators;
 import dev.piecewise.graph.ValueInfo;
 import dev.piecewise.graph.ValueKind;
 import dev.piecewise.graph.format.PyExpr.Parser;
@@ -26,18 +28,6 @@ import java.util.Set;
  */
 public final class FxPythonParser implements GraphParser {
 
-    private static final Map<String, String> BINARY = Map.ofEntries(
-            Map.entry("+", "add"), Map.entry("-", "sub"), Map.entry("*", "mul"), Map.entry("/", "truediv"),
-            Map.entry("//", "floordiv"), Map.entry("%", "mod"), Map.entry("**", "pow"), Map.entry("@", "matmul"),
-            Map.entry("&", "and_"), Map.entry("|", "or_"), Map.entry("^", "xor"), Map.entry("<<", "lshift"),
-            Map.entry(">>", "rshift"), Map.entry("==", "eq"), Map.entry("!=", "ne"), Map.entry("<", "lt"),
-            Map.entry("<=", "le"), Map.entry(">", "gt"), Map.entry(">=", "ge"));
-    private static final Map<String, String> AUGMENTED = Map.ofEntries(
-            Map.entry("+=", "iadd"), Map.entry("-=", "isub"), Map.entry("*=", "imul"), Map.entry("/=", "itruediv"),
-            Map.entry("//=", "ifloordiv"), Map.entry("%=", "imod"), Map.entry("**=", "ipow"), Map.entry("@=", "imatmul"),
-            Map.entry("&=", "iand"), Map.entry("|=", "ior"), Map.entry("^=", "ixor"), Map.entry("<<=", "ilshift"),
-            Map.entry(">>=", "irshift"));
-    private static final Map<String, String> UNARY = Map.of("-", "neg", "+", "pos", "~", "invert", "not", "not_");
     private static final Set<String> BUILTINS = Set.of("getattr", "len", "max", "min", "abs", "int", "float", "bool",
             "isinstance", "range", "sum", "round", "pow", "divmod", "hasattr", "iter", "next", "tuple", "list", "dict");
 
@@ -287,7 +277,7 @@ public final class FxPythonParser implements GraphParser {
                 dims.add(inside.substring(start).trim());
             }
             carriesShapes = true;
-            return new ValueInfo(ValueKind.TENSOR, dims, DTYPES.getOrDefault(a.substring(0, open), a.substring(0, open)),
+            return new ValueInfo(ValueKind.TENSOR, dims, DtypeCodes.name(a.substring(0, open)),
                     null, null, false);
         }
 
@@ -306,7 +296,7 @@ public final class FxPythonParser implements GraphParser {
             List<List<Token>> segments = segments(tokens);
             tokens = segments.get(0);
             if (segments.size() > 1 && tokens.size() > 2 && tokens.get(1).type() == Type.OP
-                    && AUGMENTED.containsKey(tokens.get(1).text())) {
+                    && PythonOperators.AUGMENTED.containsKey(tokens.get(1).text())) {
                 return augmentedAssignment(tokens, segments.get(1));
             }
             Parser p = new Parser(tokens);
@@ -391,7 +381,7 @@ public final class FxPythonParser implements GraphParser {
             p.expect("=");
             p.expression();
             addPlaceholders();
-            Node node = new Node(name.text(), Op.CALL_FUNCTION, "operator." + AUGMENTED.get(operator.text()),
+            Node node = new Node(name.text(), Op.CALL_FUNCTION, "operator." + PythonOperators.AUGMENTED.get(operator.text()),
                     List.of(arg(target), arg(operand)), Map.of(), annotation,
                     annotation == null ? null : annotationValue(annotation), source);
             builder.add(node, name.line(), name.column());
@@ -445,11 +435,11 @@ public final class FxPythonParser implements GraphParser {
                         Map.of(), null, null, null);
             }
             if (value instanceof PyExpr.BinOp b) {
-                return new Node(name, Op.CALL_FUNCTION, "operator." + BINARY.get(b.op()), List.of(arg(b.left()),
+                return new Node(name, Op.CALL_FUNCTION, "operator." + PythonOperators.BINARY.get(b.op()), List.of(arg(b.left()),
                         arg(b.right())), Map.of(), null, null, null);
             }
             if (value instanceof PyExpr.Unary u) {
-                return new Node(name, Op.CALL_FUNCTION, "operator." + UNARY.get(u.op()), List.of(arg(u.operand())),
+                return new Node(name, Op.CALL_FUNCTION, "operator." + PythonOperators.UNARY.get(u.op()), List.of(arg(u.operand())),
                         Map.of(), null, null, null);
             }
             throw Parser.error(value.at(), "expected a call, attribute, subscript or operator: FX emits one "
@@ -463,24 +453,14 @@ public final class FxPythonParser implements GraphParser {
         /** An argument: a node reference, a literal or a container of them. */
         private Arg arg(PyExpr e) {
             if (e instanceof PyExpr.Name n) {
-                switch (n.id()) {
-                    case "None":
-                        return Arg.NONE;
-                    case "True":
-                        return new Arg.BoolLit(true);
-                    case "False":
-                        return new Arg.BoolLit(false);
-                    case "inf":
-                    case "nan":
-                        return new Arg.FloatLit(n.id());
-                    case "Ellipsis":
-                        return new Arg.Repr("Ellipsis");
-                    default:
-                        if (builder.isDefined(n.id())) {
-                            return new Arg.Ref(n.id());
-                        }
-                        throw Parser.error(n.at(), "name '" + n.id() + "' is not defined before this line");
+                Arg constant = PythonOperators.constant(n.id());
+                if (constant != null) {
+                    return constant;
                 }
+                if (builder.isDefined(n.id())) {
+                    return new Arg.Ref(n.id());
+                }
+                throw Parser.error(n.at(), "name '" + n.id() + "' is not defined before this line");
             }
             if (e instanceof PyExpr.Num num) {
                 return number(num.text(), num.at());
@@ -545,11 +525,4 @@ public final class FxPythonParser implements GraphParser {
             }
         }
     }
-
-    private static final Map<String, String> DTYPES = Map.ofEntries(
-            Map.entry("f32", "float32"), Map.entry("f64", "float64"), Map.entry("f16", "float16"),
-            Map.entry("bf16", "bfloat16"), Map.entry("i64", "int64"), Map.entry("i32", "int32"),
-            Map.entry("i16", "int16"), Map.entry("i8", "int8"), Map.entry("u8", "uint8"), Map.entry("b8", "bool"),
-            Map.entry("c64", "complex64"), Map.entry("c128", "complex128"), Map.entry("c32", "complex32"),
-            Map.entry("f8e4m3fn", "float8_e4m3fn"), Map.entry("f8e5m2", "float8_e5m2"));
 }
