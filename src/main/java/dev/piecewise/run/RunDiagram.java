@@ -27,11 +27,15 @@ final class RunDiagram {
     private record Edge(String from, String to, int count, boolean container, String values) {
     }
 
-    static String svg(RunReport run) {
+    static String svg(RunReport run, int submodulesPerPage) {
         List<String> order = run.emissionOrder().size() > MAX_SUBMODULES ? run.emissionOrder().subList(0, MAX_SUBMODULES)
                 : run.emissionOrder();
         Map<String, RunReport.SubmoduleView> byName = new HashMap<>();
-        run.submodules().forEach(s -> byName.put(s.name(), s));
+        Map<String, Integer> listPage = new HashMap<>(); // where the run page lists each submodule
+        for (int i = 0; i < run.submodules().size(); i++) {
+            byName.put(run.submodules().get(i).name(), run.submodules().get(i));
+            listPage.put(run.submodules().get(i).name(), i / submodulesPerPage);
+        }
         Map<String, int[]> position = new LinkedHashMap<>();
         for (int i = 0; i < order.size(); i++) {
             int row = i / PER_ROW;
@@ -75,7 +79,8 @@ final class RunDiagram {
             int[] p = e.getValue();
             boolean bad = run.verdict().problems().stream().anyMatch(pr -> e.getKey().equals(pr.submodule()));
             svg.append("<g class=\"box").append(s.splitting() ? " splitting" : "").append(bad ? " bad" : "")
-                    .append("\"><a href=\"#").append(escape(s.name())).append("\">")
+                    .append("\"><a href=\"?page=").append(listPage.get(s.name())).append('#').append(escape(s.name()))
+                    .append("\">")
                     .append("<rect x=\"").append(p[0]).append("\" y=\"").append(p[1]).append("\" width=\"").append(BOX_W)
                     .append("\" height=\"").append(BOX_H).append("\" rx=\"6\"/>")
                     .append("<text x=\"").append(p[0] + BOX_W / 2).append("\" y=\"").append(p[1] + 19)

@@ -27,6 +27,9 @@ import java.util.Objects;
 class RunPageController {
 
     static final int PAGE_SIZE = 20;
+    static final int SUBMODULES_PER_PAGE = 40;
+    static final int MAX_REPLAYED_NODES = 200_000;
+    static final int MAX_INLINE_CODE_NODES = 20_000;
 
     private final RunService service;
 
@@ -79,10 +82,17 @@ class RunPageController {
     }
 
     @GetMapping("/runs/{id}")
-    String run(@PathVariable String id, Model model) {
+    String run(@PathVariable String id, @RequestParam(defaultValue = "0") int page, Model model) {
         RunReport run = service.get(id);
         model.addAttribute("run", run);
-        model.addAttribute("diagram", RunDiagram.svg(run));
+        int pages = Math.max(1, (run.submodules().size() + SUBMODULES_PER_PAGE - 1) / SUBMODULES_PER_PAGE);
+        int current = Math.min(Math.max(0, page), pages - 1);
+        model.addAttribute("submodules", run.submodules().subList(current * SUBMODULES_PER_PAGE,
+                Math.min(run.submodules().size(), (current + 1) * SUBMODULES_PER_PAGE)));
+        model.addAttribute("page", current);
+        model.addAttribute("pages", pages);
+        model.addAttribute("perPage", SUBMODULES_PER_PAGE);
+        model.addAttribute("diagram", RunDiagram.svg(run, SUBMODULES_PER_PAGE));
         model.addAttribute("diagramTruncated", run.emissionOrder().size() > RunDiagram.MAX_SUBMODULES);
         Map<String, List<RunReport.RelocationView>> relocations = new HashMap<>();
         for (RunReport.RelocationView r : run.relocations()) {
@@ -90,9 +100,12 @@ class RunPageController {
                     .forEach(s -> relocations.computeIfAbsent(s, k -> new ArrayList<>()).add(r));
         }
         model.addAttribute("relocationsBySubmodule", relocations);
-        PartitionResult replay = service.replay(id);
-        model.addAttribute("graph", replay.graph());
-        model.addAttribute("code", replay.graph() == null ? null : SplitModuleCode.render(replay));
+        // Node details and the code come from replaying the run, which is linear but not free: skipped for huge graphs.
+        PartitionResult replay = run.graph().nodeCount() <= MAX_REPLAYED_NODES ? service.replay(id) : null;
+        model.addAttribute("graph", replay == null ? null : replay.graph());
+        model.addAttribute("code", replay == null || replay.graph() == null || run.graph().nodeCount() > MAX_INLINE_CODE_NODES
+                ? null : SplitModuleCode.render(replay));
+        model.addAttribute("codeDownload", run.verdict().outcome().equals("split-fails") ? null : "/api/runs/" + id + "/code");
         return "run";
     }
 

@@ -174,6 +174,23 @@ class RunPagesBrowserTest {
     }
 
     @Test
+    void largeRunsPageTheirSubmodules() throws IOException {
+        byte[] decoder = Fixtures.read(Fixtures.ROOT.resolve("scale/decoder-100-layers.txt")).getBytes(StandardCharsets.UTF_8);
+        JsonNode run = new HttpApi(port).postRaw(decoder, "text/plain", Map.of("splittingOps", "oracle::attn")).json();
+        int submodules = run.get("submodules").size();
+        assertThat(submodules).isGreaterThan(80);
+        browser.get(url("/runs/" + run.get("id").asString()));
+        assertThat(browser.findElements(By.cssSelector("details.submodule"))).hasSize(40);
+        browser.findElement(By.cssSelector("nav[aria-label='Submodule pages'] a[rel=next]")).click();
+        waitForUrl("page=1");
+        assertThat(browser.findElement(By.cssSelector("nav[aria-label='Submodule pages'] span")).getText())
+                .isEqualTo("Submodules 41 to 80 of " + submodules);
+        assertThat(browser.findElements(By.cssSelector("details.submodule")).get(0).getAttribute("id"))
+                .isEqualTo(run.get("submodules").get(40).get("name").asString());
+        screenshot("run-decoder-100-layers");
+    }
+
+    @Test
     void compareShowsWhichOptionSetsFail() throws IOException {
         browser.get(url("/"));
         fill("text", Fixtures.read("moe_view", "graph.txt"));
