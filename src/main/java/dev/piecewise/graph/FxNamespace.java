@@ -26,10 +26,6 @@ public final class FxNamespace {
         return ns;
     }
 
-    public boolean contains(String name) {
-        return used.contains(name);
-    }
-
     public String create(String candidate) {
         candidate = ILLEGAL.matcher(candidate).replaceAll("_");
         if (candidate.isEmpty()) {

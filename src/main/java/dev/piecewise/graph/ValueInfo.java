@@ -31,10 +31,6 @@ public record ValueInfo(ValueKind kind, List<String> shape, String dtype, String
         return new ValueInfo(ValueKind.SYMINT, null, null, expr, null, false);
     }
 
-    public static ValueInfo size(List<String> dims) {
-        return new ValueInfo(ValueKind.SIZE, dims, null, null, null, false);
-    }
-
     /** The symbols a value's shape or expression mentions, the ones split_module threads into submodules. */
     public List<String> freeSymbols() {
         return Symbols.freeSymbols(this);

@@ -27,16 +27,4 @@ public record PartitionOptions(SplittingOps splittingOps, SizeStrategy sizeStrat
     public PartitionOptions with(SizeStrategy strategy, GetitemRule rule) {
         return new PartitionOptions(splittingOps, strategy, rule, mergeConsecutiveSplits, mergeEmptyAllocations);
     }
-
-    public PartitionOptions withMerges(boolean consecutive, boolean emptyAllocations) {
-        return new PartitionOptions(splittingOps, sizeStrategy, getitemRule, consecutive, emptyAllocations);
-    }
-
-    /** The fixtures' key for an option set: {@code decompose|vllm|merge}. */
-    public String key() {
-        return sizeStrategy.id() + "|" + getitemRule.id() + "|"
-                + (mergeConsecutiveSplits && mergeEmptyAllocations ? "merge"
-                : !mergeConsecutiveSplits && !mergeEmptyAllocations ? "nomerge"
-                : "consecutive=" + mergeConsecutiveSplits + ",empty=" + mergeEmptyAllocations);
-    }
 }

@@ -12,10 +12,6 @@ import dev.piecewise.partition.SizeStrategy;
 public record RunFilter(String nameContains, String outcome, String sizeStrategy, java.time.LocalDate createdFrom,
                         java.time.LocalDate createdTo) {
 
-    public static RunFilter none() {
-        return new RunFilter(null, null, null, null, null);
-    }
-
     /** Validates filter values so a typo gets an error naming the accepted values instead of an empty page. */
     public static RunFilter parse(String name, String verdict, String sizeStrategy, String from, String to) {
         String outcome = blankToNull(verdict);
