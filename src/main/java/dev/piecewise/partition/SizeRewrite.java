@@ -133,7 +133,8 @@ final class SizeRewrite {
                 // vLLM asserts an int index on every getitem of a size() it decomposes (x.shape[:-1] fails here)
                 Arg index = current.args().get(1);
                 return "AssertionError: Expected literal int index for getitem on size(), got "
-                        + pythonType(index) + ": " + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
+                        + (index instanceof Arg.Ref ? "Node" : pythonType(index)) + ": "
+                        + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
             }
             Integer index = intIndexInto(current, size.name());
             if (index != null && index >= -dims.size() && index < dims.size()) {

@@ -82,8 +82,9 @@ final class SplitModule {
 
     private Split split(List<Node> nodes, Map<String, Integer> ids) {
         Map<String, Set<String>> consumers = new HashMap<>();
+        // split_module binds every symbol in a first pass over the whole graph, before it records any use.
+        nodes.forEach(this::bindSymbol);
         for (Node node : nodes) {
-            bindSymbol(node);
             if (node.op() == Op.PLACEHOLDER || node.op() == Op.GET_ATTR) {
                 continue;
             }
