@@ -3,6 +3,7 @@ package dev.piecewise.graph.format;
 import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.KindInference;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 import dev.piecewise.graph.ValueInfo;
@@ -41,7 +42,8 @@ public final class FxJsonParser implements GraphParser {
             }
             builder.add(node(node), node.line, node.column);
         }
-        return builder.build(root.line, root.column);
+        Graph graph = builder.build(root.line, root.column);
+        return Graph.trusted(graph.name(), KindInference.complete(graph.nodes()), true);
     }
 
     private static Node node(JsonObject json) {
@@ -65,8 +67,8 @@ public final class FxJsonParser implements GraphParser {
         } else if (json.get("kwargs") != null) {
             throw at(json, "\"kwargs\" must be an object");
         }
-        ValueInfo value = json.get("value") instanceof JsonObject v ? value(v)
-                : ValueInfo.of(op == Op.OUTPUT ? ValueKind.NONE : ValueKind.TENSOR);
+        // A node the exporter gave no value gets an inferred kind, as in fx-text.
+        ValueInfo value = json.get("value") instanceof JsonObject v ? value(v) : null;
         String type = json.get("type") instanceof String t ? t : null;
         String source = json.get("source") instanceof String s ? s : null;
         return new Node(name, op, target, args, kwargs, type, value, source);
