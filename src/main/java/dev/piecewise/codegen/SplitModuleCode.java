@@ -35,7 +35,7 @@ public final class SplitModuleCode {
     public static String render(PartitionResult result) {
         Graph graph = result.graph();
         if (graph == null) {
-            throw new IllegalArgumentException("split_module raises " + result.error() + ", so there is no split module");
+            throw new IllegalArgumentException("the split fails (" + result.error() + "), so there is no split module");
         }
         Map<String, Submodule> byName = new HashMap<>();
         result.submodules().forEach(s -> byName.put(s.name(), s));

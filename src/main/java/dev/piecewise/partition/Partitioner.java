@@ -78,6 +78,9 @@ public final class Partitioner {
         }
 
         SubgraphAssignment.Assignment assignment = SubgraphAssignment.assign(working.nodes(), options);
+        if (assignment.splittingIds().isEmpty()) {
+            diagnostics.add(noSplittingOp(working, options));
+        }
         if (options.mergeEmptyAllocations()) {
             relocations.addAll(SubgraphAssignment.mergeEmptyAllocations(working.nodes(), assignment));
         }
@@ -109,6 +112,23 @@ public final class Partitioner {
         }
         List<Node> created = working.nodes().stream().filter(n -> graph.node(n.name()) == null).toList();
         return judge(working, split, ids, assignment.splittingIds(), relocations, badCalls, diagnostics, created);
+    }
+
+    /** A graph that no splitting op cuts is one piece; say so, and which custom ops it does call. */
+    private static Diagnostic noSplittingOp(Graph graph, PartitionOptions options) {
+        java.util.Set<String> customOps = new java.util.LinkedHashSet<>();
+        for (Node node : graph.nodes()) {
+            if (node.op() == Op.CALL_FUNCTION && node.target().startsWith("torch.ops.")
+                    && !node.target().startsWith("torch.ops.aten.") && customOps.size() < 10) {
+                String[] parts = node.target().substring("torch.ops.".length()).split("\\.");
+                if (parts.length >= 2) {
+                    customOps.add(parts[0] + "::" + parts[1]);
+                }
+            }
+        }
+        return Diagnostic.warning("no-splitting-op", "No node matches the splitting ops ("
+                + String.join(", ", options.splittingOps().names()) + "), so the graph stays one piece"
+                + (customOps.isEmpty() ? "." : ". Custom ops it calls: " + String.join(", ", customOps) + "."), null, null);
     }
 
     private static String explain(String error) {

@@ -45,13 +45,16 @@ public class RunApiController {
 
     @Operation(summary = "Create a run from a multipart upload",
             description = "The graph in part 'file'; options as text parts. 201 with Location /api/runs/{id}.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)))
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the graph: multipart part 'file', or the raw body",
+            content = {
+                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)),
+                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"))})
     @ApiResponse(responseCode = "201", description = "the run")
     @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
-    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<RunReport> createFromMultipart(MultipartHttpServletRequest request) throws IOException {
         for (String part : request.getFileMap().keySet()) {
             if (!part.equals("file")) {
@@ -70,9 +73,11 @@ public class RunApiController {
 
     @Operation(summary = "Create a run from the graph as the raw body",
             description = "text/plain for fx-text and fx-python, application/json for fx-json; options as query parameters.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = {
-            @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
-            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"))})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the graph: multipart part 'file', or the raw body",
+            content = {
+                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)),
+                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"))})
     @Parameter(name = "name", in = ParameterIn.QUERY, description = "free text, at most 200 characters")
     @Parameter(name = "format", in = ParameterIn.QUERY,
             schema = @Schema(allowableValues = {"auto", "fx-text", "fx-python", "fx-json"}, defaultValue = "auto"))
@@ -92,7 +97,7 @@ public class RunApiController {
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "415", description = "another content type", content = @Content(mediaType = "application/problem+json"))
     @PostMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/*", MediaType.APPLICATION_JSON_VALUE,
-            MediaType.APPLICATION_OCTET_STREAM_VALUE})
+            MediaType.APPLICATION_OCTET_STREAM_VALUE}, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<RunReport> createFromBody(HttpServletRequest request) throws IOException {
         byte[] body = readBounded(request);
         return created(service.create(body, null, RunRequest.fromParameters(parameters(request))));
@@ -139,14 +144,14 @@ public class RunApiController {
 
     @Operation(summary = "One run")
     @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
-    @GetMapping("/{id}")
+    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     RunReport get(@PathVariable String id) {
         return service.get(id);
     }
 
     @Operation(summary = "Runs, newest first", description = "Filters: name contains, verdict (an outcome), "
             + "size strategy, from and to (days, UTC).")
-    @GetMapping
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     RunReport.Page list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size,
                         @RequestParam(required = false) String name, @RequestParam(required = false) String verdict,
                         @RequestParam(required = false) String sizeStrategy, @RequestParam(required = false) String from,
@@ -162,6 +167,8 @@ public class RunApiController {
     }
 
     @Operation(summary = "Delete a run")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
         service.delete(id);
@@ -169,6 +176,9 @@ public class RunApiController {
     }
 
     /** The split module as vLLM writes it to computation_graph.py, to diff against a vLLM cache. */
+    @Operation(summary = "The split module as Python, as vLLM writes computation_graph.py")
+    @ApiResponse(responseCode = "409", description = "the split fails, so there is no split module",
+            content = @Content(mediaType = "application/problem+json"))
     @GetMapping(value = "/{id}/code", produces = "text/x-python")
     ResponseEntity<String> code(@PathVariable String id) {
         return ResponseEntity.ok()

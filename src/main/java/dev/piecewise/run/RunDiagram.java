@@ -51,7 +51,9 @@ final class RunDiagram {
                 .append(Math.max(width, 200)).append(' ').append(height).append("\" aria-label=\"")
                 .append(order.size()).append(" submodules in the order they are called\">")
                 .append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
-                        + "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>");
+                        + "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker>"
+                        + "<marker id=\"arrow-bad\" class=\"bad\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"5\" "
+                        + "markerHeight=\"5\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>");
         for (Edge edge : edges(run, position)) {
             int[] a = position.get(edge.from());
             int[] b = position.get(edge.to());
@@ -65,12 +67,12 @@ final class RunDiagram {
                 svg.append("<path class=\"edge").append(edge.container() ? " bad" : "").append("\" d=\"M")
                         .append(x1).append(',').append(y1).append(" C").append(x1).append(',').append(y1 - lift)
                         .append(' ').append(x2).append(',').append(y2 - lift).append(' ').append(x2).append(',').append(y2)
-                        .append("\" marker-end=\"url(#arrow)\">");
+                        .append("\" marker-end=\"url(#").append(edge.container() ? "arrow-bad" : "arrow").append(")\">");
             } else {
                 svg.append("<path class=\"edge").append(edge.container() ? " bad" : "").append("\" d=\"M")
                         .append(x1).append(',').append(y1).append(" C").append(x1).append(',').append((y1 + y2) / 2)
                         .append(' ').append(x2).append(',').append((y1 + y2) / 2).append(' ').append(x2).append(',')
-                        .append(y2).append("\" marker-end=\"url(#arrow)\">");
+                        .append(y2).append("\" marker-end=\"url(#").append(edge.container() ? "arrow-bad" : "arrow").append(")\">");
             }
             svg.append("<title>").append(escape(edge.from() + " → " + edge.to() + ": " + edge.values())).append("</title></path>");
         }

@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /** What changed from one run to another: submodules, node placement, boundaries and the verdict. */
-public record RunDiff(List<String> addedSubmodules, List<String> removedSubmodules, List<Move> movedNodes,
-               List<BoundaryChange> boundaryChanges, String verdictBefore, String verdictAfter) {
+public record RunDiff(boolean sameGraph, List<String> addedSubmodules, List<String> removedSubmodules,
+                      List<Move> movedNodes, List<Move> onlyBefore, List<Move> onlyAfter,
+                      List<BoundaryChange> boundaryChanges, String verdictBefore, String verdictAfter) {
 
-    /** A node that sits in another submodule, or appears or disappears (null side). */
+    /** A node and the submodule it sits in on each side; null where the run does not have it. */
     public record Move(String node, String from, String to) {
     }
 
@@ -26,16 +27,16 @@ public record RunDiff(List<String> addedSubmodules, List<String> removedSubmodul
         Map<String, String> before = placement(a);
         Map<String, String> after = placement(b);
         List<Move> moves = new ArrayList<>();
+        List<Move> gone = new ArrayList<>();
         before.forEach((node, sub) -> {
-            if (!Objects.equals(sub, after.get(node))) {
+            if (!after.containsKey(node)) {
+                gone.add(new Move(node, sub, null));
+            } else if (!Objects.equals(sub, after.get(node))) {
                 moves.add(new Move(node, sub, after.get(node)));
             }
         });
-        after.forEach((node, sub) -> {
-            if (!before.containsKey(node)) {
-                moves.add(new Move(node, null, sub));
-            }
-        });
+        List<Move> created = after.entrySet().stream().filter(e -> !before.containsKey(e.getKey()))
+                .map(e -> new Move(e.getKey(), null, e.getValue())).toList();
         List<BoundaryChange> changes = new ArrayList<>();
         left.forEach((name, l) -> {
             RunReport.SubmoduleView r = right.get(name);
@@ -44,7 +45,8 @@ public record RunDiff(List<String> addedSubmodules, List<String> removedSubmodul
                 compare(changes, name, "outputs", l.outputs(), r.outputs());
             }
         });
-        return new RunDiff(added, removed, moves, changes, verdict(a), verdict(b));
+        return new RunDiff(a.graph().sha256().equals(b.graph().sha256()), added, removed, moves, gone, created, changes,
+                verdict(a), verdict(b));
     }
 
     public boolean verdictChanged() {
@@ -52,8 +54,8 @@ public record RunDiff(List<String> addedSubmodules, List<String> removedSubmodul
     }
 
     public boolean identical() {
-        return addedSubmodules.isEmpty() && removedSubmodules.isEmpty() && movedNodes.isEmpty()
-                && boundaryChanges.isEmpty() && !verdictChanged();
+        return addedSubmodules.isEmpty() && removedSubmodules.isEmpty() && movedNodes.isEmpty() && onlyBefore.isEmpty()
+                && onlyAfter.isEmpty() && boundaryChanges.isEmpty() && !verdictChanged();
     }
 
     private static String verdict(RunReport run) {

@@ -1,6 +1,7 @@
 package dev.piecewise.run;
 
 import dev.piecewise.codegen.SplitModuleCode;
+import jakarta.servlet.http.HttpServletResponse;
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.partition.PartitionResult;
 import org.springframework.stereotype.Controller;
@@ -46,7 +47,8 @@ class RunPageController {
     /** Partitions the chosen file or the pasted text; {@code compare} runs every option set instead. */
     @PostMapping("/runs")
     String create(@ModelAttribute("form") UploadForm form, @RequestParam(required = false) MultipartFile file,
-                  @RequestParam(defaultValue = "partition") String action, Model model) throws IOException {
+                  @RequestParam(defaultValue = "partition") String action, Model model,
+                  HttpServletResponse response) throws IOException {
         boolean fromFile = file != null && !file.isEmpty();
         byte[] upload = fromFile ? file.getBytes() : form.getText().getBytes(StandardCharsets.UTF_8);
         String fileName = fromFile ? file.getOriginalFilename() : null;
@@ -58,12 +60,16 @@ class RunPageController {
             }
             return "redirect:/runs/" + service.create(upload, fileName, request).id();
         } catch (GraphParseException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("errorTitle", "The graph cannot be used.");
             model.addAttribute("error", e.reason());
             model.addAttribute("errorLine", e.line());
             model.addAttribute("errorColumn", e.column());
             model.addAttribute("errorSource", fromFile ? fileName : "the pasted text");
             return "upload";
         } catch (BadOptionException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("errorTitle", "The options cannot be used.");
             model.addAttribute("error", e.getMessage());
             return "upload";
         }
@@ -150,14 +156,16 @@ class RunPageController {
     @ExceptionHandler(RunNotFoundException.class)
     @ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
     String notFound(RunNotFoundException e, Model model) {
+        model.addAttribute("heading", "No such run");
         model.addAttribute("message", e.getMessage());
-        return "not-found";
+        return "error-page";
     }
 
     @ExceptionHandler(BadOptionException.class)
     @ResponseStatus(org.springframework.http.HttpStatus.BAD_REQUEST)
     String badFilter(BadOptionException e, Model model) {
+        model.addAttribute("heading", "That request cannot be answered");
         model.addAttribute("message", e.getMessage());
-        return "not-found";
+        return "error-page";
     }
 }

@@ -143,7 +143,7 @@ public class RunService {
     public String code(String id) {
         PartitionResult result = replay(id);
         if (result.graph() == null) {
-            throw new NoCodeException("split_module raises " + result.error() + " for this run, so there is no split module");
+            throw new NoCodeException("the split fails for this run (" + result.error() + "), so there is no split module");
         }
         return SplitModuleCode.render(result);
     }

@@ -50,9 +50,8 @@ class ApiExceptionHandler {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ProblemDetail> unsupported(HttpMediaTypeNotSupportedException e) {
         return Problems.response(Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, Problems.UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported content type", "content type " + e.getContentType() + " is not accepted; post the graph "
-                        + "as multipart/form-data (part 'file'), text/plain (fx-text, fx-python) or application/json "
-                        + "(fx-json), e.g. curl --data-binary @graph.txt -H 'Content-Type: text/plain'"));
+                "Unsupported content type", "content type " + e.getContentType() + " is not accepted; "
+                        + Problems.UNSUPPORTED_MEDIA_TYPE_HINT));
     }
 
     @ExceptionHandler(RunNotFoundException.class)
@@ -79,8 +78,16 @@ class ApiExceptionHandler {
                 "Method not allowed", e.getMessage()));
     }
 
-    @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class,
-            MultipartException.class})
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> badParameter(MethodArgumentTypeMismatchException e) {
+        ProblemDetail p = Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_OPTION, "Bad option",
+                "'" + e.getValue() + "' is not a valid " + e.getName()
+                        + (e.getRequiredType() == int.class ? ": a whole number is expected" : ""));
+        p.setProperty("option", e.getName());
+        return Problems.response(p);
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MultipartException.class})
     ResponseEntity<ProblemDetail> badRequest(Exception e) {
         return Problems.response(Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST, "Bad request",
                 e.getMessage()));
@@ -90,6 +97,6 @@ class ApiExceptionHandler {
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected error", e);
         return Problems.response(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL,
-                "Internal error", "an unexpected error occurred; nothing was stored"));
+                "Internal error", "an unexpected error occurred"));
     }
 }

@@ -22,8 +22,9 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
     ModelAndView page(HttpServletRequest request) {
         HttpStatus status = status(request);
-        ModelAndView page = new ModelAndView("not-found", status);
-        page.addObject("message", status.value() + " " + status.getReasonPhrase() + ": " + detail(request, status));
+        ModelAndView page = new ModelAndView("error-page", status);
+        page.addObject("heading", status.value() + " " + status.getReasonPhrase());
+        page.addObject("message", detail(request, status));
         return page;
     }
 
@@ -48,6 +49,13 @@ class ProblemErrorController implements ErrorController {
             case METHOD_NOT_ALLOWED -> Problems.METHOD_NOT_ALLOWED;
             default -> status.is4xxClientError() ? Problems.BAD_REQUEST : Problems.INTERNAL;
         };
-        return Problems.response(Problems.problem(status, type, status.getReasonPhrase(), detail(request, status)));
+        String detail = status == HttpStatus.UNSUPPORTED_MEDIA_TYPE ? Problems.UNSUPPORTED_MEDIA_TYPE_HINT
+                : detail(request, status);
+        ProblemDetail problem = Problems.problem(status, type, status.getReasonPhrase(), detail);
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (uri instanceof String path) {
+            problem.setInstance(java.net.URI.create(path));
+        }
+        return Problems.response(problem);
     }
 }

@@ -15,11 +15,17 @@ public final class Problems {
     public static final String UPLOAD_TOO_LARGE = "upload-too-large";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     public static final String RUN_NOT_FOUND = "run-not-found";
-    public static final String NOT_FOUND = "not-found";
+    public static final String NOT_FOUND = "error-page";
     public static final String NO_CODE = "no-code";
     public static final String METHOD_NOT_ALLOWED = "method-not-allowed";
     public static final String BAD_REQUEST = "bad-request";
     public static final String INTERNAL = "internal-error";
+
+    /** What to do instead of posting a graph with another content type. */
+    public static final String UNSUPPORTED_MEDIA_TYPE_HINT = "post the graph as multipart/form-data (part 'file'), "
+            + "or as the raw body with Content-Type text/plain (fx-text, fx-python) or application/json (fx-json), "
+            + "e.g. curl --data-binary @graph.txt -H 'Content-Type: text/plain' (curl's default, "
+            + "application/x-www-form-urlencoded, is not accepted)";
 
     private Problems() {
     }

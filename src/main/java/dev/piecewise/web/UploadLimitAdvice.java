@@ -1,6 +1,8 @@
 package dev.piecewise.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.util.unit.DataSize;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -14,16 +16,21 @@ import org.springframework.web.servlet.ModelAndView;
 @ControllerAdvice
 class UploadLimitAdvice {
 
-    private static final String DETAIL = "the upload exceeds the configured limit (piecewise.upload.max-size)";
+    private final String detail;
+
+    UploadLimitAdvice(@Value("${piecewise.upload.max-size}") DataSize limit) {
+        this.detail = "the upload exceeds the limit of " + limit.toBytes() + " bytes (piecewise.upload.max-size)";
+    }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     Object tooLarge(HttpServletRequest request) {
         if (request.getRequestURI().startsWith("/api/")) {
             return Problems.response(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE,
-                    "Upload too large", DETAIL));
+                    "Upload too large", detail));
         }
-        ModelAndView page = new ModelAndView("not-found", HttpStatus.CONTENT_TOO_LARGE);
-        page.addObject("message", "413: " + DETAIL + ".");
+        ModelAndView page = new ModelAndView("error-page", HttpStatus.CONTENT_TOO_LARGE);
+        page.addObject("heading", "Upload too large");
+        page.addObject("message", "413: " + detail + ".");
         return page;
     }
 }

@@ -236,4 +236,13 @@ class PartitionerBehaviourTest {
         assertThat(g.node("hc").kind()).isEqualTo(ValueKind.TUPLE);
         assertThat(g.node("shape").kind()).isEqualTo(ValueKind.SIZE);
     }
+
+    @Test
+    void aGraphNoSplittingOpCutsSaysWhichCustomOpsItCalls() {
+        PartitionResult result = Partitioner.partition(new FxTextParser().parse(TWO_CONSUMERS, null),
+                PartitionOptions.vllmDefaults(SplittingOps.parse("")));
+        assertThat(result.submodules()).hasSize(1);
+        assertThat(result.diagnostics()).filteredOn(d -> d.code().equals("no-splitting-op")).singleElement()
+                .satisfies(d -> assertThat(d.message()).contains("oracle::attn").contains("vllm::unified_attention"));
+    }
 }

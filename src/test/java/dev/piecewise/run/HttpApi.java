@@ -50,8 +50,16 @@ final class HttpApi {
 
     /** {@code curl --data-binary @FILE -H 'Content-Type: TYPE' '/api/runs?key=value'} */
     Response postRaw(byte[] content, String contentType, Map<String, String> query) {
+        return postRaw(content, contentType, query, null);
+    }
+
+    /** The same with an Accept header, as a browser or a picky client sends. */
+    Response postRaw(byte[] content, String contentType, Map<String, String> query, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/runs" + query(query)))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -68,7 +68,12 @@ class OperationsTest {
         assertThat(paths.has("/api/runs/{id}")).isTrue();
         assertThat(paths.get("/api/runs").has("post")).isTrue();
         assertThat(paths.get("/api/runs/{id}").has("delete")).isTrue();
+        assertThat(doc.get("info").get("title").asString()).isEqualTo("Piecewise API");
         assertThat(doc.toString()).contains("move-single-consumer").contains("multipart/form-data").contains("graphIndex");
+        JsonNode post = paths.get("/api/runs").get("post");
+        assertThat(post.get("requestBody").get("content").has("text/plain")).isTrue();
+        assertThat(post.get("requestBody").get("content").has("application/json")).isTrue();
+        assertThat(paths.get("/api/runs/{id}").get("delete").get("responses").has("204")).isTrue();
         HttpApi.Response ui = api.get("/swagger-ui/index.html");
         assertThat(ui.status()).isEqualTo(200);
         assertThat(api.get("/swagger-ui.html").status()).isIn(200, 302);

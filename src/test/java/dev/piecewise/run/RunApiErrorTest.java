@@ -198,6 +198,31 @@ class RunApiErrorTest {
     }
 
     @Test
+    void curlsDefaultContentTypeIsRefusedWithTheFix() {
+        HttpApi.Response response = api.postRaw(MOE_VIEW.getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded", MOE);
+        assertThat(response.status()).isEqualTo(415);
+        JsonNode problem = response.json();
+        assertThat(problem.get("detail").asString()).contains("-H 'Content-Type: text/plain'");
+        assertThat(problem.get("instance").asString()).isEqualTo("/api/runs");
+    }
+
+    @Test
+    void anUnacceptableAcceptHeaderIs406BeforeAnythingIsStored() {
+        HttpApi.Response response = api.postRaw(MOE_VIEW.getBytes(StandardCharsets.UTF_8), "text/plain", MOE,
+                "application/xml");
+        assertThat(response.status()).isEqualTo(406);
+    }
+
+    @Test
+    void aBadPageNumberNamesTheParameter() {
+        HttpApi.Response response = api.get("/api/runs?page=abc");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("option").asString()).isEqualTo("page");
+        assertThat(response.json().get("detail").asString()).contains("whole number").doesNotContain("java.lang");
+    }
+
+    @Test
     void unknownRunIs404() {
         HttpApi.Response response = api.get("/api/runs/no-such-run");
         assertThat(response.status()).isEqualTo(404);
