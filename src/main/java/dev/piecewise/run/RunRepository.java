@@ -1,6 +1,8 @@
 package dev.piecewise.run;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -9,21 +11,22 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Runs in the relational store (H2 or PostgreSQL, same SQL). Lists inside a row are kept as separated text:
- * node names are identifiers, so they never contain the separators.
+ * Runs in the relational store (H2 or PostgreSQL, same SQL); lists inside a row are JSON text.
  */
 @Repository
 public class RunRepository {
 
-    private static final String LIST = ",";
-    private static final String LINES = "\n";
-    private static final String FIELDS = "\t";
+    // Lists inside a row are stored as JSON text: node names in fx-json uploads may hold any character.
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<RunReport.ValueView>> VALUES = new TypeReference<>() {
+    };
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -54,13 +57,13 @@ public class RunRepository {
                             split_view_same, split_view_differences, compare_group)
                         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(run.id(), run.name(), Timestamp.from(run.createdAt()), run.format(), run.graph().sha256(),
-                        run.graph().nodeCount(), run.graph().shapesKnown(), String.join(LIST, o.splittingOps()),
+                        run.graph().nodeCount(), run.graph().shapesKnown(), json(o.splittingOps()),
                         o.sizeStrategy(), o.getitemRule(), o.mergeConsecutiveSplits(), o.mergeEmptyAllocations(),
                         v.outcome(), v.compilable(), v.error(), run.submodules().size(),
-                        String.join(LIST, run.emissionOrder()), encodeOptions(v.suggestion()),
+                        json(run.emissionOrder()), v.suggestion() == null ? null : json(v.suggestion()),
                         run.graph().graphsInUpload(), run.graph().graphIndex(),
                         run.splitView() == null ? null : run.splitView().sameAsRepartition(),
-                        run.splitView() == null ? null : String.join(LINES, run.splitView().differences()),
+                        run.splitView() == null ? null : json(run.splitView().differences()),
                         run.compareGroup())
                 .update();
         if (run.splitView() != null) {
@@ -69,9 +72,9 @@ public class RunRepository {
         saveSubmodules("submodule", run.id(), run.submodules());
         batch("insert into crossing (run_id, ordinal, value_name, kind, producer, consumers, kind_guessed) values (?, ?, ?, ?, ?, ?, ?)",
                 run.id(), run.crossings(), c -> new Object[]{c.value(), c.kind(), c.producer(),
-                        String.join(LIST, c.consumers()), c.kindGuessed()});
+                        json(c.consumers()), c.kindGuessed()});
         batch("insert into relocation (run_id, ordinal, node, action, into_nodes, from_submod, to_submod) values (?, ?, ?, ?, ?, ?, ?)",
-                run.id(), run.relocations(), r -> new Object[]{r.node(), r.action(), String.join(LIST, r.into()),
+                run.id(), run.relocations(), r -> new Object[]{r.node(), r.action(), json(r.into()),
                         r.from(), r.to()});
         batch("insert into created_node (run_id, ordinal, name, target, kind, submodule) values (?, ?, ?, ?, ?, ?)",
                 run.id(), run.createdNodes(), n -> new Object[]{n.name(), n.target(), n.kind(), n.submodule()});
@@ -79,20 +82,20 @@ public class RunRepository {
                 run.id(), run.diagnostics(), d -> new Object[]{d.severity(), d.code(), d.message(), d.node(), d.submodule()});
         batch("insert into problem (run_id, ordinal, submodule, value_name, kind, direction, producer, consumers, error) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 run.id(), v.problems(), p -> new Object[]{p.submodule(), p.value(), p.kind(), p.direction(),
-                        p.producer(), String.join(LIST, p.consumers()), p.error()});
+                        p.producer(), json(p.consumers()), p.error()});
     }
 
     private void saveSubmodules(String table, String runId, List<RunReport.SubmoduleView> submodules) {
         batch("insert into " + table + " (run_id, ordinal, name, graph_id, splitting, nodes, inputs, outputs) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?)",
                 runId, submodules, s -> new Object[]{s.name(), s.graphId(), s.splitting(),
-                        String.join(LINES, s.nodes()), encodeValues(s.inputs()), encodeValues(s.outputs())});
+                        json(s.nodes()), json(s.inputs()), json(s.outputs())});
     }
 
     private List<RunReport.SubmoduleView> loadSubmodules(String table, String runId) {
         return children(table, runId, (rs, n) -> new RunReport.SubmoduleView(
-                rs.getString("name"), rs.getInt("graph_id"), rs.getBoolean("splitting"), split(rs.getString("nodes"), LINES),
-                decodeValues(rs.getString("inputs")), decodeValues(rs.getString("outputs"))));
+                rs.getString("name"), rs.getInt("graph_id"), rs.getBoolean("splitting"), strings(rs.getString("nodes")),
+                values(rs.getString("inputs")), values(rs.getString("outputs"))));
     }
 
     private <T> void batch(String sql, String runId, List<T> rows, Function<T, Object[]> columns) {
@@ -197,11 +200,11 @@ public class RunRepository {
         return new RunRow(rs.getString("id"), rs.getString("name"), rs.getTimestamp("created_at").toInstant(),
                 rs.getString("format"), rs.getString("graph_sha256"), rs.getInt("node_count"),
                 rs.getBoolean("shapes_known"),
-                new RunReport.Options(split(rs.getString("splitting_ops"), LIST), rs.getString("size_strategy"),
+                new RunReport.Options(strings(rs.getString("splitting_ops")), rs.getString("size_strategy"),
                         rs.getString("getitem_rule"), rs.getBoolean("merge_consecutive_splits"),
                         rs.getBoolean("merge_empty_allocations")),
                 rs.getString("outcome"), rs.getBoolean("compilable"), rs.getString("error"),
-                split(rs.getString("emission_order"), LIST), decodeOptions(rs.getString("suggestion")),
+                strings(rs.getString("emission_order")), options(rs.getString("suggestion")),
                 rs.getInt("graphs_in_upload"), rs.getInt("graph_index"), rs.getObject("split_view_same", Boolean.class),
                 rs.getString("split_view_differences"), rs.getString("compare_group"));
     }
@@ -213,9 +216,9 @@ public class RunRepository {
         List<RunReport.SubmoduleView> submodules = loadSubmodules("submodule", id);
         List<RunReport.CrossingView> crossings = children("crossing", id, (rs, n) -> new RunReport.CrossingView(
                 rs.getString("value_name"), rs.getString("kind"), rs.getString("producer"),
-                split(rs.getString("consumers"), LIST), rs.getBoolean("kind_guessed")));
+                strings(rs.getString("consumers")), rs.getBoolean("kind_guessed")));
         List<RunReport.RelocationView> relocations = children("relocation", id, (rs, n) -> new RunReport.RelocationView(
-                rs.getString("node"), rs.getString("action"), split(rs.getString("into_nodes"), LIST),
+                rs.getString("node"), rs.getString("action"), strings(rs.getString("into_nodes")),
                 rs.getString("from_submod"), rs.getString("to_submod")));
         List<RunReport.CreatedNodeView> created = children("created_node", id, (rs, n) -> new RunReport.CreatedNodeView(
                 rs.getString("name"), rs.getString("target"), rs.getString("kind"), rs.getString("submodule")));
@@ -224,7 +227,7 @@ public class RunRepository {
                 rs.getString("submodule")));
         List<RunReport.ProblemView> problems = children("problem", id, (rs, n) -> new RunReport.ProblemView(
                 rs.getString("submodule"), rs.getString("value_name"), rs.getString("kind"), rs.getString("direction"),
-                rs.getString("producer"), split(rs.getString("consumers"), LIST), rs.getString("error")));
+                rs.getString("producer"), strings(rs.getString("consumers")), rs.getString("error")));
         return new RunReport(id, row.name(), row.createdAt(), row.format(), row.options(),
                 new RunReport.GraphInfo(row.nodeCount(), row.sha256(), bytes, row.shapesKnown(), row.graphsInUpload(),
                         row.graphIndex()), submodules,
@@ -232,7 +235,7 @@ public class RunRepository {
                 new RunReport.Verdict(row.outcome(), row.compilable(), row.error(), problems, row.suggestion()),
                 row.splitViewSame() == null ? null : new RunReport.SplitViewReport(
                         loadSubmodules("split_view_submodule", id), row.splitViewSame(),
-                        split(row.splitViewDifferences(), LINES)),
+                        strings(row.splitViewDifferences())),
                 row.compareGroup());
     }
 
@@ -240,40 +243,19 @@ public class RunRepository {
         return jdbc.sql("select * from " + table + " where run_id = ? order by ordinal").param(runId).query(mapper).list();
     }
 
-    private static List<String> split(String text, String separator) {
-        return text == null || text.isEmpty() ? List.of() : Arrays.asList(text.split(separator, -1));
+    private static String json(Object value) {
+        return JSON.writeValueAsString(value);
     }
 
-    private static String encodeValues(List<RunReport.ValueView> values) {
-        StringBuilder sb = new StringBuilder();
-        for (RunReport.ValueView v : values) {
-            if (sb.length() > 0) {
-                sb.append(LINES);
-            }
-            sb.append(v.name()).append(FIELDS).append(v.kind()).append(FIELDS).append(v.threaded());
-        }
-        return sb.toString();
+    private static List<String> strings(String json) {
+        return json == null ? List.of() : JSON.readValue(json, STRINGS);
     }
 
-    private static List<RunReport.ValueView> decodeValues(String text) {
-        return split(text, LINES).stream().map(line -> {
-            String[] f = line.split(FIELDS, -1);
-            return new RunReport.ValueView(f[0], f[1], Boolean.parseBoolean(f[2]));
-        }).toList();
+    private static List<RunReport.ValueView> values(String json) {
+        return JSON.readValue(json, VALUES);
     }
 
-    /** An option set in one text column: {@code sizeStrategy|getitemRule|consecutive|empty|op,op}. */
-    private static String encodeOptions(RunReport.Options o) {
-        return o == null ? null : String.join("|", o.sizeStrategy(), o.getitemRule(),
-                String.valueOf(o.mergeConsecutiveSplits()), String.valueOf(o.mergeEmptyAllocations()),
-                String.join(LIST, o.splittingOps()));
-    }
-
-    private static RunReport.Options decodeOptions(String text) {
-        if (text == null) {
-            return null;
-        }
-        String[] f = text.split("\\|", -1);
-        return new RunReport.Options(split(f[4], LIST), f[0], f[1], Boolean.parseBoolean(f[2]), Boolean.parseBoolean(f[3]));
+    private static RunReport.Options options(String json) {
+        return json == null ? null : JSON.readValue(json, RunReport.Options.class);
     }
 }

@@ -102,4 +102,18 @@ class RunApiLifecycleTest {
         assertThat(api.get("/api/runs?sizeStrategy=decompose&name=" + tag).json().get("total").asLong()).isEqualTo(3);
         assertThat(api.get("/api/runs?verdict=maybe").status()).isEqualTo(400);
     }
+
+    @Test
+    void nodeNamesWithSeparatorsRoundTrip() {
+        // fx-json node names are free strings; what is stored must come back exactly.
+        String odd = "x,\\ty\\nz \\\"q\\\"";
+        String json = Fixtures.read("moe_view", "graph.json").replace("\"x\"", "\"" + odd + "\"");
+        HttpApi api = new HttpApi(port);
+        HttpApi.Response created = api.postRaw(json.getBytes(StandardCharsets.UTF_8), "application/json",
+                Map.of("splittingOps", "oracle::moe"));
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode run = created.json();
+        assertThat(run.get("submodules").get(0).get("nodes").get(1).asString()).isEqualTo("x,\ty\nz \"q\"");
+        assertThat(api.get(created.location()).json()).isEqualTo(run);
+    }
 }
