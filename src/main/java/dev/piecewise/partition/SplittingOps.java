@@ -43,7 +43,7 @@ public final class SplittingOps {
         }
     }
 
-    /** Parses a user's list: names separated by commas, spaces or new lines; blank means vLLM's defaults. */
+    /** Parses a user's list: names separated by commas, spaces or new lines; none at all means vLLM's defaults. */
     public static SplittingOps parse(String list) {
         if (list == null || list.isBlank()) {
             return new SplittingOps(VLLM_DEFAULTS);
@@ -54,7 +54,7 @@ public final class SplittingOps {
                 names.add(part);
             }
         }
-        return new SplittingOps(names);
+        return names.isEmpty() ? new SplittingOps(VLLM_DEFAULTS) : new SplittingOps(names);
     }
 
     public List<String> names() {

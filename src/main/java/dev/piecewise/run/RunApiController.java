@@ -100,7 +100,22 @@ public class RunApiController {
             MediaType.APPLICATION_OCTET_STREAM_VALUE}, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<RunReport> createFromBody(HttpServletRequest request) throws IOException {
         byte[] body = readBounded(request);
+        // The declared charset, read from the header itself: the request's encoding is forced to UTF-8.
+        String charset = request.getContentType() == null ? null
+                : MediaType.parseMediaType(request.getContentType()).getParameter("charset");
+        if (charset != null && !charset.equalsIgnoreCase("UTF-8")) {
+            body = recode(body, charset.replace("\"", ""));
+        }
         return created(service.create(body, null, RunRequest.fromParameters(parameters(request))));
+    }
+
+    /** A body declared in another charset (text/plain; charset=ISO-8859-1) is read in it and kept as UTF-8. */
+    private static byte[] recode(byte[] body, String charset) {
+        try {
+            return new String(body, java.nio.charset.Charset.forName(charset)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException unknown) {
+            throw new BadOptionException("charset", "unknown charset '" + charset + "' in the Content-Type");
+        }
     }
 
     /** The parts of a multipart upload, for the OpenAPI description. */
@@ -136,9 +151,15 @@ public class RunApiController {
         return out.toByteArray();
     }
 
+    /** Options from the query and text parts; repeated splittingOps add up, other options may appear once. */
     private static Map<String, String> parameters(HttpServletRequest request) {
         Map<String, String> params = new LinkedHashMap<>();
-        request.getParameterMap().forEach((k, v) -> params.put(k, v.length == 0 ? null : v[0]));
+        request.getParameterMap().forEach((k, v) -> {
+            if (v.length > 1 && !k.equals("splittingOps")) {
+                throw new BadOptionException(k, "option '" + k + "' is given " + v.length + " times; give it once");
+            }
+            params.put(k, v.length == 0 ? null : String.join(",", v));
+        });
         return params;
     }
 

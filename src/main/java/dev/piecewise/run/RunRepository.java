@@ -132,7 +132,7 @@ public class RunRepository {
         List<Object> params = new ArrayList<>();
         if (filter.nameContains() != null) {
             where.append(" and lower(name) like ? escape '\\'");
-            params.add("%" + filter.nameContains().toLowerCase(java.util.Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%");
+            params.add("%" + filter.nameContains().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         if (filter.outcome() != null) {
             where.append(" and outcome = ?");
@@ -176,9 +176,13 @@ public class RunRepository {
             return false;
         }
         jdbc.sql("delete from runs where id = ?").param(id).update();
-        jdbc.sql("delete from graph_upload where sha256 = ? and not exists (select 1 from runs where graph_sha256 = ?)")
-                .params(sha.get(), sha.get()).update();
+        deleteUploadIfUnused(sha.get());
         return true;
+    }
+
+    void deleteUploadIfUnused(String sha256) {
+        jdbc.sql("delete from graph_upload where sha256 = ? and not exists (select 1 from runs where graph_sha256 = ?)")
+                .params(sha256, sha256).update();
     }
 
     long count() {

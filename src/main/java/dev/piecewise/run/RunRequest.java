@@ -33,13 +33,13 @@ public record RunRequest(String name, GraphFormat format, int graphIndex, Partit
         if (name != null && name.length() > 200) {
             throw new BadOptionException("name", "name is " + name.length() + " characters long; at most 200 are accepted");
         }
-        GraphFormat format = parse("format", params.get("format"), GraphFormat::fromOption);
+        GraphFormat format = parse("format", blankToNull(params.get("format")), GraphFormat::fromOption);
         SplittingOps ops = parse("splittingOps", params.get("splittingOps"), SplittingOps::parse);
-        SizeStrategy strategy = parse("sizeStrategy", params.getOrDefault("sizeStrategy", "decompose"), SizeStrategy::fromId);
-        GetitemRule rule = parse("getitemRule", params.getOrDefault("getitemRule", "vllm"), GetitemRule::fromId);
+        SizeStrategy strategy = parse("sizeStrategy", orDefault(params.get("sizeStrategy"), "decompose"), SizeStrategy::fromId);
+        GetitemRule rule = parse("getitemRule", orDefault(params.get("getitemRule"), "vllm"), GetitemRule::fromId);
         boolean consecutive = bool("mergeConsecutiveSplits", params.get("mergeConsecutiveSplits"));
         boolean empty = bool("mergeEmptyAllocations", params.get("mergeEmptyAllocations"));
-        int graphIndex = parse("graphIndex", params.getOrDefault("graphIndex", "0"), RunRequest::nonNegative);
+        int graphIndex = parse("graphIndex", orDefault(params.get("graphIndex"), "0"), RunRequest::nonNegative);
         return new RunRequest(name, format, graphIndex, new PartitionOptions(ops, strategy, rule, consecutive, empty));
     }
 
@@ -63,11 +63,16 @@ public record RunRequest(String name, GraphFormat format, int graphIndex, Partit
         throw new IllegalArgumentException("graphIndex must be a whole number from 0, not '" + value + "'");
     }
 
+    private static String orDefault(String value, String otherwise) {
+        return value == null || value.isBlank() ? otherwise : value;
+    }
+
+    /** true or false in any case: harnesses written in Python send {@code True}. */
     private static boolean bool(String option, String value) {
-        if (value == null || value.isBlank() || value.trim().equals("true")) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("true")) {
             return true;
         }
-        if (value.trim().equals("false")) {
+        if (value.trim().equalsIgnoreCase("false")) {
             return false;
         }
         throw new BadOptionException(option, "unknown " + option + " '" + value + "'; accepted values: true, false");

@@ -3,12 +3,14 @@ package dev.piecewise.run;
 import dev.piecewise.codegen.SplitModuleCode;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.graph.format.GraphIndexOutOfRangeException;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -91,7 +93,7 @@ public class RunService {
         ParsedUpload parsedUpload;
         try {
             parsedUpload = format.read(text, defaultName, request.graphIndex());
-        } catch (IllegalArgumentException badIndex) {
+        } catch (GraphIndexOutOfRangeException badIndex) {
             throw new BadOptionException("graphIndex", badIndex.getMessage());
         }
         Graph graph = parsedUpload.graph();
@@ -99,7 +101,8 @@ public class RunService {
         PartitionResult result = Partitioner.partition(graph, request.options());
         long partitioned = System.nanoTime();
         String name = request.name() != null ? request.name()
-                : defaultName != null ? defaultName : graph.name() != null ? graph.name() : "graph";
+                : defaultName != null ? defaultName
+                : graph.name() != null && !graph.name().isBlank() ? graph.name().trim() : "graph";
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
@@ -107,11 +110,7 @@ public class RunService {
         RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
                 Instant.now(clock).truncatedTo(ChronoUnit.MICROS), request.options(), parsedUpload, sha,
                 upload.length, result, compareGroup);
-        try {
-            store(report, text);
-        } catch (DuplicateKeyException concurrentSameUpload) {
-            store(report, text); // another instance stored the same graph text first; now it is there
-        }
+        store(report, text);
         metrics.runCreated(result.outcome().id(), parsedUpload.format().id(), upload.length,
                 java.time.Duration.ofNanos(partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, stored in {} ms: {}",
@@ -120,11 +119,35 @@ public class RunService {
         return report;
     }
 
+    /**
+     * Stores the upload in a short transaction of its own (a concurrent request may store the same text first:
+     * then it is simply there), then the run and all it reports in one transaction. If that fails, an upload no
+     * run uses is removed again, so a failed request leaves nothing behind.
+     */
     private void store(RunReport report, String text) {
-        transaction.executeWithoutResult(status -> {
-            runs.saveUploadIfAbsent(report.graph().sha256(), text, report.graph().bytes(), report.createdAt());
-            runs.save(report);
-        });
+        String sha = report.graph().sha256();
+        storeUpload(report, text);
+        try {
+            try {
+                transaction.executeWithoutResult(status -> runs.save(report));
+            } catch (DataIntegrityViolationException uploadDeletedMeanwhile) {
+                // The last run of this upload was deleted between the two transactions: store it again, once.
+                storeUpload(report, text);
+                transaction.executeWithoutResult(status -> runs.save(report));
+            }
+        } catch (RuntimeException e) {
+            transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(sha));
+            throw e;
+        }
+    }
+
+    private void storeUpload(RunReport report, String text) {
+        try {
+            transaction.executeWithoutResult(status ->
+                    runs.saveUploadIfAbsent(report.graph().sha256(), text, report.graph().bytes(), report.createdAt()));
+        } catch (DuplicateKeyException storedByAConcurrentRequest) {
+            // the same text is there now, which is all this step needs
+        }
     }
 
     public RunReport get(String id) {

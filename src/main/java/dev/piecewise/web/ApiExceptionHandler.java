@@ -16,7 +16,6 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every error the API can answer with, as problem details; a failed request never stores a run. */
@@ -87,7 +86,7 @@ class ApiExceptionHandler {
         return Problems.response(p);
     }
 
-    @ExceptionHandler({MissingServletRequestParameterException.class, MultipartException.class})
+    @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<ProblemDetail> badRequest(Exception e) {
         return Problems.response(Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST, "Bad request",
                 e.getMessage()));

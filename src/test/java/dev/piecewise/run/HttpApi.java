@@ -55,7 +55,12 @@ final class HttpApi {
 
     /** The same with an Accept header, as a browser or a picky client sends. */
     Response postRaw(byte[] content, String contentType, Map<String, String> query, String accept) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/runs" + query(query)))
+        return postRaw(content, contentType, query(query), accept);
+    }
+
+    /** With the query string as given, e.g. an option repeated. */
+    Response postRaw(byte[] content, String contentType, String query, String accept) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/runs" + query))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content));
         if (accept != null) {
             request.header("Accept", accept);

@@ -223,6 +223,32 @@ class RunApiErrorTest {
     }
 
     @Test
+    void malformedMultipartIs400() {
+        HttpApi.Response response = api.postRaw("garbage".getBytes(StandardCharsets.UTF_8),
+                "multipart/form-data; boundary=nothing-here", Map.of());
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void aRenamedSubmoduleInASplitModuleIsAParseError() {
+        String broken = Fixtures.read("moe_view", "computation_graph.py").replace("submod_1", "submod_x");
+        HttpApi.Response response = api.postRaw(broken.getBytes(StandardCharsets.UTF_8), "text/plain", MOE);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("type").asString()).endsWith("/bad-graph");
+        assertThat(response.json().get("detail").asString()).contains("submod_x");
+    }
+
+    @Test
+    void anOptionGivenTwiceIsRejected() {
+        HttpApi.Response response = api.postRaw(MOE_VIEW.getBytes(StandardCharsets.UTF_8), "text/plain",
+                "?sizeStrategy=none&sizeStrategy=duplicate", null);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("option").asString()).isEqualTo("sizeStrategy");
+        assertThat(response.json().get("detail").asString()).contains("2 times");
+    }
+
+    @Test
     void unknownRunIs404() {
         HttpApi.Response response = api.get("/api/runs/no-such-run");
         assertThat(response.status()).isEqualTo(404);

@@ -7,6 +7,7 @@ import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,26 @@ class RunApiLargeUploadTest {
     int port;
 
     @Test
-    void fiftyMegabyteGraphTextRoundTrips() {
+    void concurrentIdenticalUploadsAreAllStored() throws Exception {
+        String text = graphWithPadding(5 * 1024 * 1024 + new java.util.Random().nextInt(1000));
+        byte[] upload = text.getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<HttpApi.Response>> responses = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                responses.add(clients.submit(() -> new HttpApi(port).postRaw(upload, "text/plain",
+                        Map.of("splittingOps", "oracle::attn"))));
+            }
+            for (java.util.concurrent.Future<HttpApi.Response> response : responses) {
+                HttpApi.Response r = response.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                assertThat(r.status()).as(r.body().length() > 300 ? r.body().substring(0, 300) : r.body()).isEqualTo(201);
+            }
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private static String graphWithPadding(int size) {
         String head = """
                 graph():
                     %x : torch.Tensor [num_users=2] = placeholder[target=x]
@@ -30,9 +50,14 @@ class RunApiLargeUploadTest {
                     %y : [num_users=1] = call_function[target=operator.add](args = (%a, %x), kwargs = {})
                     return (y,)
                 """;
+        return head + "p".repeat(size - head.length() - tail.length()) + tail;
+    }
+
+    @Test
+    void fiftyMegabyteGraphTextRoundTrips() {
         int limit = 50 * 1024 * 1024;
         // One long string argument (a layer path, say) fills the upload to just under the limit.
-        String text = head + "p".repeat(limit - head.length() - tail.length() - 1) + tail;
+        String text = graphWithPadding(limit - 1);
         byte[] upload = text.getBytes(StandardCharsets.UTF_8);
         assertThat(upload.length).isLessThan(limit).isGreaterThan(limit - 1024);
 

@@ -116,4 +116,31 @@ class RunApiLifecycleTest {
         assertThat(run.get("submodules").get(0).get("nodes").get(1).asString()).isEqualTo("x,\ty\nz \"q\"");
         assertThat(api.get(created.location()).json()).isEqualTo(run);
     }
+
+    @Test
+    void optionsForgiveWhatHarnessesSend() {
+        HttpApi api = new HttpApi(port);
+        // Python's str(True), empty values meaning "default", a splittingOps list given in two parts.
+        JsonNode run = api.postRaw(moeView, "text/plain", Map.of("mergeConsecutiveSplits", "True", "sizeStrategy", "",
+                "format", "", "splittingOps", "oracle::moe,vllm::moe_forward")).json();
+        assertThat(run.get("options").get("sizeStrategy").asString()).isEqualTo("decompose");
+        assertThat(run.get("options").get("mergeConsecutiveSplits").asBoolean()).isTrue();
+        assertThat(run.get("format").asString()).isEqualTo("fx-text");
+        assertThat(run.get("options").get("splittingOps").size()).isEqualTo(2);
+        // A blank graph name falls back to "graph".
+        String json = Fixtures.read("moe_view", "graph.json").replace("\"name\": \"moe_view\"", "\"name\": \"  \"");
+        JsonNode unnamed = api.postRaw(json.getBytes(StandardCharsets.UTF_8), "application/json",
+                Map.of("splittingOps", "oracle::moe")).json();
+        assertThat(unnamed.get("name").asString()).isEqualTo("graph");
+    }
+
+    @Test
+    void aDeclaredCharsetIsHonoured() {
+        String text = Fixtures.read("moe_view", "graph.txt").replace("oracle.moe](args = (%x, %router)",
+                "oracle.moe](args = (%x, %router, caf\u00e9)");
+        HttpApi.Response response = new HttpApi(port).postRaw(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                "text/plain; charset=ISO-8859-1", Map.of("splittingOps", "oracle::moe"));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        assertThat(new HttpApi(port).get(response.location() + "/upload").body()).contains("caf\u00e9");
+    }
 }

@@ -53,7 +53,7 @@ public final class FxPythonParser implements GraphParser {
     static ParsedUpload read(String text, String name, int graphIndex) {
         List<List<SourceLine>> graphs = PythonSource.graphs(text);
         if (graphIndex < 0 || graphIndex >= graphs.size()) {
-            throw new IllegalArgumentException("graphIndex " + graphIndex + " is out of range: the upload holds "
+            throw new GraphIndexOutOfRangeException("graphIndex " + graphIndex + " is out of range: the upload holds "
                     + graphs.size() + " graph" + (graphs.size() == 1 ? "" : "s") + " (0 to " + (graphs.size() - 1) + ")");
         }
         List<SourceLine> lines = graphs.get(graphIndex);

@@ -74,14 +74,14 @@ public enum GraphFormat {
      * Reads an upload in this format. Only fx-python uploads (TORCH_LOGS excerpts) can hold several graphs;
      * {@code graphIndex} picks one.
      *
-     * @throws IllegalArgumentException when {@code graphIndex} is out of range, naming how many graphs there are
+     * @throws GraphIndexOutOfRangeException when {@code graphIndex} is out of range, naming how many graphs there are
      */
     public ParsedUpload read(String text, String name, int graphIndex) {
         if (this == FX_PYTHON) {
             return FxPythonParser.read(text, name, graphIndex);
         }
         if (graphIndex != 0) {
-            throw new IllegalArgumentException("graphIndex " + graphIndex + " is out of range: an " + id
+            throw new GraphIndexOutOfRangeException("graphIndex " + graphIndex + " is out of range: an " + id
                     + " upload holds 1 graph (0)");
         }
         return new ParsedUpload(this, parse(text, name), 1, 0, null);

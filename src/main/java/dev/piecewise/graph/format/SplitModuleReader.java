@@ -107,7 +107,13 @@ final class SplitModuleReader {
                 outputValues.add(new SplitView.Value(ref.name(), body.node(ref.name()).kind()));
             }
         }
-        int graphId = Integer.parseInt(call.target().substring("submod_".length()));
+        int graphId;
+        try {
+            graphId = Integer.parseInt(call.target().substring("submod_".length()));
+        } catch (NumberFormatException notNumbered) {
+            throw new GraphParseException("split_module names submodules submod_<id>; '" + call.target()
+                    + "' has no id", 1, 1);
+        }
         pieces.add(new SplitView.Piece(call.target(), graphId, nodes, inputs, outputValues));
         return resolved;
     }

@@ -6,19 +6,23 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * An upload over the limit is rejected while the multipart request is read, before any controller is chosen,
- * so this advice applies everywhere: the API answers with a problem, the upload page with an error page.
+ * Multipart bodies are read before any controller is chosen, so their failures are handled here, everywhere:
+ * an upload over the limit is a 413 (a problem on the API, an error page elsewhere), a body that cannot be read
+ * is the client's 400, not a 500.
  */
 @ControllerAdvice
-class UploadLimitAdvice {
+class MultipartAdvice {
 
     private final String detail;
 
-    UploadLimitAdvice(@Value("${piecewise.upload.max-size}") DataSize limit) {
+    MultipartAdvice(@Value("${piecewise.upload.max-size}") DataSize limit) {
         this.detail = "the upload exceeds the limit of " + limit.toBytes() + " bytes (piecewise.upload.max-size)";
     }
 
@@ -32,5 +36,11 @@ class UploadLimitAdvice {
         page.addObject("heading", "Upload too large");
         page.addObject("message", "413: " + detail + ".");
         return page;
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> malformed(MultipartException e) {
+        return Problems.response(Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST,
+                "Malformed multipart upload", "the multipart body cannot be read: " + e.getMessage()));
     }
 }
