@@ -2,6 +2,8 @@ package dev.piecewise.run;
 
 import dev.piecewise.codegen.SplitModuleCode;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.util.unit.DataSize;
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.partition.PartitionResult;
 import org.springframework.stereotype.Controller;
@@ -33,9 +35,11 @@ class RunPageController {
     static final int MAX_INLINE_CODE_NODES = 20_000;
 
     private final RunService service;
+    private final long maxUploadBytes;
 
-    RunPageController(RunService service) {
+    RunPageController(RunService service, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
         this.service = service;
+        this.maxUploadBytes = maxUpload.toBytes();
     }
 
     @GetMapping("/")
@@ -52,6 +56,13 @@ class RunPageController {
         boolean fromFile = file != null && !file.isEmpty();
         byte[] upload = fromFile ? file.getBytes() : form.getText().getBytes(StandardCharsets.UTF_8);
         String fileName = fromFile ? file.getOriginalFilename() : null;
+        if (upload.length > maxUploadBytes) {
+            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            model.addAttribute("errorTitle", "The graph is too large.");
+            model.addAttribute("error", "it has " + upload.length + " bytes; the limit is " + maxUploadBytes
+                    + " (piecewise.upload.max-size)");
+            return "upload";
+        }
         try {
             RunRequest request = RunRequest.fromParameters(form.parameters());
             if (action.equals("compare")) {
