@@ -45,11 +45,6 @@ public class RunApiController {
 
     @Operation(summary = "Create a run from a multipart upload",
             description = "The graph in part 'file'; options as text parts. 201 with Location /api/runs/{id}.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the graph: multipart part 'file', or the raw body",
-            content = {
-                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)),
-                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
-                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"))})
     @ApiResponse(responseCode = "201", description = "the run")
     @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
             content = @Content(mediaType = "application/problem+json"))
@@ -71,6 +66,7 @@ public class RunApiController {
         return created(service.create(file.getBytes(), file.getOriginalFilename(), RunRequest.fromParameters(parameters(request))));
     }
 
+    // One POST in the OpenAPI description: this request body lists the multipart form and the raw bodies.
     @Operation(summary = "Create a run from the graph as the raw body",
             description = "text/plain for fx-text and fx-python, application/json for fx-json; options as query parameters.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the graph: multipart part 'file', or the raw body",
