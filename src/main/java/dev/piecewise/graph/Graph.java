@@ -84,10 +84,6 @@ public final class Graph {
             return byName.containsKey(nodeName);
         }
 
-        public Node node(String nodeName) {
-            return byName.get(nodeName);
-        }
-
         public List<Node> nodes() {
             return nodes;
         }
@@ -113,12 +109,6 @@ public final class Graph {
             }
             hasOutput = node.op() == Op.OUTPUT;
             nodes.add(node);
-            byName.put(node.name(), node);
-        }
-
-        /** Replaces an already added node with a version carrying more information (same name and inputs). */
-        public void replace(int index, Node node) {
-            nodes.set(index, node);
             byName.put(node.name(), node);
         }
 

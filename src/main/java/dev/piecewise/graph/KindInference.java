@@ -168,22 +168,20 @@ public final class KindInference {
         String target = node.canonicalTarget();
         String simple = target.substring(target.lastIndexOf('.') + 1);
         if (node.op() == Op.CALL_METHOD) {
-            return TUPLE_METHODS.contains(target) || (TUPLE_METHODS_WITH_DIM.contains(target) && hasDim(node, 1));
+            return TUPLE_METHODS.contains(target) || (TUPLE_METHODS_WITH_DIM.contains(target) && hasDim(node));
         }
         if (node.op() == Op.CALL_FUNCTION && target.startsWith("torch.") && !target.startsWith("torch.ops.")) {
-            return TUPLE_METHODS.contains(simple) || (TUPLE_METHODS_WITH_DIM.contains(simple) && hasDim(node, 1));
+            return TUPLE_METHODS.contains(simple) || (TUPLE_METHODS_WITH_DIM.contains(simple) && hasDim(node));
         }
         return false;
     }
 
-    private static boolean hasDim(Node node, int positionalIndex) {
-        return node.kwargs().containsKey("dim")
-                || (node.args().size() > positionalIndex && node.args().get(positionalIndex) instanceof Arg.IntLit);
+    /** {@code max(x, 1)} or {@code max(x, dim=1)}: a reduction over a dim, which returns (values, indices). */
+    private static boolean hasDim(Node node) {
+        return node.kwargs().containsKey("dim") || (node.args().size() > 1 && node.args().get(1) instanceof Arg.IntLit);
     }
 
     private static boolean isIntGetitemOf(Node user, String name) {
-        return user.isCallFunction("operator.getitem") && user.args().size() == 2
-                && user.args().get(0) instanceof Arg.Ref ref && ref.name().equals(name)
-                && user.args().get(1) instanceof Arg.IntLit;
+        return user.intIndexInto(name) != null;
     }
 }

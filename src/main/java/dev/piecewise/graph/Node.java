@@ -68,6 +68,17 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
 
     private static final List<String> BUILTIN_ALIASES = List.of("torch._VariableFunctionsClass.", "torch._C._VariableFunctions.");
 
+    /** True for {@code operator.getitem(source, index)}. */
+    public boolean isGetitemOf(String source) {
+        return isCallFunction("operator.getitem") && args.size() == 2 && args.get(0) instanceof Arg.Ref ref
+                && ref.name().equals(source);
+    }
+
+    /** For {@code operator.getitem(source, i)} with a literal int {@code i}: {@code i}; otherwise null. */
+    public Integer intIndexInto(String source) {
+        return isGetitemOf(source) && args.get(1) instanceof Arg.IntLit i ? Integer.valueOf((int) i.value()) : null;
+    }
+
     public boolean isCallMethod(String method) {
         return op == Op.CALL_METHOD && target.equals(method);
     }

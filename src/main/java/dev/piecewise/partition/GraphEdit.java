@@ -44,10 +44,6 @@ final class GraphEdit {
         removed.add(name);
     }
 
-    boolean isRemoved(String name) {
-        return removed.contains(name);
-    }
-
     /** Inserts right after {@code anchor}, ahead of nodes inserted there before (FX's {@code inserting_after}). */
     void insertRightAfter(String anchor, Node node) {
         after.computeIfAbsent(anchor, k -> new ArrayDeque<>()).addFirst(node);

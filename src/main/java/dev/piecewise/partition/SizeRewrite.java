@@ -40,7 +40,7 @@ final class SizeRewrite {
     }
 
     /** A dimension of a decomposed Size: symbolic dims become sym_size nodes, static ones literals. */
-    private record Dim(boolean symbolic, String expr, boolean assumed) {
+    private record Dim(boolean symbolic, String expr) {
     }
 
     private final Graph graph;
@@ -129,14 +129,14 @@ final class SizeRewrite {
         List<String> remaining = new ArrayList<>();
         for (Node user : users.getOrDefault(size.name(), List.of())) {
             Node current = edit.get(user.name());
-            if (isGetitemOf(current, size.name()) && !(current.args().get(1) instanceof Arg.IntLit)) {
+            if (current.isGetitemOf(size.name()) && !(current.args().get(1) instanceof Arg.IntLit)) {
                 // vLLM asserts an int index on every getitem of a size() it decomposes (x.shape[:-1] fails here)
                 Arg index = current.args().get(1);
                 return "AssertionError: Expected literal int index for getitem on size(), got "
                         + (index instanceof Arg.Ref ? "Node" : pythonType(index)) + ": "
                         + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
             }
-            Integer index = intIndexInto(current, size.name());
+            Integer index = current.intIndexInto(size.name());
             if (index != null && index >= -dims.size() && index < dims.size()) {
                 replaceAllUses(current.name(), elements.get(index < 0 ? index + dims.size() : index));
                 continue;
@@ -251,21 +251,6 @@ final class SizeRewrite {
         return found[0];
     }
 
-    private static boolean isGetitemOf(Node node, String size) {
-        return node.isCallFunction("operator.getitem") && node.args().size() == 2
-                && node.args().get(0) instanceof Arg.Ref ref && ref.name().equals(size);
-    }
-
-    /** {@code getitem(size, i)} with an int index: the index; otherwise null. */
-    private static Integer intIndexInto(Node node, String size) {
-        if (node.isCallFunction("operator.getitem") && node.args().size() == 2
-                && node.args().get(0) instanceof Arg.Ref ref && ref.name().equals(size)
-                && node.args().get(1) instanceof Arg.IntLit i) {
-            return (int) i.value();
-        }
-        return null;
-    }
-
     /** FX's {@code replace_all_uses_with} followed by {@code erase_node}. */
     private void replaceAllUses(String node, Arg replacement) {
         for (Node user : users.getOrDefault(node, List.of())) {
@@ -334,7 +319,7 @@ final class SizeRewrite {
         Arg list = new Arg.ListArg(elements);
         for (Node user : users.getOrDefault(size.name(), List.of())) {
             Node current = edit.get(user.name());
-            Integer index = intIndexInto(current, size.name());
+            Integer index = current.intIndexInto(size.name());
             if (index != null && index >= -elements.size() && index < elements.size()) {
                 replaceAllUses(current.name(), elements.get(index < 0 ? index + elements.size() : index));
             } else {
@@ -353,18 +338,18 @@ final class SizeRewrite {
         List<String> shape = size.value() != null && size.value().shape() != null ? size.value().shape()
                 : graph.node(tensor).value() != null ? graph.node(tensor).value().shape() : null;
         if (shape != null) {
-            return shape.stream().map(d -> new Dim(!Symbols.isStatic(d), d, false)).toList();
+            return shape.stream().map(d -> new Dim(!Symbols.isStatic(d), d)).toList();
         }
         int rank = 2;
         for (Node user : users.getOrDefault(size.name(), List.of())) {
-            Integer index = intIndexInto(user, size.name());
+            Integer index = user.intIndexInto(size.name());
             if (index != null) {
                 rank = Math.max(rank, index < 0 ? -index : index + 1);
             }
         }
         List<Dim> dims = new ArrayList<>();
         for (int i = 0; i < rank; i++) {
-            dims.add(new Dim(i == 0, null, true));
+            dims.add(new Dim(i == 0, null));
         }
         assumedRanks.put(size.name(), rank);
         return dims;

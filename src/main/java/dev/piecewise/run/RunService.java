@@ -70,7 +70,7 @@ public class RunService {
         return runs;
     }
 
-    /** Compares an existing run's upload under every option set; the run joins the new group's listing. */
+    /** Runs an existing run's upload under every option set, as a new group; the run itself stays as it is. */
     public List<RunReport> compare(String runId) {
         RunReport run = get(runId);
         byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))

@@ -95,9 +95,11 @@ class RunApiErrorTest {
     }
 
     @Test
-    void referenceToALaterNodeIsACycle() {
+    void referenceToALaterNodeIsRejected() {
+        // A node using a later one would make the graph a cycle; FX graphs only reference earlier nodes.
         String x = line(MOE_VIEW, 6).replace("%l_x_, -1", "%view_1, -1");
-        badGraph(withLine(MOE_VIEW, 6, x), 6, x.indexOf("%view_1") + 1);
+        JsonNode problem = badGraph(withLine(MOE_VIEW, 6, x), 6, x.indexOf("%view_1") + 1);
+        assertThat(problem.get("detail").asString()).contains("view_1").contains("not defined before");
     }
 
     @Test

@@ -4,8 +4,6 @@ import dev.piecewise.fixtures.FixtureAssertions;
 import dev.piecewise.fixtures.Fixtures;
 import dev.piecewise.fixtures.Fixtures.Expectation;
 import dev.piecewise.fixtures.ObservedRun;
-import dev.piecewise.graph.Node;
-import dev.piecewise.graph.format.GraphFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,15 +59,16 @@ class RunApiFixtureTest {
         String text = Fixtures.read(expectation.fixtureCase(), "readable.py");
         HttpApi.Response response = new HttpApi(port).postRaw(text.getBytes(StandardCharsets.UTF_8), "text/x-python",
                 options(expectation));
-        check(expectation, text, response, response.json().get("graph").get("shapesKnown").asBoolean());
+        assertThat(response.json().get("graph").get("shapesKnown").asBoolean()).as("shapes known")
+                .isEqualTo(Fixtures.exists(expectation.fixtureCase(), "graph.json"));
+        check(expectation, text, response, Fixtures.exists(expectation.fixtureCase(), "graph.json"));
     }
 
     private void check(Expectation expectation, String text, HttpApi.Response response, boolean fullInputs) {
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         JsonNode run = response.json();
         assertThat(response.location()).isEqualTo("/api/runs/" + run.get("id").asString());
-        Set<String> original = GraphFormat.detect(text).parse(text, null).nodes().stream().map(Node::name)
-                .collect(Collectors.toSet());
+        Set<String> original = Fixtures.originalNodeNames(expectation.fixtureCase());
         FixtureAssertions.assertMatches(expectation, observe(run), fullInputs, original);
         // What was stored is what was returned.
         HttpApi.Response stored = new HttpApi(port).get(response.location());

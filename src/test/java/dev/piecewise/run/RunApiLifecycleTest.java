@@ -120,13 +120,14 @@ class RunApiLifecycleTest {
     @Test
     void optionsForgiveWhatHarnessesSend() {
         HttpApi api = new HttpApi(port);
-        // Python's str(True), empty values meaning "default", a splittingOps list given in two parts.
-        JsonNode run = api.postRaw(moeView, "text/plain", Map.of("mergeConsecutiveSplits", "True", "sizeStrategy", "",
-                "format", "", "splittingOps", "oracle::moe,vllm::moe_forward")).json();
+        // Python's str(False), empty values meaning "default", a splittingOps list given in two parts.
+        JsonNode run = api.postRaw(moeView, "text/plain",
+                "?mergeConsecutiveSplits=FALSE&sizeStrategy=&format=&splittingOps=oracle::moe&splittingOps=vllm::moe_forward",
+                null).json();
         assertThat(run.get("options").get("sizeStrategy").asString()).isEqualTo("decompose");
-        assertThat(run.get("options").get("mergeConsecutiveSplits").asBoolean()).isTrue();
+        assertThat(run.get("options").get("mergeConsecutiveSplits").asBoolean()).isFalse();
         assertThat(run.get("format").asString()).isEqualTo("fx-text");
-        assertThat(run.get("options").get("splittingOps").size()).isEqualTo(2);
+        assertThat(Fixtures.strings(run.get("options").get("splittingOps"))).containsExactly("oracle::moe", "vllm::moe_forward");
         // A blank graph name falls back to "graph".
         String json = Fixtures.read("moe_view", "graph.json").replace("\"name\": \"moe_view\"", "\"name\": \"  \"");
         JsonNode unnamed = api.postRaw(json.getBytes(StandardCharsets.UTF_8), "application/json",
