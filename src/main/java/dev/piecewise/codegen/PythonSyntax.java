@@ -22,8 +22,8 @@ final class PythonSyntax {
     /** The right-hand side of a node's assignment; {@code name} renders each referenced value. */
     static String expression(Node node, Function<String, String> name) {
         List<String> args = new ArrayList<>();
-        node.args().forEach(a -> args.add(arg(a, name)));
-        node.kwargs().forEach((k, v) -> args.add(k + " = " + arg(v, name)));
+        node.args().forEach(a -> args.add(PythonRepr.of(a, name)));
+        node.kwargs().forEach((k, v) -> args.add(k + " = " + PythonRepr.of(v, name)));
         String target = node.canonicalTarget();
         if (node.op() == Op.CALL_METHOD) {
             return args.get(0) + "." + target + "(" + String.join(", ", args.subList(1, args.size())) + ")";
@@ -51,10 +51,6 @@ final class PythonSyntax {
         }
         String function = target.startsWith("builtins.") ? target.substring("builtins.".length()) : target;
         return function + "(" + String.join(", ", args) + ")";
-    }
-
-    static String arg(Arg arg, Function<String, String> name) {
-        return PythonRepr.of(arg, name);
     }
 
     /** print_readable's annotation: {@code "f32[s77, 32]"}, {@code "Sym(s77)"}; null when the value is unknown. */

@@ -5,6 +5,7 @@ import dev.piecewise.graph.FxNamespace;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
+import dev.piecewise.graph.PythonRepr;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Submodule;
 import dev.piecewise.partition.SubmoduleValue;
@@ -74,7 +75,7 @@ public final class SplitModuleCode {
         }
         out.append(STATEMENT).append("# No stacktrace found for following nodes\n");
         writeWithCleanups(out, STATEMENT, statements, Set.copyOf(placeholders.stream().map(Node::name).toList()),
-                "return " + PythonSyntax.arg(graph.output().args().get(0), valueName::get), returnedNames(graph, valueName));
+                "return " + PythonRepr.of(graph.output().args().get(0), valueName::get), returnedNames(graph, valueName));
     }
 
     private static Set<String> returnedNames(Graph graph, Map<String, String> valueName) {

@@ -27,6 +27,7 @@ public enum Outcome {
                 return o;
             }
         }
-        throw new IllegalArgumentException("unknown outcome '" + id + "'");
+        throw new IllegalArgumentException("unknown verdict '" + id + "'; accepted values: "
+                + java.util.Arrays.stream(values()).map(Outcome::id).collect(java.util.stream.Collectors.joining(", ")));
     }
 }

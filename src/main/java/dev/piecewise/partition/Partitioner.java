@@ -164,9 +164,9 @@ public final class Partitioner {
             String name = Submodule.nameOf(part.id);
             boolean splitting = splittingIds.contains(part.id);
             List<SubmoduleValue> inputs = part.inputs.stream()
-                    .map(v -> new SubmoduleValue(v, kindOf(graph, v), !part.usedDirectly.contains(v))).toList();
+                    .map(v -> new SubmoduleValue(v, graph.node(v).kind(), !part.usedDirectly.contains(v))).toList();
             List<SubmoduleValue> outputs = part.outputs.stream()
-                    .map(v -> new SubmoduleValue(v, kindOf(graph, v), false)).toList();
+                    .map(v -> new SubmoduleValue(v, graph.node(v).kind(), false)).toList();
             submodules.add(new Submodule(name, part.id, splitting, part.nodes, inputs, outputs));
             if (!splitting) {
                 for (SubmoduleValue in : inputs) {
@@ -259,10 +259,6 @@ public final class Partitioner {
             }
         }
         return crossings;
-    }
-
-    private static ValueKind kindOf(Graph graph, String name) {
-        return graph.node(name).kind();
     }
 
     /** AOTAutograd's message for a non-flat output, with the TreeSpec of the value when its length is known. */

@@ -10,6 +10,15 @@ public class BadOptionException extends RuntimeException {
         this.option = option;
     }
 
+    /** Applies {@code parser}, turning its IllegalArgumentException (which names the accepted values) into this. */
+    static <T> T parse(String option, String value, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(value == null ? null : value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new BadOptionException(option, e.getMessage());
+        }
+    }
+
     public String option() {
         return option;
     }

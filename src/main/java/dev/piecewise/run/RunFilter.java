@@ -16,20 +16,11 @@ public record RunFilter(String nameContains, String outcome, String sizeStrategy
     public static RunFilter parse(String name, String verdict, String sizeStrategy, String from, String to) {
         String outcome = blankToNull(verdict);
         if (outcome != null) {
-            try {
-                Outcome.fromId(outcome);
-            } catch (IllegalArgumentException e) {
-                throw new BadOptionException("verdict", "unknown verdict '" + outcome
-                        + "'; accepted values: ok, aot-fails, split-fails, bad-call");
-            }
+            BadOptionException.parse("verdict", outcome, Outcome::fromId);
         }
         String strategy = blankToNull(sizeStrategy);
         if (strategy != null) {
-            try {
-                SizeStrategy.fromId(strategy);
-            } catch (IllegalArgumentException e) {
-                throw new BadOptionException("sizeStrategy", e.getMessage());
-            }
+            BadOptionException.parse("sizeStrategy", strategy, SizeStrategy::fromId);
         }
         return new RunFilter(blankToNull(name), outcome, strategy, date("from", from), date("to", to));
     }

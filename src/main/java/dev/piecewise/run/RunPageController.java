@@ -118,7 +118,7 @@ class RunPageController {
         }
         model.addAttribute("relocationsBySubmodule", relocations);
         // Node details and the code come from replaying the run, which is linear but not free: skipped for huge graphs.
-        PartitionResult replay = run.graph().nodeCount() <= MAX_REPLAYED_NODES ? service.replay(id) : null;
+        PartitionResult replay = run.graph().nodeCount() <= MAX_REPLAYED_NODES ? service.replay(run) : null;
         model.addAttribute("graph", replay == null ? null : replay.graph());
         model.addAttribute("code", replay == null || replay.graph() == null || run.graph().nodeCount() > MAX_INLINE_CODE_NODES
                 ? null : SplitModuleCode.render(replay));
@@ -167,16 +167,18 @@ class RunPageController {
     @ExceptionHandler(RunNotFoundException.class)
     @ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
     String notFound(RunNotFoundException e, Model model) {
-        model.addAttribute("heading", "No such run");
-        model.addAttribute("message", e.getMessage());
-        return "error-page";
+        return errorPage(model, "No such run", e.getMessage());
     }
 
     @ExceptionHandler(BadOptionException.class)
     @ResponseStatus(org.springframework.http.HttpStatus.BAD_REQUEST)
     String badFilter(BadOptionException e, Model model) {
-        model.addAttribute("heading", "That request cannot be answered");
-        model.addAttribute("message", e.getMessage());
+        return errorPage(model, "That request cannot be answered", e.getMessage());
+    }
+
+    private static String errorPage(Model model, String heading, String message) {
+        model.addAttribute("heading", heading);
+        model.addAttribute("message", message);
         return "error-page";
     }
 }

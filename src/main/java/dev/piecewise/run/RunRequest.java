@@ -33,22 +33,17 @@ public record RunRequest(String name, GraphFormat format, int graphIndex, Partit
         if (name != null && name.length() > 200) {
             throw new BadOptionException("name", "name is " + name.length() + " characters long; at most 200 are accepted");
         }
-        GraphFormat format = parse("format", blankToNull(params.get("format")), GraphFormat::fromOption);
-        SplittingOps ops = parse("splittingOps", params.get("splittingOps"), SplittingOps::parse);
-        SizeStrategy strategy = parse("sizeStrategy", orDefault(params.get("sizeStrategy"), "decompose"), SizeStrategy::fromId);
-        GetitemRule rule = parse("getitemRule", orDefault(params.get("getitemRule"), "vllm"), GetitemRule::fromId);
+        GraphFormat format = BadOptionException.parse("format", blankToNull(params.get("format")), GraphFormat::fromOption);
+        SplittingOps ops = BadOptionException.parse("splittingOps", params.get("splittingOps"), SplittingOps::parse);
+        SizeStrategy strategy = BadOptionException.parse("sizeStrategy", orDefault(params.get("sizeStrategy"), "decompose"),
+                SizeStrategy::fromId);
+        GetitemRule rule = BadOptionException.parse("getitemRule", orDefault(params.get("getitemRule"), "vllm"),
+                GetitemRule::fromId);
         boolean consecutive = bool("mergeConsecutiveSplits", params.get("mergeConsecutiveSplits"));
         boolean empty = bool("mergeEmptyAllocations", params.get("mergeEmptyAllocations"));
-        int graphIndex = parse("graphIndex", orDefault(params.get("graphIndex"), "0"), RunRequest::nonNegative);
+        int graphIndex = BadOptionException.parse("graphIndex", orDefault(params.get("graphIndex"), "0"),
+                RunRequest::nonNegative);
         return new RunRequest(name, format, graphIndex, new PartitionOptions(ops, strategy, rule, consecutive, empty));
-    }
-
-    private static <T> T parse(String option, String value, java.util.function.Function<String, T> parser) {
-        try {
-            return parser.apply(value == null ? null : value.trim());
-        } catch (IllegalArgumentException e) {
-            throw new BadOptionException(option, e.getMessage());
-        }
     }
 
     private static int nonNegative(String value) {

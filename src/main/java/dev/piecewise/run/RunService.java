@@ -164,7 +164,7 @@ public class RunService {
      * @throws NoCodeException when split_module raises for this run
      */
     public String code(String id) {
-        PartitionResult result = replay(id);
+        PartitionResult result = replay(get(id));
         if (result.graph() == null) {
             throw new NoCodeException("the split fails for this run (" + result.error() + "), so there is no split module");
         }
@@ -175,9 +175,8 @@ public class RunService {
      * Partitions a stored run's upload again with its options, for what the run does not store (every node's op,
      * target and kind, the code): partitioning is deterministic and linear, so this costs less than storing it.
      */
-    public PartitionResult replay(String id) {
-        RunReport run = get(id);
-        String text = runs.findUpload(id).orElseThrow(() -> new RunNotFoundException(id));
+    public PartitionResult replay(RunReport run) {
+        String text = runs.findUpload(run.id()).orElseThrow(() -> new RunNotFoundException(run.id()));
         ParsedUpload upload = GraphFormat.fromOption(run.format()).read(text, run.name(), run.graph().graphIndex());
         return Partitioner.partitionOnce(upload.graph(), RunReports.partitionOptions(run.options()));
     }

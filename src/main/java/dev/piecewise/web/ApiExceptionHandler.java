@@ -42,39 +42,39 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(UploadTooLargeException.class)
     ResponseEntity<ProblemDetail> tooLarge(UploadTooLargeException e) {
-        return Problems.response(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE,
-                "Upload too large", e.getMessage()));
+        return Problems.respond(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE,
+                "Upload too large", e.getMessage());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ProblemDetail> unsupported(HttpMediaTypeNotSupportedException e) {
-        return Problems.response(Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, Problems.UNSUPPORTED_MEDIA_TYPE,
+        return Problems.respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, Problems.UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported content type", "content type " + e.getContentType() + " is not accepted; "
-                        + Problems.UNSUPPORTED_MEDIA_TYPE_HINT));
+                        + Problems.UNSUPPORTED_MEDIA_TYPE_HINT);
     }
 
     @ExceptionHandler(RunNotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(RunNotFoundException e) {
-        return Problems.response(Problems.problem(HttpStatus.NOT_FOUND, Problems.RUN_NOT_FOUND, "Run not found",
-                e.getMessage()));
+        return Problems.respond(HttpStatus.NOT_FOUND, Problems.RUN_NOT_FOUND, "Run not found",
+                e.getMessage());
     }
 
     @ExceptionHandler(NoCodeException.class)
     ResponseEntity<ProblemDetail> noCode(NoCodeException e) {
-        return Problems.response(Problems.problem(HttpStatus.CONFLICT, Problems.NO_CODE, "No split module",
-                e.getMessage()));
+        return Problems.respond(HttpStatus.CONFLICT, Problems.NO_CODE, "No split module",
+                e.getMessage());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e) {
-        return Problems.response(Problems.problem(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found",
-                "no resource at /" + e.getResourcePath()));
+        return Problems.respond(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found",
+                "no resource at /" + e.getResourcePath());
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
-        return Problems.response(Problems.problem(HttpStatus.METHOD_NOT_ALLOWED, Problems.METHOD_NOT_ALLOWED,
-                "Method not allowed", e.getMessage()));
+        return Problems.respond(HttpStatus.METHOD_NOT_ALLOWED, Problems.METHOD_NOT_ALLOWED,
+                "Method not allowed", e.getMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -88,14 +88,14 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<ProblemDetail> badRequest(Exception e) {
-        return Problems.response(Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST, "Bad request",
-                e.getMessage()));
+        return Problems.respond(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST, "Bad request",
+                e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected error", e);
-        return Problems.response(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL,
-                "Internal error", "an unexpected error occurred"));
+        return Problems.respond(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL,
+                "Internal error", "an unexpected error occurred");
     }
 }

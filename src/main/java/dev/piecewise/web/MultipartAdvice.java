@@ -29,8 +29,8 @@ class MultipartAdvice {
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     Object tooLarge(HttpServletRequest request) {
         if (request.getRequestURI().startsWith("/api/")) {
-            return Problems.response(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE,
-                    "Upload too large", detail));
+            return Problems.respond(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE,
+                    "Upload too large", detail);
         }
         ModelAndView page = new ModelAndView("error-page", HttpStatus.CONTENT_TOO_LARGE);
         page.addObject("heading", "Upload too large");
@@ -40,7 +40,7 @@ class MultipartAdvice {
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ProblemDetail> malformed(MultipartException e) {
-        return Problems.response(Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST,
-                "Malformed multipart upload", "the multipart body cannot be read: " + e.getMessage()));
+        return Problems.respond(HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST,
+                "Malformed multipart upload", "the multipart body cannot be read: " + e.getMessage());
     }
 }

@@ -37,6 +37,10 @@ public final class Problems {
         return problem;
     }
 
+    public static ResponseEntity<ProblemDetail> respond(HttpStatus status, String type, String title, String detail) {
+        return response(problem(status, type, title, detail));
+    }
+
     public static ResponseEntity<ProblemDetail> response(ProblemDetail problem) {
         return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
