@@ -1,0 +1,331 @@
+"""The models of the corpus: tiny Hugging Face transformers models (random init, no hub access) with attention routed
+through the splitting op oracle::sdpa, and a few hand-written models for patterns the HF models lack."""
+
+import torch
+import torch.nn as nn
+
+# ---------------------------------------------------------------- splitting ops
+
+_LIB = torch.library.Library("oracle", "DEF")
+_LIB.define("attn(Tensor x) -> Tensor")
+_LIB.define("moe(Tensor x, Tensor router) -> Tensor")
+_LIB.define("sdpa(Tensor q, Tensor k, Tensor v) -> Tensor")
+
+
+def _attn(x):
+    return x * torch.sigmoid(x)
+
+
+def _moe(x, router):
+    return x * router.softmax(-1).amax(-1, keepdim=True)
+
+
+def _sdpa(q, k, v):
+    """(B, H, S, D) query, grouped key/value -> (B, S, H, Dv), the layout HF attention functions return."""
+    rep = q.shape[1] // k.shape[1]
+    k = k.repeat_interleave(rep, dim=1)
+    v = v.repeat_interleave(rep, dim=1)
+    if q.shape[-1] != k.shape[-1]:
+        k = k[..., : q.shape[-1]] if k.shape[-1] > q.shape[-1] else nn.functional.pad(k, (0, q.shape[-1] - k.shape[-1]))
+    return nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).contiguous()
+
+
+for _name, _fn in (("attn", _attn), ("moe", _moe), ("sdpa", _sdpa)):
+    _LIB.impl(_name, _fn, "CompositeExplicitAutograd")
+
+torch.library.register_fake("oracle::attn")(lambda x: torch.empty_like(x))
+torch.library.register_fake("oracle::moe")(lambda x, router: torch.empty_like(x))
+torch.library.register_fake("oracle::sdpa")(
+    lambda q, k, v: q.new_empty((q.shape[0], q.shape[2], q.shape[1], v.shape[3])))
+
+
+def oracle_attention(module, query, key, value, attention_mask, **kwargs):
+    return torch.ops.oracle.sdpa(query, key, value), None
+
+
+# ---------------------------------------------------------------- Hugging Face models
+
+COMMON = dict(vocab_size=128, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+              num_key_value_heads=2, head_dim=16, max_position_embeddings=128, use_cache=False, pad_token_id=0,
+              bos_token_id=1, eos_token_id=2)
+MOE = dict(num_local_experts=4, num_experts=4, num_experts_per_tok=2, moe_intermediate_size=32)
+SLIDING = dict(sliding_window=4, layer_types=["sliding_attention", "full_attention"])
+MLA = dict(kv_lora_rank=16, qk_nope_head_dim=8, qk_rope_head_dim=8, v_head_dim=16, n_routed_experts=4,
+           n_shared_experts=1, num_experts_per_tok=2, moe_intermediate_size=32, first_k_dense_replace=1, n_group=1,
+           topk_group=1)
+DROP = object()  # an override that removes a common setting the config cannot take
+ENCODER = dict(vocab_size=128, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+               max_position_embeddings=128, pad_token_id=0, type_vocab_size=2)
+
+# case -> (model_type, head: "causal" | "base", config overrides, what it covers)
+HF_MODELS = {
+    "llama": ("llama", "causal", {}, "dense, GQA"),
+    "mistral": ("mistral", "causal", dict(sliding_window=4), "dense, sliding window"),
+    "qwen2": ("qwen2", "causal", {}, "dense, qkv bias"),
+    "qwen3": ("qwen3", "causal", {}, "dense, q/k norm"),
+    "gemma": ("gemma", "causal", {}, "dense"),
+    "gemma2": ("gemma2", "causal", dict(sliding_window=4, query_pre_attn_scalar=16), "dense, sliding window, softcap"),
+    "gemma3_text": ("gemma3_text", "causal", dict(SLIDING, query_pre_attn_scalar=16), "dense, sliding window"),
+    "phi": ("phi", "causal", {}, "dense, partial rotary"),
+    "phi3": ("phi3", "causal", {}, "dense, fused qkv"),
+    "gpt2": ("gpt2", "causal", dict(n_embd=64, n_layer=2, n_head=4, n_positions=128, n_inner=128), "dense, learned positions"),
+    "gpt_neox": ("gpt_neox", "causal", {}, "dense, parallel residual"),
+    "falcon": ("falcon", "causal", dict(head_dim=DROP), "dense, multi-query"),
+    "starcoder2": ("starcoder2", "causal", dict(sliding_window=4), "dense, sliding window"),
+    "olmo": ("olmo", "causal", {}, "dense"),
+    "olmo2": ("olmo2", "causal", {}, "dense, q/k norm"),
+    "olmo3": ("olmo3", "causal", dict(SLIDING), "dense, sliding window"),
+    "cohere": ("cohere", "causal", {}, "dense, parallel block"),
+    "cohere2": ("cohere2", "causal", dict(SLIDING), "dense, sliding window"),
+    "granite": ("granite", "causal", {}, "dense, scaled residuals"),
+    "stablelm": ("stablelm", "causal", {}, "dense, partial rotary"),
+    "glm4": ("glm4", "causal", {}, "dense"),
+    "helium": ("helium", "causal", {}, "dense"),
+    "smollm3": ("smollm3", "causal", {}, "dense, NoPE layers"),
+    "exaone4": ("exaone4", "causal", dict(SLIDING), "dense, sliding window"),
+    "mixtral": ("mixtral", "causal", dict(MOE), "MoE"),
+    "qwen2_moe": ("qwen2_moe", "causal", dict(MOE, shared_expert_intermediate_size=32, decoder_sparse_step=1), "MoE, shared expert"),
+    "qwen3_moe": ("qwen3_moe", "causal", dict(MOE, decoder_sparse_step=1), "MoE"),
+    "granitemoe": ("granitemoe", "causal", dict(MOE), "MoE"),
+    "olmoe": ("olmoe", "causal", dict(MOE), "MoE"),
+    "phimoe": ("phimoe", "causal", dict(MOE), "MoE"),
+    "gpt_oss": ("gpt_oss", "causal", dict(MOE, **SLIDING), "MoE, sliding window, sinks"),
+    "deepseek_v2": ("deepseek_v2", "causal", dict(MLA, q_lora_rank=None, topk_method="greedy"), "MLA, MoE"),
+    "deepseek_v3": ("deepseek_v3", "causal", dict(MLA, q_lora_rank=32, head_dim=DROP), "MLA, MoE"),
+    "glm4_moe": ("glm4_moe", "causal", dict(MLA, kv_lora_rank=DROP, qk_nope_head_dim=DROP, qk_rope_head_dim=DROP, v_head_dim=DROP), "MoE, shared expert, group routing"),
+    "granitemoeshared": ("granitemoeshared", "causal", dict(MOE, shared_intermediate_size=32), "MoE, shared expert"),
+    "ernie4_5_moe": ("ernie4_5_moe", "causal", dict(MOE, moe_num_experts=4, moe_k=2, moe_layer_start_index=0, moe_num_shared_experts=1), "MoE, shared expert"),
+    "dbrx": ("dbrx", "causal", dict(d_model=64, n_heads=4, n_layers=2, max_seq_len=128, attn_config={"kv_n_heads": 2, "rope_theta": 10000.0},
+                                    ffn_config={"ffn_hidden_size": 32, "moe_num_experts": 4, "moe_top_k": 2}), "MoE, fused qkv"),
+    "jetmoe": ("jetmoe", "causal", dict(MOE, kv_channels=16), "mixture of attention heads and MoE"),
+    "gptj": ("gptj", "causal", dict(n_embd=64, n_layer=2, n_head=4, n_positions=128, rotary_dim=8, n_inner=128), "dense, parallel block, rotary on part of the head"),
+    "opt": ("opt", "causal", dict(ffn_dim=128, word_embed_proj_dim=64), "dense, learned positions"),
+    "seed_oss": ("seed_oss", "causal", {}, "dense"),
+    "apertus": ("apertus", "causal", {}, "dense, xIELU activation"),
+    "bert": ("bert", "base", dict(ENCODER), "encoder-only"),
+    "roberta": ("roberta", "base", dict(ENCODER, pad_token_id=1), "encoder-only"),
+    "distilbert": ("distilbert", "base", dict(ENCODER, dim=64, n_layers=2, n_heads=4, hidden_dim=128), "encoder-only"),
+    "modernbert": ("modernbert", "base", dict(ENCODER, global_attn_every_n_layers=2, local_attention=8), "encoder-only, local attention"),
+    "qwen2_vl_text": ("qwen2_vl_text", "base", dict(rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]}), "multimodal text tower, M-RoPE"),
+    "qwen3_vl_text": ("qwen3_vl_text", "base", dict(rope_scaling={"rope_type": "default", "mrope_section": [2, 3, 3], "mrope_interleaved": True}), "multimodal text tower, interleaved M-RoPE"),
+    "llama4_text": ("llama4_text", "causal", dict(MOE, intermediate_size_mlp=128, interleave_moe_layer_step=1, no_rope_layers=[1, 0], attention_chunk_size=4), "multimodal text tower, MoE, chunked attention"),
+}
+
+
+class CausalLM(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, ids):
+        return self.m(ids).logits
+
+
+class BaseModel(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, ids):
+        return self.m(ids).last_hidden_state
+
+
+def build_hf(case):
+    import transformers
+    from transformers import AttentionInterface, AutoConfig, AutoModel, AutoModelForCausalLM
+
+    AttentionInterface.register("oracle", oracle_attention)
+    model_type, head, overrides, _ = HF_MODELS[case]
+    kwargs = dict(ENCODER if head == "base" and model_type in ("bert", "roberta", "modernbert", "distilbert") else COMMON)
+    kwargs.update(overrides)
+    kwargs = {k: v for k, v in kwargs.items() if v is not DROP}
+    config = AutoConfig.for_model(model_type, **kwargs)
+    config._attn_implementation = "oracle"
+    torch.manual_seed(0)
+    model = (AutoModelForCausalLM if head == "causal" else AutoModel).from_config(config, attn_implementation="oracle")
+    model.config._attn_implementation = "oracle"
+    wrapper = (CausalLM if head == "causal" else BaseModel)(model).eval()
+    ids = torch.randint(3, config.vocab_size, (2, 8))
+    info = {"modelClass": f"{type(model).__module__}.{type(model).__name__}", "transformers": transformers.__version__,
+            "experts": getattr(config, "_experts_implementation", None)}
+    return wrapper, (ids,), [(0, 0), (0, 1)], info
+
+
+def build_hf_llama():
+    """The committed torch-2.11/hf_llama fixture's model (batch 1, dynamic sequence), to validate the tool."""
+    from transformers import AttentionInterface, LlamaConfig, LlamaForCausalLM
+
+    AttentionInterface.register("oracle", oracle_attention)
+    config = LlamaConfig(vocab_size=128, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, use_cache=False)
+    config._attn_implementation = "oracle"
+    torch.manual_seed(0)
+    model = CausalLM(LlamaForCausalLM(config)).eval()
+    return model, (torch.randint(0, 128, (1, 8)),), [(0, 1)], {"modelClass": "transformers.LlamaForCausalLM"}
+
+
+# ---------------------------------------------------------------- hand-written models
+
+class MoeView(nn.Module):
+    """vLLM's MoE Size pattern, the committed torch-2.11/moe_view fixture's model."""
+
+    def __init__(self):
+        super().__init__()
+        self.gate = nn.Linear(32, 4, bias=False)
+
+    def forward(self, x):
+        orig_shape = x.shape
+        hidden_dim = x.shape[-1]
+        x = x.view(-1, hidden_dim)
+        router = self.gate(x)
+        out = torch.ops.oracle.moe(x, router)
+        return out.view(orig_shape)
+
+
+class MoeDecoder(nn.Module):
+    """Two decoder layers on (batch, seq, hidden) input: attention through oracle::attn, then a MoE block with
+    vLLM's pattern (orig_shape = x.shape; y = moe(x); y.view(orig_shape)) through oracle::moe."""
+
+    def __init__(self, hidden=64, layers=2, experts=4):
+        super().__init__()
+        self.embed = nn.Embedding(128, hidden)
+        self.qkv = nn.ModuleList(nn.Linear(hidden, hidden, bias=False) for _ in range(layers))
+        self.gate = nn.ModuleList(nn.Linear(hidden, experts, bias=False) for _ in range(layers))
+        self.norm = nn.ModuleList(nn.LayerNorm(hidden) for _ in range(layers))
+        self.head = nn.Linear(hidden, 128, bias=False)
+
+    def forward(self, ids):
+        h = self.embed(ids)
+        for qkv, gate, norm in zip(self.qkv, self.gate, self.norm):
+            h = h + torch.ops.oracle.attn(qkv(h))
+            x = norm(h)
+            orig_shape = x.shape
+            x = x.view(-1, x.shape[-1])
+            y = torch.ops.oracle.moe(x, gate(x))
+            h = h + y.view(orig_shape)
+        return self.head(h)
+
+
+class GraphBreak(nn.Module):
+    """A graph break between two splitting ops: Dynamo captures two graphs."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(32, 32)
+        self.b = nn.Linear(32, 32)
+
+    def forward(self, x):
+        shape = x.shape
+        h = torch.ops.oracle.attn(self.a(x))
+        print("graph break")
+        h = self.b(h)
+        return torch.ops.oracle.attn(h).reshape(shape) + 1
+
+
+class GradAutocast(nn.Module):
+    """Grad-mode and autocast regions around splitting ops: split_module copies their enter/exit nodes into every
+    submodule of the region."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(32, 32)
+        self.b = nn.Linear(32, 32)
+        self.c = nn.Linear(32, 32)
+
+    def forward(self, x):
+        with torch.no_grad():
+            h = self.a(x)
+            h = torch.ops.oracle.attn(h)
+            h = h * 2
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            g = self.b(h)
+            g = torch.ops.oracle.attn(g)
+            g = self.c(g)
+        return g.float() + x
+
+
+class SizeFull(nn.Module):
+    """A Size passed to torch.full: vLLM's splice gives a call with the wrong signature."""
+
+    def forward(self, x):
+        shape = x.shape
+        y = torch.ops.oracle.attn(x)
+        return y + torch.full(shape, 0.5)
+
+
+class SizeSlice(nn.Module):
+    """x.shape[:-1] taken before a splitting op and used after it (Dynamo builds the Size where it is used)."""
+
+    def forward(self, x):
+        lead = x.shape[:-1]
+        y = torch.ops.oracle.attn(x)
+        return y.sum(-1).view(lead)
+
+
+class SizeKwarg(nn.Module):
+    """A Size passed as a keyword argument: vLLM cannot erase the size node."""
+
+    def forward(self, x):
+        shape = x.shape
+        y = torch.ops.oracle.attn(x.flatten())
+        return torch.reshape(y, shape=shape)
+
+
+class SizeTwoConsumers(nn.Module):
+    """One Size used after two splitting ops: moving it cannot stop it crossing, duplicating can."""
+
+    def forward(self, x):
+        shape = x.shape
+        a = torch.ops.oracle.attn(x.flatten())
+        b = torch.ops.oracle.attn(a.view(shape) * 2)
+        return b.flatten().view(shape)
+
+
+CUSTOM_MODELS = {
+    "custom_moe_decoder": (MoeDecoder, "ids", "vLLM MoE Size pattern with oracle::moe, attention via oracle::attn"),
+    "custom_graph_break": (GraphBreak, "x", "graph break (print) between splitting ops: two graphs"),
+    "custom_grad_autocast": (GradAutocast, "x", "torch.no_grad() and torch.autocast regions inside forward"),
+    "custom_size_full": (SizeFull, "x", "torch.full(x.shape, ...) after a splitting op: decompose miscalls"),
+    "custom_size_slice": (SizeSlice, "x3", "x.shape[:-1] taken before a splitting op, used after it: Dynamo writes torch.Size([s77, s27]) at the use, so no Size crosses"),
+    "custom_size_kwarg": (SizeKwarg, "x", "a Size passed as keyword (torch.reshape(y, shape=s)) after a splitting op"),
+    "custom_size_two_consumers": (SizeTwoConsumers, "x", "one Size used in two later subgraphs"),
+}
+
+
+def build_custom(case):
+    cls, kind, _ = CUSTOM_MODELS[case]
+    torch.manual_seed(0)
+    model = cls().eval()
+    if kind == "ids":
+        return model, (torch.randint(0, 128, (2, 8)),), [(0, 0), (0, 1)], {"modelClass": cls.__name__}
+    if kind == "x3":
+        return model, (torch.randn(2, 8, 32),), [(0, 0), (0, 1)], {"modelClass": cls.__name__}
+    return model, (torch.randn(8, 32),), [(0, 0)], {"modelClass": cls.__name__}
+
+
+def build_moe_view():
+    torch.manual_seed(0)
+    return MoeView().eval(), (torch.randn(8, 32),), [(0, 0)], {"modelClass": "MoeView"}
+
+
+VALIDATION = {"moe_view": build_moe_view, "hf_llama": build_hf_llama}
+
+
+def all_cases():
+    return list(HF_MODELS) + list(CUSTOM_MODELS)
+
+
+def build(case):
+    if case in VALIDATION:
+        return VALIDATION[case]()
+    if case in CUSTOM_MODELS:
+        return build_custom(case)
+    return build_hf(case)
+
+
+def description(case):
+    if case in HF_MODELS:
+        return HF_MODELS[case][3]
+    if case in CUSTOM_MODELS:
+        return CUSTOM_MODELS[case][2]
+    return "validation model"
