@@ -22,7 +22,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Every fixture expectation through the HTTP API: graph.txt as multipart, graph.json as a raw JSON body. */
+/**
+ * Every fixture expectation, the original cases and the real-model corpus, through the HTTP API in every form
+ * PyTorch writes: graph.txt as multipart, graph.json as a raw JSON body, readable.py, code.py and a
+ * TORCH_LOGS=graph_code log as raw text.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles(resolver = TestDatabase.class)
 class RunApiFixtureTest {
@@ -31,7 +35,7 @@ class RunApiFixtureTest {
     int port;
 
     static Stream<Expectation> expectations() {
-        return Fixtures.expectations().stream();
+        return Stream.concat(Fixtures.expectations().stream(), Fixtures.corpusExpectations().stream());
     }
 
     @ParameterizedTest(name = "{0}: graph.txt, multipart")
@@ -62,6 +66,27 @@ class RunApiFixtureTest {
         assertThat(response.json().get("graph").get("shapesKnown").asBoolean()).as("shapes known")
                 .isEqualTo(Fixtures.exists(expectation.fixtureCase(), "graph.json"));
         check(expectation, text, response, Fixtures.exists(expectation.fixtureCase(), "graph.json"));
+    }
+
+    @ParameterizedTest(name = "{0}: code.py, raw body")
+    @MethodSource("expectations")
+    void gmCodeUploadMatchesPyTorch(Expectation expectation) {
+        assumeTrue(Fixtures.exists(expectation.fixtureCase(), "code.py"), "no code.py for this case");
+        String text = Fixtures.read(expectation.fixtureCase(), "code.py");
+        HttpApi.Response response = new HttpApi(port).postRaw(text.getBytes(StandardCharsets.UTF_8), "text/x-python",
+                options(expectation));
+        check(expectation, text, response, false);
+    }
+
+    @ParameterizedTest(name = "{0}: graph_code.log, raw body")
+    @MethodSource("expectations")
+    void graphCodeLogUploadMatchesPyTorch(Expectation expectation) {
+        assumeTrue(Fixtures.exists(expectation.fixtureCase(), "graph_code.log"), "no graph_code.log for this case");
+        String text = Fixtures.read(expectation.fixtureCase(), "graph_code.log");
+        HttpApi.Response response = new HttpApi(port).postRaw(text.getBytes(StandardCharsets.UTF_8), "text/plain",
+                options(expectation));
+        check(expectation, text, response, true);
+        assertThat(response.json().get("graph").get("shapesKnown").asBoolean()).as("shapes known").isTrue();
     }
 
     private void check(Expectation expectation, String text, HttpApi.Response response, boolean fullInputs) {
