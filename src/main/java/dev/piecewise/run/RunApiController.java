@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
@@ -36,10 +37,12 @@ import java.util.Map;
 public class RunApiController {
 
     private final RunService service;
+    private final UploadRuns uploads;
     private final long maxUploadBytes;
 
-    RunApiController(RunService service, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
+    RunApiController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
         this.service = service;
+        this.uploads = uploads;
         this.maxUploadBytes = maxUpload.toBytes();
     }
 
@@ -49,8 +52,9 @@ public class RunApiController {
     @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
-    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<RunReport> createFromMultipart(MultipartHttpServletRequest request) throws IOException {
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
+    ResponseEntity<?> createFromMultipart(MultipartHttpServletRequest request) throws IOException {
         for (String part : request.getFileMap().keySet()) {
             if (!part.equals("file")) {
                 throw new BadOptionException(part, "unknown file part '" + part + "'; the graph goes in part 'file'");
@@ -63,7 +67,7 @@ public class RunApiController {
         if (file.getSize() > maxUploadBytes) {
             throw new UploadTooLargeException(maxUploadBytes);
         }
-        return created(service.create(file.getBytes(), file.getOriginalFilename(), RunRequest.fromParameters(parameters(request))));
+        return created(request, file.getBytes(), file.getOriginalFilename());
     }
 
     // One POST in the OpenAPI description: this request body lists the multipart form and the raw bodies.
@@ -93,8 +97,9 @@ public class RunApiController {
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "415", description = "another content type", content = @Content(mediaType = "application/problem+json"))
     @PostMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/*", MediaType.APPLICATION_JSON_VALUE,
-            MediaType.APPLICATION_OCTET_STREAM_VALUE}, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<RunReport> createFromBody(HttpServletRequest request) throws IOException {
+            MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/zip", "application/gzip", "application/x-gzip",
+            "application/x-tar"}, produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
+    ResponseEntity<?> createFromBody(HttpServletRequest request) throws IOException {
         byte[] body = readBounded(request);
         // The declared charset, read from the header itself: the request's encoding is forced to UTF-8.
         String charset = request.getContentType() == null ? null
@@ -102,7 +107,7 @@ public class RunApiController {
         if (charset != null && !charset.equalsIgnoreCase("UTF-8")) {
             body = recode(body, charset.replace("\"", ""));
         }
-        return created(service.create(body, null, RunRequest.fromParameters(parameters(request))));
+        return created(request, body, null);
     }
 
     /** A body declared in another charset (text/plain; charset=ISO-8859-1) is read in it and kept as UTF-8. */
@@ -121,8 +126,24 @@ public class RunApiController {
                            String getitemRule, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations) {
     }
 
-    private static ResponseEntity<RunReport> created(RunReport run) {
-        return ResponseEntity.created(URI.create("/api/runs/" + run.id())).body(run);
+    /**
+     * 201 with the run, or with the group when the upload made several (a trace with compileId=all, an archive);
+     * 422 with the same body when an {@code expect}ation fails. {@code Accept: text/plain} gets a one-screen summary.
+     */
+    private ResponseEntity<?> created(HttpServletRequest request, byte[] upload, String fileName) {
+        Map<String, String> params = parameters(request);
+        Expectation expectation = Expectation.parse(params.get("expect"));
+        UploadRuns.Created created = uploads.create(upload, fileName, params);
+        ResponseEntity.BodyBuilder response = ResponseEntity
+                .status(expectation.metBy(created.runs()) ? HttpStatus.CREATED : HttpStatus.UNPROCESSABLE_CONTENT)
+                .location(URI.create(created.single() ? "/api/runs/" + created.runs().get(0).id()
+                        : "/api/groups/" + created.group()));
+        RunGroup group = new RunGroup(created.group(), created.runs());
+        if (RunText.wanted(request)) {
+            return response.contentType(RunText.TYPE).body(created.single() ? RunText.summary(created.runs().get(0))
+                    : RunText.summary(group));
+        }
+        return response.body(created.single() ? created.runs().get(0) : group);
     }
 
     /** Raw bodies bypass the multipart limits, so the limit is enforced while reading. */
@@ -161,9 +182,11 @@ public class RunApiController {
 
     @Operation(summary = "One run")
     @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
-    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    RunReport get(@PathVariable String id) {
-        return service.get(id);
+    @GetMapping(value = "/{id}", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
+    ResponseEntity<?> get(@PathVariable String id, HttpServletRequest request) {
+        RunReport run = service.get(id);
+        return RunText.wanted(request) ? ResponseEntity.ok().contentType(RunText.TYPE).body(RunText.summary(run))
+                : ResponseEntity.ok(run);
     }
 
     @Operation(summary = "Runs, newest first", description = "Filters: name contains, verdict (an outcome), "

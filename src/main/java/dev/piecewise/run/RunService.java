@@ -51,7 +51,7 @@ public class RunService {
      * @param fileName the uploaded file's name, or null for a raw body
      */
     public RunReport create(byte[] upload, String fileName, RunRequest request) {
-        return create(upload, fileName, request, null);
+        return create(upload, fileName, request, null, List.of());
     }
 
     /**
@@ -65,7 +65,7 @@ public class RunService {
         List<RunReport> runs = new java.util.ArrayList<>();
         for (PartitionOptions options : PartitionOptions.whatIfSets(request.options().splittingOps())) {
             runs.add(create(upload, fileName, new RunRequest(request.name(), request.format(), request.graphIndex(),
-                    options), group));
+                    options), group, List.of()));
         }
         return runs;
     }
@@ -85,7 +85,13 @@ public class RunService {
         return runs.groupMembers(groupId).stream().map(this::get).toList();
     }
 
-    private RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup) {
+    /**
+     * @param compareGroup the group the run belongs to, or null
+     * @param notes        diagnostics about the upload itself (which graph of a trace, whose splitting ops), listed
+     *                     before the partition's own
+     */
+    RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup,
+                     List<RunReport.DiagnosticView> notes) {
         long start = System.nanoTime();
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
@@ -109,7 +115,7 @@ public class RunService {
         String sha = sha256(upload);
         RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
                 Instant.now(clock).truncatedTo(ChronoUnit.MICROS), request.options(), parsedUpload, sha,
-                upload.length, result, compareGroup);
+                upload.length, result, compareGroup, notes);
         store(report, text);
         metrics.runCreated(result.outcome().id(), parsedUpload.format().id(), upload.length,
                 java.time.Duration.ofNanos(partitioned - start));
