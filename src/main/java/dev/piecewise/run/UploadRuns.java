@@ -38,8 +38,8 @@ public class UploadRuns {
     private final RunService service;
     private final ArchiveLimits archiveLimits;
 
-    UploadRuns(RunService service, @Value("${piecewise.archive.max-entries:10000}") int maxEntries,
-               @Value("${piecewise.archive.max-uncompressed-size:256MB}") DataSize maxUncompressed) {
+    UploadRuns(RunService service, @Value("${piecewise.archive.max-entries}") int maxEntries,
+               @Value("${piecewise.archive.max-uncompressed-size}") DataSize maxUncompressed) {
         this.service = service;
         this.archiveLimits = new ArchiveLimits(maxEntries, maxUncompressed.toBytes());
     }

@@ -97,7 +97,7 @@ public final class GraphArchive {
 
     private static ArchiveInputStream<? extends ArchiveEntry> open(byte[] bytes) throws IOException {
         if (isZip(bytes)) {
-            return new ZipArchiveInputStream(new ByteArrayInputStream(bytes));
+            return new ZipArchiveInputStream(new ByteArrayInputStream(bytes), "UTF-8", true, true);
         }
         if (isGzip(bytes)) {
             return new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(bytes)));
