@@ -207,7 +207,8 @@ def _then(then, gm, example_inputs):
     if then is None:
         return gm.forward
     if isinstance(then, str):
-        from torch._dynamo import lookup_backend  # torch 2.x; strings name registered backends such as "inductor"
+        # torch 2.x: strings name registered backends such as "inductor"
+        from torch._dynamo.backends.registry import lookup_backend
         then = lookup_backend(then)
     return then(gm, example_inputs)
 
