@@ -17,6 +17,7 @@ public final class Problems {
     public static final String RUN_NOT_FOUND = "run-not-found";
     public static final String GROUP_NOT_FOUND = "group-not-found";
     public static final String BAD_ARCHIVE = "bad-archive";
+    public static final String NOT_A_TRACE = "not-a-trace";
     public static final String NOT_FOUND = "error-page";
     public static final String NO_CODE = "no-code";
     public static final String METHOD_NOT_ALLOWED = "method-not-allowed";

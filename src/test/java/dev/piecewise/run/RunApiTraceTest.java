@@ -104,6 +104,27 @@ class RunApiTraceTest {
     }
 
     @Test
+    void aTraceRunListsTheLogsGraphs() {
+        HttpApi api = new HttpApi(port);
+        byte[] log = trace("trace_graph_break.log");
+        String id = api.postMultipart("gb.log", log, Map.of("compileId", "1/0")).json().get("id").asString();
+        HttpApi.Response graphs = api.get("/api/runs/" + id + "/graphs");
+        assertThat(graphs.status()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        graphs.json().forEach(g -> ids.add(g.get("compileId").asString()));
+        assertThat(ids).isEqualTo(outputGraphIds(log));
+        assertThat(graphs.json().get(1).get("chosen").asBoolean()).isTrue();
+        assertThat(graphs.json().get(0).get("breakAfter").asString()).contains("make_trace.py:68");
+        assertThat(graphs.json().get(0).get("vllmSplit").asBoolean()).isTrue();
+
+        String text = api.postRaw("graph():\n    %x : torch.Tensor [num_users=1] = placeholder[target=x]\n    return (x,)\n"
+                .getBytes(StandardCharsets.UTF_8), "text/plain", Map.of()).json().get("id").asString();
+        HttpApi.Response notATrace = api.get("/api/runs/" + text + "/graphs");
+        assertThat(notATrace.status()).isEqualTo(409);
+        assertThat(notATrace.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
     void compileIdAllPartitionsEveryGraphAsOneGroup() {
         HttpApi api = new HttpApi(port);
         byte[] log = trace("trace_graph_break.log");

@@ -26,8 +26,11 @@ public record TraceGraph(int index, CompileId compileId, String readable, int re
             String t = line.trim();
             if (t.isEmpty()) {
                 firstParagraph = kept.isEmpty();
-            } else if (firstParagraph || t.startsWith("Explanation:")) {
+            } else if (firstParagraph) {
                 kept.add(t);
+            } else if (t.startsWith("Explanation:")) {
+                kept.add(t);
+                break;
             }
         }
         return String.join(" ", kept);
