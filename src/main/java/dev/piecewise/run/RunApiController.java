@@ -72,7 +72,8 @@ public class RunApiController {
 
     // One POST in the OpenAPI description: this request body lists the multipart form and the raw bodies.
     @Operation(summary = "Create a run from the graph as the raw body",
-            description = "text/plain for fx-text and fx-python, application/json for fx-json; options as query parameters.")
+            description = "text/plain for fx-text, fx-python and torch-trace, application/json for fx-json, "
+                    + "application/zip or application/gzip for archives; options as query parameters.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the graph: multipart part 'file', or the raw body",
             content = {
                     @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)),
@@ -83,6 +84,10 @@ public class RunApiController {
             schema = @Schema(allowableValues = {"auto", "fx-text", "fx-python", "fx-json"}, defaultValue = "auto"))
     @Parameter(name = "graphIndex", in = ParameterIn.QUERY, description = "which graph of a TORCH_LOGS excerpt",
             schema = @Schema(type = "integer", defaultValue = "0"))
+    @Parameter(name = "compileId", in = ParameterIn.QUERY,
+            description = "which graph of a TORCH_TRACE log: 0/0 (frame/compile), or all for every graph as one group")
+    @Parameter(name = "expect", in = ParameterIn.QUERY, description = "answer 422 (with the stored run) when a run falls short",
+            schema = @Schema(allowableValues = {"compilable", "ok"}))
     @Parameter(name = "splittingOps", in = ParameterIn.QUERY,
             description = "ns::op or ns::op.overload, separated by commas, spaces or new lines; vLLM's defaults when absent")
     @Parameter(name = "sizeStrategy", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"decompose", "none",
@@ -96,6 +101,7 @@ public class RunApiController {
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "415", description = "another content type", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "expect= was not met: the run (or group), stored like any other")
     @PostMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/*", MediaType.APPLICATION_JSON_VALUE,
             MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/zip", "application/gzip", "application/x-gzip",
             "application/x-tar"}, produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
@@ -123,7 +129,8 @@ public class RunApiController {
     @Schema(name = "MultipartUpload")
     record MultipartUpload(@Schema(type = "string", format = "binary", requiredMode = Schema.RequiredMode.REQUIRED) String file,
                            String name, String format, Integer graphIndex, String splittingOps, String sizeStrategy,
-                           String getitemRule, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations) {
+                           String getitemRule, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations,
+                           String compileId, String expect) {
     }
 
     /**

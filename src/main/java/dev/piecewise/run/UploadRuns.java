@@ -7,6 +7,7 @@ import dev.piecewise.graph.archive.GraphArchive;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.trace.TraceGraph;
 import dev.piecewise.graph.trace.TraceLog;
+import dev.piecewise.graph.trace.TraceUpload;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.SplittingOps;
 import org.springframework.beans.factory.annotation.Value;
@@ -130,7 +131,7 @@ public class UploadRuns {
                 : (label != null ? label : fileName != null && !fileName.isBlank() ? fileName : "trace") + " "
                 + graph.compileId().id();
         return service.create(upload, fileName, new RunRequest(name.length() > 200 ? name.substring(0, 200) : name,
-                GraphFormat.TORCH_TRACE, graph.index(), options), group, notes);
+                GraphFormat.TORCH_TRACE, graph.index(), options), group, notes, TraceUpload.read(log, graph, fileName));
     }
 
     private Created archive(byte[] upload, RunRequest request, String compileId, boolean opsGiven) {
@@ -161,7 +162,7 @@ public class UploadRuns {
                             + "."));
                     runs.add(service.create(file.content(), file.path(), new RunRequest(
                             request.name() != null ? request.name() : file.label(), request.format(), 0,
-                            request.options()), group, notes));
+                            request.options()), group, notes, null));
                 }
             } catch (GraphParseException e) {
                 throw new GraphParseException(file.path() + ": " + e.reason(), e.line(), e.column());

@@ -31,11 +31,15 @@ public final class TraceUpload {
             throw new GraphIndexOutOfRangeException("graphIndex " + graphIndex + " is out of range: the trace holds "
                     + count + " graph" + (count == 1 ? "" : "s") + " (0 to " + (count - 1) + ")");
         }
-        TraceGraph chosen = log.graphs().get(graphIndex);
+        return read(log, log.graphs().get(graphIndex), name);
+    }
+
+    /** One graph of a log already read, so a request for every graph reads the log once. */
+    public static ParsedUpload read(TraceLog log, TraceGraph chosen, String name) {
         Graph graph = readFxPython(chosen.readable(), name, chosen.readableLine()).graph();
         SplitView view = chosen.vllmSplit() == null ? null
                 : VllmSplit.read(chosen.vllmSplit(), chosen.vllmSplitLine(), graph);
-        return new ParsedUpload(GraphFormat.TORCH_TRACE, graph, count, graphIndex, view);
+        return new ParsedUpload(GraphFormat.TORCH_TRACE, graph, log.graphs().size(), chosen.index(), view);
     }
 
     /**
