@@ -105,9 +105,10 @@ public class UploadRuns {
         if (!opsGiven && graph.splittingOps() != null) {
             options = new PartitionOptions(new SplittingOps(graph.splittingOps()), options.sizeStrategy(),
                     options.getitemRule(), options.mergeConsecutiveSplits(), options.mergeEmptyAllocations());
-            notes.add(note("splitting-ops-from-trace", "No splittingOps given: using the " + graph.splittingOps().size()
-                    + " splitting ops of the trace's vllm_compilation_config (" + String.join(", ", graph.splittingOps())
-                    + ")."));
+            notes.add(note("splitting-ops-from-trace", graph.splittingOps().isEmpty()
+                    ? "No splittingOps given, and the trace's vllm_compilation_config splits at none: the graph stays one piece."
+                    : "No splittingOps given: using the " + graph.splittingOps().size() + " splitting ops of the trace's "
+                    + "vllm_compilation_config (" + String.join(", ", graph.splittingOps()) + ")."));
         } else if (!opsGiven) {
             notes.add(note("splitting-ops-default", "No splittingOps given and the trace holds no vllm_compilation_config:"
                     + " using vLLM's default splitting ops."));

@@ -9,7 +9,8 @@ import java.util.List;
  * @param readable     the {@code print_readable()} text of {@code dynamo_output_graph}
  * @param readableLine the log line its first line is on
  * @param vllmSplit    vLLM's split of the graph ({@code vllm_piecewise_split_graph}), or null when not logged
- * @param splittingOps the splitting ops of the {@code vllm_compilation_config} that applies, or null when none does
+ * @param splittingOps the splitting ops of the {@code vllm_compilation_config} that applies (empty when it splits at
+ *                     nothing), or null when none applies
  * @param breakReason  the graph break that ended this graph's frame, or null when the frame ended normally
  */
 public record TraceGraph(int index, CompileId compileId, String readable, int readableLine, String vllmSplit,

@@ -80,7 +80,10 @@ public record TraceLog(List<TraceGraph> graphs) {
         return kind + "|" + id.rank() + "|" + id.id();
     }
 
-    /** {@code splitting_ops} is one comma-separated string in vLLM's logged config (a JSON list is taken too). */
+    /**
+     * {@code splitting_ops} is one comma-separated string in vLLM's logged config (a JSON list is taken too); null
+     * when there is no config or it names no {@code splitting_ops}.
+     */
     private static List<String> splittingOps(TraceEntry config) {
         if (config == null) {
             return null;
@@ -101,7 +104,7 @@ public record TraceLog(List<TraceGraph> graphs) {
         } else {
             names.addAll(Arrays.stream(ops.asString().split(",")).map(String::trim).toList());
         }
-        List<String> nonBlank = names.stream().filter(Objects::nonNull).filter(s -> !s.isEmpty()).toList();
-        return nonBlank.isEmpty() ? null : nonBlank;
+        // An empty list is vLLM splitting at nothing: the graph stays one piece.
+        return names.stream().filter(Objects::nonNull).filter(s -> !s.isEmpty()).toList();
     }
 }

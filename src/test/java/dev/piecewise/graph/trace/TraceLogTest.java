@@ -118,6 +118,18 @@ class TraceLogTest {
     }
 
     @Test
+    void aConfigWithoutSplittingOpsSplitsAtNothing() throws Exception {
+        String[] lines = trace("trace_moe_view.log").split("\n", -1);
+        int entry = firstLineWith(lines, "\"vllm_compilation_config\"");
+        String payload = "{\"model\": \"m\", \"splitting_ops\": \"\"}";
+        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        lines[entry] = lines[entry].replaceAll("\"has_payload\": \"[0-9a-f]+\"", "\"has_payload\": \"" + md5 + "\"");
+        lines[entry + 1] = "\t" + payload;
+        assertThat(TraceLog.read(String.join("\n", lines)).graphs().get(0).splittingOps()).isEmpty();
+    }
+
+    @Test
     void unknownEntryTypesAreSkipped() {
         String text = trace("trace_moe_view.log");
         String extra = "V1130 09:24:43.000000 460 x.py:1] {\"something_new\": {\"a\": 1}, \"frame_id\": 0}\n";
