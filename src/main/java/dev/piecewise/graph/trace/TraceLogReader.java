@@ -113,7 +113,7 @@ public final class TraceLogReader {
         CompileId id = envelope.has("frame_id") ? new CompileId(envelope.get("frame_id").asInt(),
                 envelope.path("frame_compile_id").asInt(0), envelope.path("attempt").asInt(0),
                 envelope.has("rank") ? envelope.get("rank").asInt() : null) : null;
-        return new Pending(number, type, name, envelope, id, text(envelope.get("has_payload")));
+        return new Pending(number, type, name, id, text(envelope.get("has_payload")));
     }
 
     private static String text(JsonNode node) {
@@ -130,17 +130,15 @@ public final class TraceLogReader {
         private final int line;
         private final String type;
         private final String name;
-        private final JsonNode envelope;
         private final CompileId compileId;
         private final String expectedMd5;
         private final StringBuilder payload = new StringBuilder();
         private int payloadLine;
 
-        Pending(int line, String type, String name, JsonNode envelope, CompileId compileId, String expectedMd5) {
+        Pending(int line, String type, String name, CompileId compileId, String expectedMd5) {
             this.line = line;
             this.type = type;
             this.name = name;
-            this.envelope = envelope;
             this.compileId = compileId;
             this.expectedMd5 = expectedMd5;
         }
@@ -156,7 +154,7 @@ public final class TraceLogReader {
 
         TraceEntry finish() {
             if (expectedMd5 == null) {
-                return new TraceEntry(line, type, name, envelope, compileId, null, 0);
+                return new TraceEntry(type, name, compileId, null, 0);
             }
             if (payloadLine == 0) {
                 throw new GraphParseException("the entry announces a payload (has_payload) but no payload line follows;"
@@ -167,7 +165,7 @@ public final class TraceLogReader {
                 throw new GraphParseException("the payload's MD5 is " + actual + " but the entry's has_payload says "
                         + expectedMd5 + ": the payload was changed or cut off", line, 1);
             }
-            return new TraceEntry(line, type, name, envelope, compileId, payload.toString(), payloadLine);
+            return new TraceEntry(type, name, compileId, payload.toString(), payloadLine);
         }
     }
 
