@@ -2,14 +2,43 @@
 (function () {
     "use strict";
 
+    /** A TORCH_TRACE line: glog prefix, then a JSON envelope (src/docs/formats.md, "TORCH_TRACE logs"). */
+    const GLOG = /^[IWEFVD]\d{4} \d{2}:\d{2}:\d{2}\.\d+ +\d+ [^\]]*\] \{/;
+
+    /** The compile ids of a trace's Dynamo output graphs, in the order they were logged. */
+    function traceGraphs(text) {
+        const ids = [];
+        const entry = /\{"dynamo_output_graph".*"frame_id": (\d+), "frame_compile_id": (\d+)/g;
+        let m;
+        while ((m = entry.exec(text)) !== null) ids.push(m[1] + "/" + m[2]);
+        return ids;
+    }
+
     /** The format the service will detect, by the same first-line rules (formats.md). */
     function detectFormat(text) {
         const first = text.replace(/^\s+/, "");
         if (first === "") return null;
+        if (GLOG.test(first)) {
+            const ids = traceGraphs(text);
+            showCompileIds(ids);
+            return "torch-trace: " + (ids.length ? ids.length + " graph" + (ids.length === 1 ? "" : "s") + " ("
+                + ids.join(", ") + "); choose one with Compile id, or all" : "no graph found yet");
+        }
         if (first.startsWith("graph(")) return "fx-text (print(graph))";
         if (first.startsWith("{")) return "fx-json";
         if (first.startsWith("class ") || first.includes("def forward(")) return "fx-python";
         return "unknown: an fx-text graph starts with graph():";
+    }
+
+    function showCompileIds(ids) {
+        const list = document.getElementById("compileIds");
+        if (!list) return;
+        list.replaceChildren();
+        ids.concat(["all"]).forEach(function (id) {
+            const option = document.createElement("option");
+            option.value = id;
+            list.appendChild(option);
+        });
     }
 
     function showDetected(text) {
@@ -26,7 +55,20 @@
         }
         if (file) {
             file.addEventListener("change", function () {
-                if (file.files.length) file.files[0].slice(0, 65536).text().then(showDetected);
+                if (!file.files.length) return;
+                const chosen = file.files[0];
+                chosen.slice(0, 4).arrayBuffer().then(function (head) {
+                    const b = new Uint8Array(head);
+                    if ((b[0] === 0x50 && b[1] === 0x4b) || (b[0] === 0x1f && b[1] === 0x8b)) {
+                        document.getElementById("detected").value = "archive (.zip or .tar.gz): one run per graph found";
+                    } else {
+                        // A trace lists its graphs, so the whole file is read; other formats need the start only.
+                        chosen.slice(0, 65536).text().then(function (start) {
+                            if (GLOG.test(start.replace(/^\s+/, ""))) chosen.text().then(showDetected);
+                            else showDetected(start);
+                        });
+                    }
+                });
             });
         }
         const drop = document.querySelector("[data-drop]");

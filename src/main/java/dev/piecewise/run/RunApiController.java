@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
@@ -36,10 +37,12 @@ import java.util.Map;
 public class RunApiController {
 
     private final RunService service;
+    private final UploadRuns uploads;
     private final long maxUploadBytes;
 
-    RunApiController(RunService service, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
+    RunApiController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
         this.service = service;
+        this.uploads = uploads;
         this.maxUploadBytes = maxUpload.toBytes();
     }
 
@@ -49,8 +52,9 @@ public class RunApiController {
     @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
-    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<RunReport> createFromMultipart(MultipartHttpServletRequest request) throws IOException {
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
+    ResponseEntity<?> createFromMultipart(MultipartHttpServletRequest request) throws IOException {
         for (String part : request.getFileMap().keySet()) {
             if (!part.equals("file")) {
                 throw new BadOptionException(part, "unknown file part '" + part + "'; the graph goes in part 'file'");
@@ -63,12 +67,13 @@ public class RunApiController {
         if (file.getSize() > maxUploadBytes) {
             throw new UploadTooLargeException(maxUploadBytes);
         }
-        return created(service.create(file.getBytes(), file.getOriginalFilename(), RunRequest.fromParameters(parameters(request))));
+        return created(request, file.getBytes(), file.getOriginalFilename());
     }
 
     // One POST in the OpenAPI description: this request body lists the multipart form and the raw bodies.
     @Operation(summary = "Create a run from the graph as the raw body",
-            description = "text/plain for fx-text and fx-python, application/json for fx-json; options as query parameters.")
+            description = "text/plain for fx-text, fx-python and torch-trace, application/json for fx-json, "
+                    + "application/zip or application/gzip for archives; options as query parameters.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the graph: multipart part 'file', or the raw body",
             content = {
                     @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)),
@@ -79,6 +84,10 @@ public class RunApiController {
             schema = @Schema(allowableValues = {"auto", "fx-text", "fx-python", "fx-json"}, defaultValue = "auto"))
     @Parameter(name = "graphIndex", in = ParameterIn.QUERY, description = "which graph of a TORCH_LOGS excerpt",
             schema = @Schema(type = "integer", defaultValue = "0"))
+    @Parameter(name = "compileId", in = ParameterIn.QUERY,
+            description = "which graph of a TORCH_TRACE log: 0/0 (frame/compile), or all for every graph as one group")
+    @Parameter(name = "expect", in = ParameterIn.QUERY, description = "answer 422 (with the stored run) when a run falls short",
+            schema = @Schema(allowableValues = {"compilable", "ok"}))
     @Parameter(name = "splittingOps", in = ParameterIn.QUERY,
             description = "ns::op or ns::op.overload, separated by commas, spaces or new lines; vLLM's defaults when absent")
     @Parameter(name = "sizeStrategy", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"decompose", "none",
@@ -92,9 +101,11 @@ public class RunApiController {
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "415", description = "another content type", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "expect= was not met: the run (or group), stored like any other")
     @PostMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/*", MediaType.APPLICATION_JSON_VALUE,
-            MediaType.APPLICATION_OCTET_STREAM_VALUE}, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<RunReport> createFromBody(HttpServletRequest request) throws IOException {
+            MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/zip", "application/gzip", "application/x-gzip",
+            "application/x-tar"}, produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
+    ResponseEntity<?> createFromBody(HttpServletRequest request) throws IOException {
         byte[] body = readBounded(request);
         // The declared charset, read from the header itself: the request's encoding is forced to UTF-8.
         String charset = request.getContentType() == null ? null
@@ -102,7 +113,7 @@ public class RunApiController {
         if (charset != null && !charset.equalsIgnoreCase("UTF-8")) {
             body = recode(body, charset.replace("\"", ""));
         }
-        return created(service.create(body, null, RunRequest.fromParameters(parameters(request))));
+        return created(request, body, null);
     }
 
     /** A body declared in another charset (text/plain; charset=ISO-8859-1) is read in it and kept as UTF-8. */
@@ -118,11 +129,28 @@ public class RunApiController {
     @Schema(name = "MultipartUpload")
     record MultipartUpload(@Schema(type = "string", format = "binary", requiredMode = Schema.RequiredMode.REQUIRED) String file,
                            String name, String format, Integer graphIndex, String splittingOps, String sizeStrategy,
-                           String getitemRule, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations) {
+                           String getitemRule, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations,
+                           String compileId, String expect) {
     }
 
-    private static ResponseEntity<RunReport> created(RunReport run) {
-        return ResponseEntity.created(URI.create("/api/runs/" + run.id())).body(run);
+    /**
+     * 201 with the run, or with the group when the upload made several (a trace with compileId=all, an archive);
+     * 422 with the same body when an {@code expect}ation fails. {@code Accept: text/plain} gets a one-screen summary.
+     */
+    private ResponseEntity<?> created(HttpServletRequest request, byte[] upload, String fileName) {
+        Map<String, String> params = parameters(request);
+        Expectation expectation = Expectation.parse(params.get("expect"));
+        UploadRuns.Created created = uploads.create(upload, fileName, params);
+        ResponseEntity.BodyBuilder response = ResponseEntity
+                .status(expectation.metBy(created.runs()) ? HttpStatus.CREATED : HttpStatus.UNPROCESSABLE_CONTENT)
+                .location(URI.create(created.single() ? "/api/runs/" + created.runs().get(0).id()
+                        : "/api/groups/" + created.group()));
+        RunGroup group = new RunGroup(created.group(), created.runs());
+        if (RunText.wanted(request)) {
+            return response.contentType(RunText.TYPE).body(created.single() ? RunText.summary(created.runs().get(0))
+                    : RunText.summary(group));
+        }
+        return response.body(created.single() ? created.runs().get(0) : group);
     }
 
     /** Raw bodies bypass the multipart limits, so the limit is enforced while reading. */
@@ -161,9 +189,11 @@ public class RunApiController {
 
     @Operation(summary = "One run")
     @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
-    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    RunReport get(@PathVariable String id) {
-        return service.get(id);
+    @GetMapping(value = "/{id}", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
+    ResponseEntity<?> get(@PathVariable String id, HttpServletRequest request) {
+        RunReport run = service.get(id);
+        return RunText.wanted(request) ? ResponseEntity.ok().contentType(RunText.TYPE).body(RunText.summary(run))
+                : ResponseEntity.ok(run);
     }
 
     @Operation(summary = "Runs, newest first", description = "Filters: name contains, verdict (an outcome), "

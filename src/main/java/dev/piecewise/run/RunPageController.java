@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
 import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.archive.ArchiveException;
 import dev.piecewise.partition.PartitionResult;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -35,10 +36,12 @@ class RunPageController {
     static final int MAX_INLINE_CODE_NODES = 20_000;
 
     private final RunService service;
+    private final UploadRuns uploads;
     private final long maxUploadBytes;
 
-    RunPageController(RunService service, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
+    RunPageController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
         this.service = service;
+        this.uploads = uploads;
         this.maxUploadBytes = maxUpload.toBytes();
     }
 
@@ -69,7 +72,7 @@ class RunPageController {
                 List<RunReport> runs = service.compare(upload, fileName, request);
                 return "redirect:/runs/" + runs.get(0).id() + "/compare";
             }
-            return "redirect:/runs/" + service.create(upload, fileName, request).id();
+            return "redirect:/runs/" + uploads.create(upload, fileName, form.parameters()).runs().get(0).id();
         } catch (GraphParseException e) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             model.addAttribute("errorTitle", "The graph cannot be used.");
@@ -77,6 +80,11 @@ class RunPageController {
             model.addAttribute("errorLine", e.line());
             model.addAttribute("errorColumn", e.column());
             model.addAttribute("errorSource", fromFile ? fileName : "the pasted text");
+            return "upload";
+        } catch (ArchiveException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("errorTitle", "The archive cannot be used.");
+            model.addAttribute("error", e.getMessage());
             return "upload";
         } catch (BadOptionException e) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);

@@ -34,7 +34,8 @@ final class RunReports {
     }
 
     static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
-                            String sha256, long bytes, PartitionResult result, String compareGroup) {
+                            String sha256, long bytes, PartitionResult result, String compareGroup,
+                            List<RunReport.DiagnosticView> notes) {
         Map<String, Integer> assignment = result.assignment();
         Graph graph = upload.graph();
         List<RunReport.SubmoduleView> submodules = result.submodules().stream().map(RunReports::submodule).toList();
@@ -47,8 +48,9 @@ final class RunReports {
                 result.crossings().stream().map(c -> new RunReport.CrossingView(c.value(), c.kind().id(), c.producer(),
                         c.consumers(), c.kindGuessed())).toList(),
                 result.createdNodes().stream().map(n -> createdNode(n, assignment)).toList(),
-                result.diagnostics().stream().map(d -> new RunReport.DiagnosticView(d.severity().id(), d.code(),
-                        d.message(), d.node(), d.submodule())).toList(),
+                java.util.stream.Stream.concat(notes.stream(), result.diagnostics().stream().map(d ->
+                        new RunReport.DiagnosticView(d.severity().id(), d.code(), d.message(), d.node(), d.submodule())))
+                        .toList(),
                 new RunReport.Verdict(result.outcome().id(), result.compilable(), result.error(),
                         result.problems().stream().map(p -> new RunReport.ProblemView(p.submodule(), p.value(),
                                 p.kind() == null ? null : p.kind().id(), p.direction(), p.producer(), p.consumers(),
@@ -58,13 +60,17 @@ final class RunReports {
                 compareGroup);
     }
 
-    /** vLLM's submodules next to this run's: a piece is splitting when it holds a splitting op. */
+    /**
+     * vLLM's submodules next to this run's: a piece is splitting when it holds a splitting op. Nodes vLLM created
+     * itself (a trace's split names its size decomposition its own way) are not in the graph.
+     */
     private static RunReport.SplitViewReport splitView(SplitView view, Graph graph, PartitionOptions options,
                                                        List<RunReport.SubmoduleView> ours) {
         List<RunReport.SubmoduleView> theirs = view.pieces().stream()
                 .sorted(java.util.Comparator.comparingInt(SplitView.Piece::graphId))
                 .map(p -> new RunReport.SubmoduleView(p.name(), p.graphId(),
-                        p.nodes().stream().anyMatch(n -> options.splittingOps().splitsAt(graph.node(n))), p.nodes(),
+                        p.nodes().stream().map(graph::node).anyMatch(n -> n != null && options.splittingOps().splitsAt(n)),
+                        p.nodes(),
                         p.inputs().stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), false)).toList(),
                         p.outputs().stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), false)).toList()))
                 .toList();

@@ -18,8 +18,9 @@ import java.util.Set;
  */
 public record RunRequest(String name, GraphFormat format, int graphIndex, PartitionOptions options) {
 
+    /** {@code compileId} and {@code expect} are read by {@link UploadRuns} and the API, the rest here. */
     public static final Set<String> OPTION_NAMES = Set.of("name", "format", "graphIndex", "splittingOps",
-            "sizeStrategy", "getitemRule", "mergeConsecutiveSplits", "mergeEmptyAllocations");
+            "sizeStrategy", "getitemRule", "mergeConsecutiveSplits", "mergeEmptyAllocations", "compileId", "expect");
 
     /** Reads options from request parameters (query string or multipart text parts). */
     public static RunRequest fromParameters(Map<String, String> params) {

@@ -51,7 +51,7 @@ public class RunService {
      * @param fileName the uploaded file's name, or null for a raw body
      */
     public RunReport create(byte[] upload, String fileName, RunRequest request) {
-        return create(upload, fileName, request, null);
+        return create(upload, fileName, request, null, List.of(), null);
     }
 
     /**
@@ -65,7 +65,7 @@ public class RunService {
         List<RunReport> runs = new java.util.ArrayList<>();
         for (PartitionOptions options : PartitionOptions.whatIfSets(request.options().splittingOps())) {
             runs.add(create(upload, fileName, new RunRequest(request.name(), request.format(), request.graphIndex(),
-                    options), group));
+                    options), group, List.of(), null));
         }
         return runs;
     }
@@ -85,14 +85,24 @@ public class RunService {
         return runs.groupMembers(groupId).stream().map(this::get).toList();
     }
 
-    private RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup) {
+    /**
+     * @param compareGroup the group the run belongs to, or null
+     * @param notes        diagnostics about the upload itself (which graph of a trace, whose splitting ops), listed
+     *                     before the partition's own
+     * @param read         the upload already read (one graph of a trace read once for all its graphs), or null to
+     *                     read it here
+     */
+    RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup,
+                     List<RunReport.DiagnosticView> notes, ParsedUpload read) {
         long start = System.nanoTime();
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
         String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
-        ParsedUpload parsedUpload;
+        ParsedUpload parsedUpload = read;
         try {
-            parsedUpload = format.read(text, defaultName, request.graphIndex());
+            if (parsedUpload == null) {
+                parsedUpload = format.read(text, defaultName, request.graphIndex());
+            }
         } catch (GraphIndexOutOfRangeException badIndex) {
             throw new BadOptionException("graphIndex", badIndex.getMessage());
         }
@@ -109,7 +119,7 @@ public class RunService {
         String sha = sha256(upload);
         RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
                 Instant.now(clock).truncatedTo(ChronoUnit.MICROS), request.options(), parsedUpload, sha,
-                upload.length, result, compareGroup);
+                upload.length, result, compareGroup, notes);
         store(report, text);
         metrics.runCreated(result.outcome().id(), parsedUpload.format().id(), upload.length,
                 java.time.Duration.ofNanos(partitioned - start));

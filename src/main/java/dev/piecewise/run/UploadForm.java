@@ -11,6 +11,7 @@ public class UploadForm {
     private String name = "";
     private String format = "auto";
     private String graphIndex = "0";
+    private String compileId = "";
     private String splittingOps = String.join("\n", SplittingOps.VLLM_DEFAULTS);
     private String sizeStrategy = "decompose";
     private String getitemRule = "vllm";
@@ -24,7 +25,10 @@ public class UploadForm {
         params.put("name", name);
         params.put("format", format);
         params.put("graphIndex", graphIndex);
-        params.put("splittingOps", splittingOps);
+        params.put("compileId", compileId);
+        // The prefilled defaults left as they are count as none given, so a trace's own vLLM config applies.
+        boolean untouched = SplittingOps.parse(splittingOps).names().equals(SplittingOps.VLLM_DEFAULTS);
+        params.put("splittingOps", untouched ? "" : splittingOps);
         params.put("sizeStrategy", sizeStrategy);
         params.put("getitemRule", getitemRule);
         params.put("mergeConsecutiveSplits", String.valueOf(mergeConsecutiveSplits));
@@ -54,6 +58,14 @@ public class UploadForm {
 
     public void setGraphIndex(String graphIndex) {
         this.graphIndex = graphIndex;
+    }
+
+    public String getCompileId() {
+        return compileId;
+    }
+
+    public void setCompileId(String compileId) {
+        this.compileId = compileId;
     }
 
     public String getSplittingOps() {

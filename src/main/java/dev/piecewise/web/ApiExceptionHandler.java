@@ -1,8 +1,11 @@
 package dev.piecewise.web;
 
 import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.archive.ArchiveException;
 import dev.piecewise.run.BadOptionException;
+import dev.piecewise.run.GroupNotFoundException;
 import dev.piecewise.run.NoCodeException;
+import dev.piecewise.run.NotATraceException;
 import dev.piecewise.run.RunNotFoundException;
 import dev.piecewise.run.UploadTooLargeException;
 import org.slf4j.Logger;
@@ -19,7 +22,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every error the API can answer with, as problem details; a failed request never stores a run. */
-@RestControllerAdvice(assignableTypes = dev.piecewise.run.RunApiController.class)
+@RestControllerAdvice(assignableTypes = {dev.piecewise.run.RunApiController.class,
+        dev.piecewise.run.GroupApiController.class, dev.piecewise.run.TraceApiController.class})
 class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
@@ -57,6 +61,21 @@ class ApiExceptionHandler {
     ResponseEntity<ProblemDetail> notFound(RunNotFoundException e) {
         return Problems.respond(HttpStatus.NOT_FOUND, Problems.RUN_NOT_FOUND, "Run not found",
                 e.getMessage());
+    }
+
+    @ExceptionHandler(GroupNotFoundException.class)
+    ResponseEntity<ProblemDetail> groupNotFound(GroupNotFoundException e) {
+        return Problems.respond(HttpStatus.NOT_FOUND, Problems.GROUP_NOT_FOUND, "Group not found", e.getMessage());
+    }
+
+    @ExceptionHandler(NotATraceException.class)
+    ResponseEntity<ProblemDetail> notATrace(NotATraceException e) {
+        return Problems.respond(HttpStatus.CONFLICT, Problems.NOT_A_TRACE, "Not a TORCH_TRACE run", e.getMessage());
+    }
+
+    @ExceptionHandler(ArchiveException.class)
+    ResponseEntity<ProblemDetail> badArchive(ArchiveException e) {
+        return Problems.respond(HttpStatus.BAD_REQUEST, Problems.BAD_ARCHIVE, "The archive cannot be used", e.getMessage());
     }
 
     @ExceptionHandler(NoCodeException.class)

@@ -15,6 +15,9 @@ public final class Problems {
     public static final String UPLOAD_TOO_LARGE = "upload-too-large";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     public static final String RUN_NOT_FOUND = "run-not-found";
+    public static final String GROUP_NOT_FOUND = "group-not-found";
+    public static final String BAD_ARCHIVE = "bad-archive";
+    public static final String NOT_A_TRACE = "not-a-trace";
     public static final String NOT_FOUND = "error-page";
     public static final String NO_CODE = "no-code";
     public static final String METHOD_NOT_ALLOWED = "method-not-allowed";

@@ -113,6 +113,26 @@ class RunPagesBrowserTest {
     }
 
     @Test
+    void aTraceUploadListsItsGraphsAndPartitionsTheChosenOne() throws IOException {
+        browser.get(url("/"));
+        browser.findElement(By.id("file")).sendKeys(Fixtures.ROOT.resolve("traces/trace_graph_break.log").toAbsolutePath()
+                .toString());
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10)).until(d ->
+                d.findElement(By.id("detected")).getText().startsWith("torch-trace"));
+        assertThat(browser.findElement(By.id("detected")).getText()).contains("2 graphs (0/0, 1/0)");
+        fill("compileId", "1/0");
+        screenshot("upload-trace");
+        browser.findElement(By.cssSelector("button[value=partition]")).click();
+        waitForUrl("/runs/");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("trace_graph_break.log 1/0");
+        String diagnostics = browser.findElement(By.cssSelector("ul.diagnostics")).getText();
+        // The form's prefilled vLLM defaults count as no choice: the log's own vLLM config applies.
+        assertThat(diagnostics).contains("vllm_compilation_config").contains("resumes after the graph break")
+                .contains("0/0, 1/0");
+        screenshot("run-trace");
+    }
+
+    @Test
     void uploadByPasteDetectsTheFormatAndKeepsTheTextOnError() throws IOException {
         browser.get(url("/"));
         String broken = Fixtures.read("moe_view", "graph.txt").replace("%router)", "%nope)");

@@ -2,6 +2,8 @@ package dev.piecewise.graph.format;
 
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.graph.trace.TraceLogReader;
+import dev.piecewise.graph.trace.TraceUpload;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -10,7 +12,8 @@ import java.util.stream.Collectors;
 public enum GraphFormat {
     FX_TEXT("fx-text"),
     FX_PYTHON("fx-python"),
-    FX_JSON("fx-json");
+    FX_JSON("fx-json"),
+    TORCH_TRACE("torch-trace");
 
     private final String id;
 
@@ -36,7 +39,10 @@ public enum GraphFormat {
         return Arrays.stream(values()).map(GraphFormat::id).collect(Collectors.joining(", "));
     }
 
-    /** {@code graph():} means fx-text, {@code {} fx-json, {@code class GraphModule}/{@code def forward(} fx-python. */
+    /**
+     * {@code graph():} means fx-text, {@code {} fx-json, a glog line with a JSON envelope torch-trace,
+     * {@code class GraphModule}/{@code def forward(} fx-python.
+     */
     public static GraphFormat detect(String text) {
         int i = 0;
         int line = 1;
@@ -59,6 +65,9 @@ public enum GraphFormat {
         }
         int end = text.indexOf('\n', i);
         String first = text.substring(i, end < 0 ? text.length() : end);
+        if (TraceLogReader.looksLikeTrace(first)) {
+            return TORCH_TRACE;
+        }
         if (first.startsWith("class ") || first.startsWith("def forward(") || text.contains("def forward(")) {
             return FX_PYTHON;
         }
@@ -80,6 +89,9 @@ public enum GraphFormat {
         if (this == FX_PYTHON) {
             return FxPythonParser.read(text, name, graphIndex);
         }
+        if (this == TORCH_TRACE) {
+            return TraceUpload.read(text, name, graphIndex);
+        }
         if (graphIndex != 0) {
             throw new GraphIndexOutOfRangeException("graphIndex " + graphIndex + " is out of range: an " + id
                     + " upload holds 1 graph (0)");
@@ -93,6 +105,8 @@ public enum GraphFormat {
                 return new FxTextParser();
             case FX_JSON:
                 return new FxJsonParser();
+            case TORCH_TRACE:
+                return (text, name) -> TraceUpload.read(text, name, 0).graph();
             default:
                 return (text, name) -> FxPythonParser.read(text, name, 0).graph();
         }

@@ -1,0 +1,7 @@
+package dev.piecewise.run;
+
+import java.util.List;
+
+/** The runs made together by one request (a trace's graphs, an archive, a comparison), as the API returns them. */
+public record RunGroup(String id, List<RunReport> runs) {
+}
