@@ -31,8 +31,9 @@ final class SplitModuleReader {
         return lines.stream().anyMatch(l -> l.text().trim().startsWith("class submod_"));
     }
 
-    static Inlined read(List<SourceLine> lines, String name) {
-        Graph top = FxPythonParser.parseForward(lines, FxPythonParser.findForward(lines, 0), name);
+    static Inlined read(List<SourceLine> lines, String name, ParseLimits limits) {
+        ForwardParser.Forward topForward = ForwardParser.parse(lines, ForwardParser.find(lines, 0), name, limits, true);
+        Graph top = topForward.graph();
         Map<String, Integer> classes = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String t = lines.get(i).text().trim();
@@ -43,15 +44,20 @@ final class SplitModuleReader {
         List<Node> inlined = new ArrayList<>();
         Map<String, Arg> env = new HashMap<>(); // top-level name -> the original value it stands for
         Map<String, List<Arg>> results = new HashMap<>();
+        Map<String, long[]> positions = new HashMap<>(); // inlined node -> where it was written
         List<SplitView.Piece> pieces = new ArrayList<>();
         for (Node node : top.nodes()) {
+            long[] at = topForward.position(node.name());
             if (node.op() == Op.PLACEHOLDER) {
                 inlined.add(node);
+                positions.put(node.name(), at);
                 env.put(node.name(), new Arg.Ref(node.name()));
             } else if (node.op() == Op.CALL_MODULE && classes.containsKey(node.target())) {
-                Graph body = FxPythonParser.parseForward(lines, FxPythonParser.findForward(lines, classes.get(node.target())),
-                        node.target());
-                List<Arg> outputs = inline(node, body, env, inlined, pieces);
+                ForwardParser.Forward forward = ForwardParser.parse(lines,
+                        ForwardParser.find(lines, classes.get(node.target())), node.target(), limits, true);
+                Graph body = forward.graph();
+                body.nodes().forEach(n -> positions.putIfAbsent(n.name(), forward.position(n.name())));
+                List<Arg> outputs = inline(node, body, env, inlined, pieces, at);
                 results.put(node.name(), outputs);
                 if (outputs.size() == 1 && !(body.output().args().get(0) instanceof Arg.Tuple)) {
                     env.put(node.name(), outputs.get(0));
@@ -64,21 +70,24 @@ final class SplitModuleReader {
                 Node output = new Node(FxNamespace.of(sofar).create("output"), Op.OUTPUT, "output",
                         node.args().stream().map(a -> Arg.mapRefs(a, env::get)).toList(), Map.of(), null, node.value(), null);
                 inlined.add(output);
+                positions.put(output.name(), at);
             } else {
                 throw new GraphParseException("the top-level forward of a split module only calls submodules and "
-                        + "unpacks their results; '" + node.name() + "' does something else", 1, 1);
+                        + "unpacks their results; '" + node.name() + "' does something else", (int) at[0], (int) at[1]);
             }
         }
         Graph.Builder builder = new Graph.Builder(name, top.carriesShapes());
+        long[] end = topForward.position(top.output().name());
         for (Node node : KindInference.complete(inlined)) {
-            builder.add(node, 1, 1); // checks that the inlined graph is well formed
+            long[] at = positions.getOrDefault(node.name(), end);
+            builder.add(node, (int) at[0], (int) at[1]); // checks that the inlined graph is well formed
         }
-        return new Inlined(builder.build(1, 1), new SplitView(pieces));
+        return new Inlined(builder.build((int) end[0], (int) end[1]), new SplitView(pieces));
     }
 
     /** Appends a submodule's body with its parameters replaced by the call's arguments; returns its outputs. */
     private static List<Arg> inline(Node call, Graph body, Map<String, Arg> env, List<Node> inlined,
-                                    List<SplitView.Piece> pieces) {
+                                    List<SplitView.Piece> pieces, long[] at) {
         Map<String, Arg> params = new LinkedHashMap<>();
         List<Node> placeholders = body.nodes().stream().filter(n -> n.op() == Op.PLACEHOLDER).toList();
         List<SplitView.Value> inputs = new ArrayList<>();
@@ -112,7 +121,7 @@ final class SplitModuleReader {
             graphId = Integer.parseInt(call.target().substring("submod_".length()));
         } catch (NumberFormatException notNumbered) {
             throw new GraphParseException("split_module names submodules submod_<id>; '" + call.target()
-                    + "' has no id", 1, 1);
+                    + "' has no id", (int) at[0], (int) at[1]);
         }
         pieces.add(new SplitView.Piece(call.target(), graphId, nodes, inputs, outputValues));
         return resolved;
