@@ -293,11 +293,16 @@ final class ForwardParser {
             throw Parser.error(start, "expected an assignment 'name = ...' or 'return ...' but found "
                     + Parser.describe(start));
         }
+        if (isBareAnnotation(segments.get(0))) {
+            bareAnnotations(segments);
+            return null;
+        }
         PyExpr target = p.expression();
         Token operator = p.peek();
         if (operator.is(",")) {
-            throw Parser.error(operator, "unpacking into several names is not supported: FX assigns one node per "
-                    + "statement (torch.export's pytree code is not a graph dump)");
+            pytreeFlatten(target, p);
+            cleanUps(segments, 1);
+            return null;
         }
         if (operator.type() == Type.OP && PythonOperators.AUGMENTED.containsKey(operator.text())) {
             p.next();
@@ -332,14 +337,82 @@ final class ForwardParser {
         return null;
     }
 
+    /**
+     * {@code return (a, b)}; with torch.export's pytree code generator (torch/fx/graph.py, {@code _PyTreeCodeGen})
+     * {@code return pytree.tree_unflatten((a, b), self._out_spec)}, whose first argument is the graph's output.
+     */
     private Node output(Parser p, Token start) {
         addPlaceholders();
-        Arg result = p.atEnd() ? Arg.NONE : nodes.arg(p.expression());
+        PyExpr returned = p.atEnd() ? null : p.expression();
+        if (returned instanceof PyExpr.Call call && "pytree.tree_unflatten".equals(PyExpr.dotted(call.function()))
+                && call.args().size() == 2 && "self._out_spec".equals(PyExpr.dotted(call.args().get(1)))) {
+            returned = call.args().get(0);
+        }
+        Arg result = returned == null ? Arg.NONE : nodes.arg(returned);
         expectEnd(p);
         Node output = new Node(FxNamespace.of(builder.nodes()).create("output"), Op.OUTPUT, "output",
                 List.of(result), Map.of(), null, ValueInfo.of(ValueKind.NONE), null);
         add(output, start.line(), start.column());
         return output;
+    }
+
+    /** {@code x: "f32[3]"} with no {@code =}: the pytree code generator's annotations of the placeholders. */
+    private static boolean isBareAnnotation(List<Token> segment) {
+        if (segment.size() < 3 || segment.get(0).type() != Type.NAME || !segment.get(1).is(":")) {
+            return false;
+        }
+        for (Token t : segment) {
+            if (t.is("=")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code x: "f32[3]"; y: "f32[3]"; }: each names a placeholder and gives its value. */
+    private void bareAnnotations(List<List<Token>> segments) {
+        for (List<Token> segment : segments) {
+            if (segment.size() == 1) {
+                continue;
+            }
+            Token name = segment.get(0);
+            Integer index = isBareAnnotation(segment) && !placeholdersAdded ? placeholderIndex.get(name.text()) : null;
+            if (index == null) {
+                throw Parser.error(name, "an annotation without '=' must name a parameter of forward, found "
+                        + Parser.describe(name));
+            }
+            Parser p = parser(segment);
+            p.next();
+            String annotation = annotation(p);
+            expectEnd(p);
+            Node placeholder = pendingPlaceholders.get(index);
+            pendingPlaceholders.set(index, new Node(placeholder.name(), placeholder.op(), placeholder.target(),
+                    List.of(), Map.of(), annotation, annotationValue(annotation), null));
+        }
+    }
+
+    /**
+     * {@code x, y, = fx_pytree.tree_flatten_spec(([x, y], {}), self._in_spec)}: the pytree code generator rebinds
+     * the parameters to themselves, which changes no node.
+     */
+    private void pytreeFlatten(PyExpr first, Parser p) {
+        List<PyExpr> names = new ArrayList<>(List.of(first));
+        while (p.accept(",")) {
+            if (!p.peek().is("=")) {
+                names.add(p.expression());
+            }
+        }
+        Token equals = p.expect("=");
+        PyExpr value = p.expression();
+        expectEnd(p);
+        String function = value instanceof PyExpr.Call call ? PyExpr.dotted(call.function()) : null;
+        boolean parameters = !placeholdersAdded && names.stream().allMatch(n -> n instanceof PyExpr.Name name
+                && placeholderIndex.containsKey(name.id()));
+        if (!parameters || !("fx_pytree.tree_flatten_spec".equals(function) || "pytree.tree_leaves".equals(function))) {
+            throw Parser.error(equals, "unpacking into several names is only written by torch.export's pytree code "
+                    + "generator, as 'x, y, = fx_pytree.tree_flatten_spec(...)' on the parameters; FX assigns one node "
+                    + "per statement");
+        }
     }
 
     /** {@code : "f32[s0]"} or {@code : torch.Tensor} after a name; null when there is none. */

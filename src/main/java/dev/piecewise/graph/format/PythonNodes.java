@@ -57,7 +57,7 @@ final class PythonNodes {
             return node(name, Op.CALL_FUNCTION, "operator." + PythonOperators.UNARY.get(u.op()), List.of(arg(u.operand())),
                     Map.of());
         }
-        throw Parser.error(value.at(), "expected a call, attribute, subscript or operator but found "
+        throw Parser.error(start(value), "expected a call, attribute, subscript or operator but found "
                 + describe(value) + ": FX emits one operation per statement");
     }
 
@@ -85,7 +85,7 @@ final class PythonNodes {
             return node(name, Op.CALL_METHOD, method.value(), args, kwargs);
         }
         if (dotted == null || isNodeRooted(fn)) {
-            throw Parser.error(call.at(), "cannot tell what is called here: FX calls a dotted function name, "
+            throw Parser.error(start(call), "cannot tell what is called here: FX calls a dotted function name, "
                     + "a method of a node or a self. submodule");
         }
         call.args().forEach(a -> args.add(arg(a)));
@@ -107,8 +107,26 @@ final class PythonNodes {
 
     private void requireNodeRooted(PyExpr object, PyExpr at) {
         if (!(object instanceof PyExpr.Name n && isNode.test(n.id()))) {
-            throw Parser.error(at.at(), "expected an attribute of a node (x.shape) or a self. path but found "
+            throw Parser.error(start(at), "expected an attribute of a node (x.shape) or a self. path but found "
                     + describe(at));
+        }
+    }
+
+    /** The first token of an expression, where an error about all of it points. */
+    private static PyTokens.Token start(PyExpr e) {
+        PyExpr first = e;
+        while (true) {
+            if (first instanceof PyExpr.Attr a) {
+                first = a.object();
+            } else if (first instanceof PyExpr.Call c) {
+                first = c.function();
+            } else if (first instanceof PyExpr.Subscript s) {
+                first = s.object();
+            } else if (first instanceof PyExpr.BinOp b) {
+                first = b.left();
+            } else {
+                return first.at();
+            }
         }
     }
 
@@ -172,7 +190,7 @@ final class PythonNodes {
         if (e instanceof PyExpr.Attr a && !isNodeRooted(a) && PyExpr.dotted(a) != null) {
             return new Arg.Repr(PyExpr.dotted(a)); // torch.float32, torch.contiguous_format, torch.ops.aten.mm.default
         }
-        throw Parser.error(e.at(), "an argument must be a node, a literal, a constant or a container of them, "
+        throw Parser.error(start(e), "an argument must be a node, a literal, a constant or a container of them, "
                 + "but found " + describe(e) + ": FX emits one operation per statement");
     }
 
@@ -206,7 +224,7 @@ final class PythonNodes {
     private Arg constructed(PyExpr.Call c) {
         String function = PyExpr.dotted(c.function());
         if (function == null || isNodeRooted(c.function())) {
-            throw Parser.error(c.at(), "a call inside an argument must be a constant such as device(...), but found "
+            throw Parser.error(start(c), "a call inside an argument must be a constant such as device(...), but found "
                     + describe(c) + ": FX emits one operation per statement");
         }
         if (function.equals("slice") && c.kwargs().isEmpty() && !c.args().isEmpty() && c.args().size() <= 3) {
@@ -220,7 +238,7 @@ final class PythonNodes {
         if (c.args().size() == 1 && c.kwargs().isEmpty() && c.args().get(0) instanceof PyExpr.TupleExpr items) {
             return arg(items);
         }
-        throw Parser.error(c.at(), "the constant " + describe(c) + " refers to a node; FX emits one operation per "
+        throw Parser.error(start(c), "the constant " + describe(c) + " refers to a node; FX emits one operation per "
                 + "statement");
     }
 

@@ -27,8 +27,26 @@ final class SplitModuleReader {
     private SplitModuleReader() {
     }
 
+    /**
+     * A split module calls its nested {@code class submod_N} bodies ({@code self.submod_0(x)}); a graph whose
+     * higher-order ops only fetch a nested submodule ({@code submod_3 = self.submod_1}) is not one.
+     */
     static boolean isSplitModule(List<SourceLine> lines) {
-        return lines.stream().anyMatch(l -> l.text().trim().startsWith("class submod_"));
+        boolean nested = false;
+        boolean called = false;
+        for (SourceLine line : lines) {
+            String text = line.text();
+            nested |= text.trim().startsWith("class submod_");
+            int at = text.indexOf("self.submod_");
+            if (at >= 0) {
+                int end = at + "self.submod_".length();
+                while (end < text.length() && Character.isDigit(text.charAt(end))) {
+                    end++;
+                }
+                called |= end < text.length() && text.charAt(end) == '(';
+            }
+        }
+        return nested && called;
     }
 
     static Inlined read(List<SourceLine> lines, String name, ParseLimits limits) {
