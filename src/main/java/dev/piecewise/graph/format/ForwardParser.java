@@ -350,7 +350,7 @@ final class ForwardParser {
         }
         Arg result = returned == null ? Arg.NONE : nodes.arg(returned);
         expectEnd(p);
-        Node output = new Node(FxNamespace.of(builder.nodes()).create("output"), Op.OUTPUT, "output",
+        Node output = new Node(FxNamespace.outputName(builder::isDefined, builder.nodes()), Op.OUTPUT, "output",
                 List.of(result), Map.of(), null, ValueInfo.of(ValueKind.NONE), null);
         add(output, start.line(), start.column());
         return output;

@@ -158,7 +158,7 @@ public final class FxTextParser implements GraphParser {
         if (!scan.atEnd()) {
             throw scan.error("unexpected text after the returned value");
         }
-        String outputName = FxNamespace.of(builder.nodes()).create("output");
+        String outputName = FxNamespace.outputName(builder::isDefined, builder.nodes());
         return new Node(outputName, Op.OUTPUT, "output", List.of(result), new LinkedHashMap<>(), null, null, null);
     }
 }
