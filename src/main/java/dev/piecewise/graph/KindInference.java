@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Infers value kinds for nodes the upload gave no metadata for ({@code print(graph)}, {@code gm.code}), with the
- * rules of formats.md. Kinds that only a fallback rule supports are marked {@link ValueInfo#guessed()}.
+ * rules in src/docs/formats.md. Kinds that only a fallback rule supports are marked {@link ValueInfo#guessed()}.
  */
 public final class KindInference {
 

@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Behaviour of domain.md that no fixture exercises, on small graphs written for the purpose. */
+/** Partition behaviour (src/docs/partitioning.md) that no fixture exercises, on small graphs written for the purpose. */
 class PartitionerBehaviourTest {
 
     private static final SplittingOps ATTN = new SplittingOps(List.of("oracle::attn"));

@@ -5,7 +5,7 @@ import dev.piecewise.graph.Graph;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The upload formats of formats.md, with auto-detection from the first non-blank line. */
+/** The upload formats (src/docs/formats.md), with auto-detection from the first non-blank line. */
 public enum GraphFormat {
     FX_TEXT("fx-text"),
     FX_PYTHON("fx-python"),

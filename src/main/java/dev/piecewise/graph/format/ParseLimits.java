@@ -5,7 +5,7 @@ import dev.piecewise.graph.GraphParseException;
 /**
  * Bounds every parser keeps to, so a hostile upload is a parse error rather than a stack overflow or an
  * out-of-memory: brackets (or JSON containers) nested deeper than {@code maxNestingDepth}, and graphs of more
- * than {@code maxNodes} nodes, are rejected. See src/docs/operations.md.
+ * than {@code maxNodes} nodes, are rejected. See src/docs/formats.md ("Limits").
  *
  * @param maxNestingDepth how deep parentheses, brackets, braces and JSON arrays/objects may nest
  * @param maxNodes        how many nodes one graph may hold
