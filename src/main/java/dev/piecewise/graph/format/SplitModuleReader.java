@@ -80,13 +80,18 @@ final class SplitModuleReader {
                 if (outputs.size() == 1 && !(body.output().args().get(0) instanceof Arg.Tuple)) {
                     env.put(node.name(), outputs.get(0));
                 }
-            } else if (node.isCallFunction("operator.getitem") && node.args().get(0) instanceof Arg.Ref ref
-                    && results.containsKey(ref.name()) && node.args().get(1) instanceof Arg.IntLit index) {
-                env.put(node.name(), results.get(ref.name()).get((int) index.value()));
+            } else if (node.isCallFunction("operator.getitem") && node.args().size() == 2
+                    && node.args().get(0) instanceof Arg.Ref ref && results.containsKey(ref.name())
+                    && node.args().get(1) instanceof Arg.IntLit index) {
+                List<Arg> outputs = results.get(ref.name());
+                if (index.value() < 0 || index.value() >= outputs.size()) {
+                    throw new GraphParseException(ref.name() + " returns " + outputs.size() + " value(s); '"
+                            + node.name() + "' takes item " + index.value(), (int) at[0], (int) at[1]);
+                }
+                env.put(node.name(), outputs.get((int) index.value()));
             } else if (node.op() == Op.OUTPUT) {
-                List<Node> sofar = inlined;
-                Node output = new Node(FxNamespace.of(sofar).create("output"), Op.OUTPUT, "output",
-                        node.args().stream().map(a -> Arg.mapRefs(a, env::get)).toList(), Map.of(), null, node.value(), null);
+                Node output = new Node(FxNamespace.of(inlined).create("output"), Op.OUTPUT, "output",
+                        node.args().stream().map(a -> resolve(a, env, node, at)).toList(), Map.of(), null, node.value(), null);
                 inlined.add(output);
                 positions.put(output.name(), at);
             } else {
@@ -109,8 +114,13 @@ final class SplitModuleReader {
         Map<String, Arg> params = new LinkedHashMap<>();
         List<Node> placeholders = body.nodes().stream().filter(n -> n.op() == Op.PLACEHOLDER).toList();
         List<SplitView.Value> inputs = new ArrayList<>();
-        for (int i = 0; i < placeholders.size() && i < call.args().size(); i++) {
-            Arg actual = Arg.mapRefs(call.args().get(i), env::get);
+        if (placeholders.size() != call.args().size() || !call.kwargs().isEmpty()) {
+            throw new GraphParseException(call.target() + " takes " + placeholders.size() + " argument(s) but '"
+                    + call.name() + "' passes " + call.args().size() + (call.kwargs().isEmpty() ? "" : " and keywords"),
+                    (int) at[0], (int) at[1]);
+        }
+        for (int i = 0; i < placeholders.size(); i++) {
+            Arg actual = resolve(call.args().get(i), env, call, at);
             params.put(placeholders.get(i).name(), actual);
             inputs.add(new SplitView.Value(placeholders.get(i).name(), placeholders.get(i).kind()));
         }
@@ -143,6 +153,18 @@ final class SplitModuleReader {
         }
         pieces.add(new SplitView.Piece(call.target(), graphId, nodes, inputs, outputValues));
         return resolved;
+    }
+
+    /** A top-level argument in terms of the original graph; a name that stands for nothing is an error. */
+    private static Arg resolve(Arg arg, Map<String, Arg> env, Node user, long[] at) {
+        return Arg.mapRefs(arg, ref -> {
+            Arg value = env.get(ref);
+            if (value == null) {
+                throw new GraphParseException("'" + user.name() + "' uses '" + ref + "', which is a submodule's "
+                        + "result of several values; take one with " + ref + "[i]", (int) at[0], (int) at[1]);
+            }
+            return value;
+        });
     }
 
     private static Map<String, Arg> mapKwargs(Map<String, Arg> kwargs, Map<String, Arg> params) {
