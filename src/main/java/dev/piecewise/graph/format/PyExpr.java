@@ -227,17 +227,33 @@ sealed interface PyExpr {
             }
         }
 
+        /** Each operator of a chain nests the tree one level deeper ({@code a + b + c}), so it counts as one. */
         private PyExpr binary(int minPrecedence) {
             PyExpr left = unary();
-            while (true) {
-                Token op = peek();
-                int p = precedence(op);
-                if (p < 0 || p < minPrecedence) {
-                    return left;
+            int levels = 0;
+            try {
+                while (true) {
+                    Token op = peek();
+                    int p = precedence(op);
+                    if (p < 0 || p < minPrecedence) {
+                        return left;
+                    }
+                    next();
+                    levels++;
+                    deeper(op);
+                    PyExpr right = binary(p + 1);
+                    left = new BinOp(op.text(), left, right, op);
                 }
-                next();
-                PyExpr right = binary(p + 1);
-                left = new BinOp(op.text(), left, right, op);
+            } finally {
+                depth -= levels;
+            }
+        }
+
+        /** One level more for the chain being read; its caller gives all of them back when the chain ends. */
+        private void deeper(Token at) {
+            depth++;
+            if (depth > limits.maxNestingDepth()) {
+                throw limits.tooDeep(at.line(), at.column());
             }
         }
 
@@ -276,31 +292,35 @@ sealed interface PyExpr {
             return base;
         }
 
+        /** Like an operator chain, each {@code .a}, {@code (...)} or {@code [i]} nests the tree one level deeper. */
         private PyExpr postfix() {
             PyExpr e = atom();
-            while (true) {
-                Token t = peek();
-                if (t.type() != Type.OP) {
-                    return e;
-                }
-                if (t.text().equals(".")) {
-                    next();
-                    Token name = next();
-                    if (name.type() != Type.NAME) {
-                        throw error(name, "expected an attribute name after '.' but found " + describe(name));
+            int levels = 0;
+            try {
+                while (true) {
+                    Token t = peek();
+                    if (t.type() != Type.OP || !(t.text().equals(".") || t.text().equals("(") || t.text().equals("["))) {
+                        return e;
                     }
-                    e = new Attr(e, name.text(), name);
-                } else if (t.text().equals("(")) {
                     next();
-                    e = call(e, t);
-                } else if (t.text().equals("[")) {
-                    next();
-                    PyExpr index = tupleOrExpression("]");
-                    expect("]");
-                    e = new Subscript(e, index, t);
-                } else {
-                    return e;
+                    levels++;
+                    deeper(t);
+                    if (t.text().equals(".")) {
+                        Token name = next();
+                        if (name.type() != Type.NAME) {
+                            throw error(name, "expected an attribute name after '.' but found " + describe(name));
+                        }
+                        e = new Attr(e, name.text(), name);
+                    } else if (t.text().equals("(")) {
+                        e = call(e, t);
+                    } else {
+                        PyExpr index = tupleOrExpression("]");
+                        expect("]");
+                        e = new Subscript(e, index, t);
+                    }
                 }
+            } finally {
+                depth -= levels;
             }
         }
 

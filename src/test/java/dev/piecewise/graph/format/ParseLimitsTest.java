@@ -30,6 +30,10 @@ class ParseLimitsTest {
         String close = ")".repeat(DEEP);
         assertTooDeep(GraphFormat.FX_PYTHON, "def forward(self, x):\n    y = torch.f(" + open + "x" + close + ")\n    return y\n", 2);
         assertTooDeep(GraphFormat.FX_PYTHON, "def forward(self, x):\n    y = x + " + "-".repeat(DEEP) + "x\n    return y\n", 2);
+        assertTooDeep(GraphFormat.FX_PYTHON, "def forward(self, x):\n    y = x" + " + x".repeat(DEEP) + "\n    return y\n", 2);
+        assertTooDeep(GraphFormat.FX_PYTHON, "def forward(self, x):\n    y = x" + ".a".repeat(DEEP) + "\n    return y\n", 2);
+        assertTooDeep(GraphFormat.FX_PYTHON, "def forward(self, x):\n    y = x" + "[0]".repeat(DEEP) + "\n    return y\n", 2);
+        assertTooDeep(GraphFormat.FX_PYTHON, "def forward(self, x):\n    y = x" + "()".repeat(DEEP) + "\n    return y\n", 2);
         assertTooDeep(GraphFormat.FX_TEXT, "graph():\n    %x : [num_users=1] = placeholder[target=x]\n"
                 + "    %y : [num_users=1] = call_function[target=f](args = (" + open + "%x" + close + ",), kwargs = {})\n"
                 + "    return y\n", 3);
