@@ -28,7 +28,7 @@ public final class KindInference {
 
     /** Returns the nodes with a value for every node that had none. */
     public static List<Node> complete(List<Node> nodes) {
-        Map<String, List<Node>> users = Graph.trusted(null, nodes, false).users();
+        Map<String, List<Node>> users = Graph.users(nodes);
         Map<String, Node> done = new HashMap<>(nodes.size() * 2);
         List<Node> result = new ArrayList<>(nodes.size());
         for (Node node : nodes) {
