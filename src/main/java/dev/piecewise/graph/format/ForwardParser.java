@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The statements of one {@code def forward} as FX's code generator writes them (torch/fx/graph.py,
@@ -125,7 +124,7 @@ final class ForwardParser {
             throw new GraphParseException("forward() has no return statement", at.line(), at.column(0));
         }
         Graph graph = builder.build(lastLine.line(), 1);
-        List<Node> completed = tupleItemsFromGetitems(KindInference.complete(graph.nodes()));
+        List<Node> completed = PythonAnnotations.tupleItemsFromGetitems(KindInference.complete(graph.nodes()));
         return new Forward(Graph.trusted(graph.name(), completed, carriesShapes), positions);
     }
 
@@ -136,44 +135,6 @@ final class ForwardParser {
     private static String sourceComment(String text, int hash) {
         int file = text.indexOf("File: ", hash);
         return file < 0 ? null : text.substring(file + "File: ".length()).trim();
-    }
-
-    /**
-     * print_readable annotates no tuple, but it annotates each {@code t[i]} taken from it: those are the
-     * tuple's items, and their shape symbols are what split_module threads after the tuple.
-     */
-    private static List<Node> tupleItemsFromGetitems(List<Node> nodes) {
-        Map<String, TreeMap<Integer, ValueInfo>> items = new HashMap<>();
-        Map<String, Node> byName = new HashMap<>();
-        for (Node node : nodes) {
-            byName.put(node.name(), node);
-            if (node.isCallFunction("operator.getitem") && node.args().size() == 2
-                    && node.args().get(0) instanceof Arg.Ref ref && node.args().get(1) instanceof Arg.IntLit index
-                    && index.value() >= 0 && node.typeExpr() != null) {
-                Node tuple = byName.get(ref.name());
-                if (tuple.kind() == ValueKind.TUPLE && tuple.value().items() == null) {
-                    items.computeIfAbsent(ref.name(), k -> new TreeMap<>()).put((int) index.value(), node.value());
-                }
-            }
-        }
-        if (items.isEmpty()) {
-            return nodes;
-        }
-        List<Node> result = new ArrayList<>(nodes.size());
-        for (Node node : nodes) {
-            TreeMap<Integer, ValueInfo> known = items.get(node.name());
-            if (known == null) {
-                result.add(node);
-                continue;
-            }
-            List<ValueInfo> list = new ArrayList<>();
-            for (int i = 0; i <= known.lastKey(); i++) {
-                list.add(known.getOrDefault(i, ValueInfo.guess(ValueKind.TENSOR)));
-            }
-            ValueInfo v = node.value();
-            result.add(node.withValue(new ValueInfo(v.kind(), v.shape(), v.dtype(), v.expr(), list, v.guessed())));
-        }
-        return result;
     }
 
     /** Physical lines up to where brackets balance (expanded signatures and multi-line returns span several). */

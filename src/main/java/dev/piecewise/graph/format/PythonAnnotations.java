@@ -1,11 +1,16 @@
 package dev.piecewise.graph.format;
 
+import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.DtypeCodes;
+import dev.piecewise.graph.Node;
 import dev.piecewise.graph.ValueInfo;
 import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The string annotations {@code print_readable()} writes (torch/fx/graph.py, {@code emit_node} with
@@ -107,5 +112,43 @@ final class PythonAnnotations {
             parts.add(last);
         }
         return parts;
+    }
+
+    /**
+     * print_readable annotates no tuple, but it annotates each {@code t[i]} taken from it: those are the
+     * tuple's items, and their shape symbols are what split_module threads after the tuple.
+     */
+    static List<Node> tupleItemsFromGetitems(List<Node> nodes) {
+        Map<String, TreeMap<Integer, ValueInfo>> items = new HashMap<>();
+        Map<String, Node> byName = new HashMap<>();
+        for (Node node : nodes) {
+            byName.put(node.name(), node);
+            if (node.isCallFunction("operator.getitem") && node.args().size() == 2
+                    && node.args().get(0) instanceof Arg.Ref ref && node.args().get(1) instanceof Arg.IntLit index
+                    && index.value() >= 0 && node.typeExpr() != null) {
+                Node tuple = byName.get(ref.name());
+                if (tuple.kind() == ValueKind.TUPLE && tuple.value().items() == null) {
+                    items.computeIfAbsent(ref.name(), k -> new TreeMap<>()).put((int) index.value(), node.value());
+                }
+            }
+        }
+        if (items.isEmpty()) {
+            return nodes;
+        }
+        List<Node> result = new ArrayList<>(nodes.size());
+        for (Node node : nodes) {
+            TreeMap<Integer, ValueInfo> known = items.get(node.name());
+            if (known == null) {
+                result.add(node);
+                continue;
+            }
+            List<ValueInfo> list = new ArrayList<>();
+            for (int i = 0; i <= known.lastKey(); i++) {
+                list.add(known.getOrDefault(i, ValueInfo.guess(ValueKind.TENSOR)));
+            }
+            ValueInfo v = node.value();
+            result.add(node.withValue(new ValueInfo(v.kind(), v.shape(), v.dtype(), v.expr(), list, v.guessed())));
+        }
+        return result;
     }
 }

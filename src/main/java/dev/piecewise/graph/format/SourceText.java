@@ -55,10 +55,6 @@ final class SourceText {
         return new SourceText(text);
     }
 
-    String text() {
-        return text;
-    }
-
     int lineCount() {
         return count;
     }
@@ -66,14 +62,6 @@ final class SourceText {
     /** The text of the 0-based line {@code index}, without its terminator. */
     String line(int index) {
         return text.substring(starts[index], ends[index]);
-    }
-
-    int lineStart(int index) {
-        return starts[index];
-    }
-
-    int lineEnd(int index) {
-        return ends[index];
     }
 
     /** Every line with its 1-based number. */
