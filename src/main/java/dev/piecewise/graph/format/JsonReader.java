@@ -46,11 +46,12 @@ final class JsonReader {
     Object readDocument() {
         JsonFactory factory = JsonFactory.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                // Jackson's own cap sits one level above ours, so ours is the one users meet, with its message.
+                // Jackson's own cap sits one level above ours, so readValue's check, with its message, comes first.
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxNestingDepth() + 1).build())
                 .build();
-        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), text)) {
+        JsonParser parser = factory.createParser(ObjectReadContext.empty(), text);
+        try (parser) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new GraphParseException("the upload is empty", 1, 1);
@@ -61,8 +62,10 @@ final class JsonReader {
             }
             return value;
         } catch (StreamConstraintsException e) {
-            TokenStreamLocation at = e.getLocation();
-            throw limits.tooDeep(at == null ? 1 : at.getLineNr(), at == null ? 1 : at.getColumnNr());
+            // Nesting is caught by readValue first; these are Jackson's other caps (a 1000-digit number, say).
+            TokenStreamLocation at = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation()
+                    : parser.currentLocation();
+            throw error(at, "JSON beyond Jackson's limits: " + firstLine(e.getOriginalMessage()));
         } catch (JacksonException e) {
             throw error(e.getLocation(), "malformed JSON: " + firstLine(e.getOriginalMessage()));
         }

@@ -205,6 +205,10 @@ class ParsersTest {
         assertThat(duplicate.reason()).containsIgnoringCase("duplicate").contains("name");
         GraphParseException trailing = jsonError(JSON_HEAD.replace(",\n \"nodes\": [\n", "}\n{"));
         assertThat(trailing.line()).isEqualTo(2);
+        GraphParseException longNumber = jsonError(JSON_HEAD + "  {\"name\": \"c\", \"op\": \"get_attr\", \"args\": ["
+                + "9".repeat(5000) + "]}," + JSON_TAIL);
+        assertThat(longNumber.line()).isEqualTo(3);
+        assertThat(longNumber.reason()).contains("Jackson's limits");
         GraphParseException truncated = jsonError(JSON_HEAD + "  {\"name\": \"c\"");
         assertThat(truncated.line()).isEqualTo(3);
         // An escaped tab and a big int are fine; the int too large for a long is kept as written.
