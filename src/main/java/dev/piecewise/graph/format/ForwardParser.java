@@ -115,6 +115,10 @@ final class ForwardParser {
                 next++;
                 continue;
             }
+            if (text.startsWith("\"\"\"", indent)) {
+                skipMetaBlock(indent);
+                continue;
+            }
             List<SourceLine> statement = logicalLine();
             lastLine = statement.get(statement.size() - 1);
             output = statement(PyTokens.tokenize(statement));
@@ -126,6 +130,26 @@ final class ForwardParser {
         Graph graph = builder.build(lastLine.line(), 1);
         List<Node> completed = PythonAnnotations.tupleItemsFromGetitems(KindInference.complete(graph.nodes()));
         return new Forward(Graph.trusted(graph.name(), completed, carriesShapes), positions);
+    }
+
+    /**
+     * With {@code FX_GRAPH_SHOW_META=1} FX writes each node's meta as a bare triple-quoted string before it; a
+     * string statement does nothing, so its lines are skipped.
+     */
+    private void skipMetaBlock(int indent) {
+        SourceLine open = lines.get(next);
+        int close = open.text().indexOf("\"\"\"", indent + 3);
+        if (close >= 0) {
+            next++;
+            return;
+        }
+        for (next++; next < lines.size(); next++) {
+            if (lines.get(next).text().contains("\"\"\"")) {
+                next++;
+                return;
+            }
+        }
+        throw new GraphParseException("unterminated triple-quoted string", open.line(), open.column(indent));
     }
 
     /**

@@ -76,6 +76,9 @@ final class SplitModuleReader {
                 Graph body = forward.graph();
                 body.nodes().forEach(n -> positions.putIfAbsent(n.name(), forward.position(n.name())));
                 List<Arg> outputs = inline(node, body, env, inlined, pieces, at);
+                if (inlined.size() > limits.maxNodes()) {
+                    throw limits.tooManyNodes((int) at[0], (int) at[1]);
+                }
                 results.put(node.name(), outputs);
                 if (outputs.size() == 1 && !(body.output().args().get(0) instanceof Arg.Tuple)) {
                     env.put(node.name(), outputs.get(0));

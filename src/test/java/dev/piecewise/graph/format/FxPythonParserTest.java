@@ -441,6 +441,21 @@ class FxPythonParserTest {
         assertThat(graph.node("neg").source()).isNull();
     }
 
+    /** FX_GRAPH_SHOW_META=1 writes each node's meta as a bare string before it. */
+    @Test
+    void metaStringsAreSkipped() {
+        Graph graph = parse("""
+                def forward(self, x):
+                    \"""
+                    stack_trace: 'File "m.py", line 3, in forward'
+                    example_value: 'FakeTensor(..., size=(2,))'
+                    \"""
+                    sin = x.sin();  x = None
+                    return (sin,)
+                """);
+        assertThat(graph.nodes()).extracting(Node::name).containsExactly("x", "sin", "output");
+    }
+
     /** print_readable writes no annotation on x.size(); the Size's dims are the tensor's, as graph.json has them. */
     @Test
     void unannotatedSizesTakeTheirTensorsShape() {
