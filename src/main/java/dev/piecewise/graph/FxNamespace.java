@@ -26,6 +26,14 @@ public final class FxNamespace {
         return ns;
     }
 
+    /**
+     * The name FX gives the output node after {@code nodes}: {@code output} unless a node already has it (then
+     * the namespace decides), so the common case costs no pass over the graph.
+     */
+    public static String outputName(java.util.function.Predicate<String> isDefined, Iterable<Node> nodes) {
+        return isDefined.test("output") ? of(nodes).create("output") : "output";
+    }
+
     public String create(String candidate) {
         candidate = ILLEGAL.matcher(candidate).replaceAll("_");
         if (candidate.isEmpty()) {

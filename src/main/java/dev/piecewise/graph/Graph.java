@@ -55,6 +55,11 @@ public final class Graph {
 
     /** Users of every node, in graph order; a user that references a node twice is listed once. */
     public Map<String, List<Node>> users() {
+        return users(nodes);
+    }
+
+    /** As {@link #users()}, for nodes not yet made a graph. */
+    public static Map<String, List<Node>> users(List<Node> nodes) {
         Map<String, List<Node>> users = new HashMap<>(nodes.size() * 2);
         for (Node node : nodes) {
             node.forEachInput(ref -> {

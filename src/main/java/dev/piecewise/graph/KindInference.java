@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Infers value kinds for nodes the upload gave no metadata for ({@code print(graph)}, {@code gm.code}), with the
- * rules of formats.md. Kinds that only a fallback rule supports are marked {@link ValueInfo#guessed()}.
+ * rules in src/docs/formats.md. Kinds that only a fallback rule supports are marked {@link ValueInfo#guessed()}.
  */
 public final class KindInference {
 
@@ -28,7 +28,7 @@ public final class KindInference {
 
     /** Returns the nodes with a value for every node that had none. */
     public static List<Node> complete(List<Node> nodes) {
-        Map<String, List<Node>> users = Graph.trusted(null, nodes, false).users();
+        Map<String, List<Node>> users = Graph.users(nodes);
         Map<String, Node> done = new HashMap<>(nodes.size() * 2);
         List<Node> result = new ArrayList<>(nodes.size());
         for (Node node : nodes) {
@@ -68,14 +68,22 @@ public final class KindInference {
 
     private static ValueInfo call(Node node, Map<String, Node> done, List<Node> users) {
         String target = node.canonicalTarget();
-        if (node.isCallMethod("size")) {
-            return ValueInfo.of(node.args().size() + node.kwargs().size() == 1 ? ValueKind.SIZE : ValueKind.SYMINT);
+        if (node.isCallMethod("size") && node.args().size() + node.kwargs().size() == 1 || isShapeAttribute(node)) {
+            return size(shapeOf(node.args().get(0), done));
         }
-        if (isShapeAttribute(node) || node.isCallFunction("torch.Size")) {
-            return ValueInfo.of(ValueKind.SIZE);
+        if (node.isCallMethod("size") || node.isCallFunction("torch.ops.aten.sym_size.int")
+                || node.isCallFunction("torch.ops.aten.sym_size")) {
+            Arg dim = node.args().size() > 1 ? node.args().get(1) : node.kwargs().get("dim");
+            return dimension(shapeOf(node.args().get(0), done), dim);
+        }
+        if (node.isCallFunction("torch.Size")) {
+            return size(node.args().isEmpty() ? null : elements(node.args().get(0), done));
         }
         if (node.op() == Op.CALL_FUNCTION && SYMINT_FUNCTIONS.contains(target)) {
             return ValueInfo.of(ValueKind.SYMINT);
+        }
+        if (node.isCallFunction("operator.setitem") || node.isCallFunction("operator.delitem")) {
+            return ValueInfo.of(ValueKind.NONE); // Python's setitem and delitem return None
         }
         if (node.isCallFunction("operator.getitem") && !node.args().isEmpty()) {
             return getitem(node, done, users);
@@ -95,6 +103,84 @@ public final class KindInference {
             return ValueInfo.guess(ValueKind.TUPLE);
         }
         return ValueInfo.guess(ValueKind.TENSOR);
+    }
+
+    /**
+     * A torch.Size value; its dims (those of the tensor it was taken from, or the elements it was built from) are
+     * what split_module threads the free symbols of when the Size crosses a cut.
+     */
+    private static ValueInfo size(List<String> dims) {
+        return new ValueInfo(ValueKind.SIZE, dims, null, null, null, false);
+    }
+
+    /** Dim {@code index} of a shape: a SymInt, or an int when the dim is static; SymInt of unknown value if unknown. */
+    private static ValueInfo dimension(List<String> dims, Arg index) {
+        if (dims == null || !(index instanceof Arg.IntLit i) || i.value() < -dims.size() || i.value() >= dims.size()) {
+            return ValueInfo.of(ValueKind.SYMINT);
+        }
+        String dim = dims.get((int) (i.value() < 0 ? i.value() + dims.size() : i.value()));
+        return Symbols.isStatic(dim) ? new ValueInfo(ValueKind.INT, null, null, dim.trim(), null, false)
+                : ValueInfo.symInt(dim);
+    }
+
+    /** The shape of the tensor {@code arg} refers to, when the upload gave it. */
+    private static List<String> shapeOf(Arg arg, Map<String, Node> done) {
+        Node tensor = arg instanceof Arg.Ref ref ? done.get(ref.name()) : null;
+        return tensor != null && tensor.kind() == ValueKind.TENSOR ? tensor.value().shape() : null;
+    }
+
+    /** {@code torch.Size([1, s27, 192])}: int literals and scalars whose value is known; null otherwise. */
+    private static List<String> elements(Arg list, Map<String, Node> done) {
+        List<Arg> items = list instanceof Arg.ListArg l ? l.items() : list instanceof Arg.Tuple t ? t.items() : null;
+        if (items == null) {
+            return null;
+        }
+        List<String> dims = new ArrayList<>(items.size());
+        for (Arg item : items) {
+            if (item instanceof Arg.IntLit i) {
+                dims.add(Long.toString(i.value()));
+            } else if (item instanceof Arg.Ref ref && done.get(ref.name()) != null
+                    && done.get(ref.name()).value().expr() != null) {
+                dims.add(done.get(ref.name()).value().expr());
+            } else {
+                return null;
+            }
+        }
+        return dims;
+    }
+
+    /** Python's slicing of a shape with literal bounds; null when a bound is not a literal. */
+    private static List<String> slice(List<String> dims, Arg.Slice slice) {
+        Long start = bound(slice.start());
+        Long stop = bound(slice.stop());
+        Long step = slice.step() instanceof Arg.NoneLit ? Long.valueOf(1) : bound(slice.step());
+        if (start == null || stop == null || step == null || step == 0) {
+            return null;
+        }
+        int n = dims.size();
+        List<String> result = new ArrayList<>();
+        if (step > 0) {
+            long from = slice.start() instanceof Arg.NoneLit ? 0 : clamp(start < 0 ? start + n : start, 0, n);
+            long to = slice.stop() instanceof Arg.NoneLit ? n : clamp(stop < 0 ? stop + n : stop, 0, n);
+            for (long i = from; i < to; i += step) {
+                result.add(dims.get((int) i));
+            }
+        } else {
+            long from = slice.start() instanceof Arg.NoneLit ? n - 1 : clamp(start < 0 ? start + n : start, -1, n - 1);
+            long to = slice.stop() instanceof Arg.NoneLit ? -1 : clamp(stop < 0 ? stop + n : stop, -1, n - 1);
+            for (long i = from; i > to; i += step) {
+                result.add(dims.get((int) i));
+            }
+        }
+        return result;
+    }
+
+    private static Long bound(Arg arg) {
+        return arg instanceof Arg.NoneLit ? Long.valueOf(0) : arg instanceof Arg.IntLit i ? Long.valueOf(i.value()) : null;
+    }
+
+    private static long clamp(long value, long min, long max) {
+        return Math.max(min, Math.min(max, value));
     }
 
     public static boolean isShapeAttribute(Node node) {
@@ -130,7 +216,9 @@ public final class KindInference {
         }
         ValueInfo sourceValue = source.value();
         if (source.kind() == ValueKind.SIZE) {
-            return ValueInfo.of(index instanceof Arg.Slice ? ValueKind.SIZE : ValueKind.SYMINT);
+            List<String> dims = sourceValue.shape();
+            return index instanceof Arg.Slice slice ? size(dims == null ? null : slice(dims, slice))
+                    : dimension(dims, index);
         }
         if (source.kind() == ValueKind.TUPLE || source.kind() == ValueKind.LIST) {
             if (index instanceof Arg.IntLit i && sourceValue.items() != null) {

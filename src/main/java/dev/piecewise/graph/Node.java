@@ -17,8 +17,12 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
 
     public Node {
         args = List.copyOf(args);
-        kwargs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
+        // Most nodes have no kwargs, and rewrites pass on maps this constructor already made: copy neither.
+        kwargs = kwargs.isEmpty() ? Map.of() : kwargs.getClass() == UNMODIFIABLE ? kwargs
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
     }
+
+    private static final Class<?> UNMODIFIABLE = java.util.Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
 
     public ValueKind kind() {
         return value == null ? ValueKind.TENSOR : value.kind();

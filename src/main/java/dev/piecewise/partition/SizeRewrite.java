@@ -74,12 +74,16 @@ final class SizeRewrite {
         return rewrite.result();
     }
 
-    /** The corrected decomposition: every Size-valued node becomes a list of its elements wherever it is used. */
+    /**
+     * The corrected decomposition: {@code x.size()} and {@code x.shape} without a dim, and getitem slices of them,
+     * become lists of their elements wherever they are used. Any other Size-valued node (a {@code torch.Size([...])}
+     * call, a Size input) stays as it is; see src/docs/partitioning.md.
+     */
     static Result decomposeList(Graph graph) {
         SizeRewrite rewrite = new SizeRewrite(graph);
         Map<String, List<Arg>> elementsOf = new HashMap<>();
         for (Node node : graph.nodes()) {
-            if (node.op().isCall() && node.kind() == ValueKind.SIZE) {
+            if (isSizeOfTensor(node) || isSliceOfDecomposed(node, elementsOf)) {
                 List<Arg> elements = rewrite.elementsForList(node, elementsOf);
                 if (elements != null) {
                     elementsOf.put(node.name(), elements);
@@ -259,9 +263,21 @@ final class SizeRewrite {
         edit.remove(node);
     }
 
+    /** {@code x.size()} (no dim argument) or {@code x.shape}. */
+    private static boolean isSizeOfTensor(Node node) {
+        return ((node.isCallMethod("size") && node.args().size() == 1 && node.kwargs().isEmpty())
+                || KindInference.isShapeAttribute(node)) && node.args().get(0) instanceof Arg.Ref;
+    }
+
+    private static boolean isSliceOfDecomposed(Node node, Map<String, List<Arg>> elementsOf) {
+        return node.isCallFunction("operator.getitem") && node.args().size() == 2
+                && node.args().get(0) instanceof Arg.Ref ref && elementsOf.containsKey(ref.name())
+                && node.args().get(1) instanceof Arg.Slice;
+    }
+
     private List<Arg> elementsForList(Node node, Map<String, List<Arg>> elementsOf) {
-        Arg first = node.args().isEmpty() ? null : node.args().get(0);
-        if ((node.isCallMethod("size") && node.args().size() == 1) || KindInference.isShapeAttribute(node)) {
+        Arg first = node.args().get(0);
+        if (isSizeOfTensor(node)) {
             String tensor = ((Arg.Ref) first).name();
             List<Dim> dims = dimsOf(node, tensor);
             List<Arg> elements = new ArrayList<>();
@@ -279,17 +295,10 @@ final class SizeRewrite {
             relocations.add(new Relocation(node.name(), "decomposed", created, null, null));
             return elements;
         }
-        if (node.isCallFunction("operator.getitem") && first instanceof Arg.Ref ref && elementsOf.containsKey(ref.name())
-                && node.args().size() == 2 && node.args().get(1) instanceof Arg.Slice slice) {
-            List<Arg> sliced = slice(elementsOf.get(ref.name()), slice);
-            if (sliced != null) {
-                relocations.add(new Relocation(node.name(), "decomposed", List.of(), null, null));
-            }
-            return sliced;
-        }
-        if (node.isCallFunction("torch.Size") && (first instanceof Arg.Tuple || first instanceof Arg.ListArg)) {
+        List<Arg> sliced = slice(elementsOf.get(((Arg.Ref) first).name()), (Arg.Slice) node.args().get(1));
+        if (sliced != null) {
             relocations.add(new Relocation(node.name(), "decomposed", List.of(), null, null));
-            return first instanceof Arg.Tuple t ? t.items() : ((Arg.ListArg) first).items();
+            return sliced;
         }
         diagnostics.add(Diagnostic.warning("size-not-decomposed", "decompose-list cannot tell the elements of "
                 + node.name() + " (" + node.target() + "); it is left as it is", node.name(), null));

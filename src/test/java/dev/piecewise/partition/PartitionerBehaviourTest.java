@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Behaviour of domain.md that no fixture exercises, on small graphs written for the purpose. */
+/** Partition behaviour (src/docs/partitioning.md) that no fixture exercises, on small graphs written for the purpose. */
 class PartitionerBehaviourTest {
 
     private static final SplittingOps ATTN = new SplittingOps(List.of("oracle::attn"));
@@ -244,5 +244,68 @@ class PartitionerBehaviourTest {
         assertThat(result.submodules()).hasSize(1);
         assertThat(result.diagnostics()).filteredOn(d -> d.code().equals("no-splitting-op")).singleElement()
                 .satisfies(d -> assertThat(d.message()).contains("oracle::attn").contains("vllm::unified_attention"));
+    }
+
+    private static final SplittingOps MOE = new SplittingOps(List.of("oracle::moe"));
+
+    /**
+     * A Size crossing first into a submodule: split_module's record_cross_partition_use threads the free symbols
+     * of the Size's example value right after it. print_readable writes no annotation on x.size(), so they come
+     * from x's annotation, and the inputs match those of the same graph in fx-json, which carries the Size's value.
+     */
+    @Test
+    void aCrossingSizeIsFollowedByItsSymbolsFromItsTensorsAnnotation() {
+        String readable = """
+                class GraphModule(torch.nn.Module):
+                    def forward(self, s77: "Sym(s77)", L_x_: "f32[s77, 32]", L_y_: "f32[s77, 32]"):
+                        l_x_ = L_x_
+                        l_y_ = L_y_
+                        size = l_x_.size()
+                        moe: "f32[s77, 32]" = torch.ops.oracle.moe(l_x_);  l_x_ = None
+                        zeros: "f32[s77, 32]" = torch.zeros(size);  size = None
+                        add: "f32[s77, 32]" = zeros + l_y_;  zeros = l_y_ = None
+                        add_1: "f32[s77, 32]" = add + moe;  add = moe = None
+                        return (add_1,)
+                """;
+        String json = """
+                {"format": "fx-graph-json/1", "nodes": [
+                 {"name": "s77", "op": "placeholder", "target": "s77", "value": {"kind": "symint", "value": "s77"}},
+                 {"name": "l_x_", "op": "placeholder", "target": "L_x_", "value": {"kind": "tensor", "shape": ["s77", "32"], "dtype": "float32"}},
+                 {"name": "l_y_", "op": "placeholder", "target": "L_y_", "value": {"kind": "tensor", "shape": ["s77", "32"], "dtype": "float32"}},
+                 {"name": "size", "op": "call_method", "target": "size", "args": [{"node": "l_x_"}], "value": {"kind": "size", "value": ["s77", "32"]}},
+                 {"name": "moe", "op": "call_function", "target": "torch.ops.oracle.moe", "args": [{"node": "l_x_"}], "value": {"kind": "tensor", "shape": ["s77", "32"], "dtype": "float32"}},
+                 {"name": "zeros", "op": "call_function", "target": "torch.zeros", "args": [{"node": "size"}], "value": {"kind": "tensor", "shape": ["s77", "32"], "dtype": "float32"}},
+                 {"name": "add", "op": "call_function", "target": "operator.add", "args": [{"node": "zeros"}, {"node": "l_y_"}], "value": {"kind": "tensor", "shape": ["s77", "32"], "dtype": "float32"}},
+                 {"name": "add_1", "op": "call_function", "target": "operator.add", "args": [{"node": "add"}, {"node": "moe"}], "value": {"kind": "tensor", "shape": ["s77", "32"], "dtype": "float32"}},
+                 {"name": "output", "op": "output", "target": "output", "args": [{"tuple": [{"node": "add_1"}]}]}]}
+                """;
+        PartitionOptions none = new PartitionOptions(MOE, SizeStrategy.NONE, GetitemRule.TUPLE_ONLY, true, true);
+        for (Graph graph : List.of(dev.piecewise.graph.format.GraphFormat.FX_PYTHON.parse(readable, "t"),
+                new FxJsonParser().parse(json, "t"))) {
+            PartitionResult result = Partitioner.partition(graph, none);
+            assertThat(result.submodules().get(2).inputs()).extracting(SubmoduleValue::name)
+                    .containsExactly("size", "s77", "l_y_", "moe");
+        }
+    }
+
+    /** decompose-list rewrites x.size()/x.shape and their slices; a Size built by torch.Size([...]) stays (GPT-2). */
+    @Test
+    void decomposeListLeavesSizesItDidNotTakeFromATensor() {
+        String graphText = """
+                graph():
+                    %s27 : torch.SymInt [num_users=1] = placeholder[target=s27]
+                    %x : torch.Tensor [num_users=3] = placeholder[target=x]
+                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                    %getitem : [num_users=1] = call_function[target=operator.getitem](args = (%size, slice(None, -1, None)), kwargs = {})
+                    %built : [num_users=1] = call_function[target=torch.Size](args = ([1, %s27, 192],), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %v : [num_users=1] = call_method[target=view](args = (%a, %built), kwargs = {})
+                    %w : [num_users=1] = call_method[target=view](args = (%v, %getitem), kwargs = {})
+                    return (w,)
+                """;
+        PartitionResult result = run(graphText, SizeStrategy.DECOMPOSE_LIST, GetitemRule.TUPLE_ONLY);
+        assertThat(result.relocations()).extracting(Relocation::node).containsExactly("size", "getitem");
+        assertThat(result.submodules().stream().flatMap(s -> s.nodes().stream())).contains("built");
+        assertThat(result.crossings()).extracting(Crossing::value).contains("built");
     }
 }

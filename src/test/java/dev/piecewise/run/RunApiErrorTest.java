@@ -264,4 +264,25 @@ class RunApiErrorTest {
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.contentType()).startsWith("application/problem+json");
     }
+
+    /** Input nested far past the cap is a 400 naming the limit and the line, in every format, never a 500. */
+    @Test
+    void nestingPastTheCapIsABadGraph() {
+        String open = "(".repeat(100_000);
+        String close = ")".repeat(100_000);
+        List<String> uploads = List.of(
+                "def forward(self, x):\n    y = torch.f(" + open + "x" + close + ")\n    return y\n",
+                "graph():\n    %x : [num_users=1] = placeholder[target=x]\n    %y : [num_users=1] = "
+                        + "call_function[target=f](args = (" + open + "%x" + close + ",), kwargs = {})\n    return y\n",
+                "{\"format\": \"fx-graph-json/1\",\n\"nodes\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        for (String upload : uploads) {
+            HttpApi.Response response = api.postRaw(upload.getBytes(StandardCharsets.UTF_8), "text/plain", MOE);
+            assertThat(response.status()).as(response.body()).isEqualTo(400);
+            JsonNode problem = response.json();
+            assertThat(problem.get("type").asString()).endsWith("/bad-graph");
+            assertThat(problem.get("detail").asString()).contains("nesting deeper than")
+                    .contains("piecewise.limits.max-nesting-depth");
+            assertThat(problem.get("line").asInt()).isBetween(2, 3);
+        }
+    }
 }

@@ -133,4 +133,32 @@ class RunApiPythonUploadsTest {
         assertThat(code.status()).isEqualTo(409);
         assertThat(code.json().get("detail").asString()).contains("cycle exists between partitions");
     }
+
+    /** The line transformers' grouped_mm MoE path makes FX write was a 400; it is a run with the setitem node. */
+    @Test
+    void setitemStatementsOfMoeDumpsMakeARun() {
+        String readable = """
+                class GraphModule(torch.nn.Module):
+                    def forward(self, s0: "Sym(s0)", L_x_: "f32[s0, 8]", L_perm_: "i64[s0]"):
+                        l_x_ = L_x_
+                        l_perm_ = L_perm_
+                        inv_perm: "i64[s0]" = torch.empty_like(l_perm_)
+                        arange_1: "i64[s0]" = torch.arange(s0, device = device(type='cpu'))
+                        inv_perm[l_perm_] = arange_1;  setitem = inv_perm;  l_perm_ = arange_1 = setitem = None
+                        size = l_x_.size()
+                        moe: "f32[s0, 8]" = torch.ops.oracle.moe(l_x_);  l_x_ = None
+                        getitem: "f32[s0, 8]" = moe[inv_perm];  moe = inv_perm = None
+                        view: "f32[s0, 8]" = getitem.view(size);  getitem = size = None
+                        return (view,)
+                """;
+        HttpApi.Response response = new HttpApi(port).postRaw(readable.getBytes(StandardCharsets.UTF_8), "text/plain",
+                Map.of("splittingOps", "oracle::moe", "sizeStrategy", "none"));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        JsonNode run = response.json();
+        assertThat(run.get("graph").get("nodeCount").asInt()).isEqualTo(11);
+        List<String> first = new java.util.ArrayList<>();
+        run.get("submodules").get(0).get("nodes").forEach(n -> first.add(n.asString()));
+        assertThat(first).containsSequence("inv_perm", "arange_1", "setitem");
+        assertThat(run.get("verdict").get("outcome").asString()).isEqualTo("aot-fails"); // the Size crosses
+    }
 }

@@ -22,6 +22,8 @@ final class ArgScanner {
     private final int columnOffset;
     private final Predicate<String> isDefined;
     private final BareNames bareNames;
+    private final ParseLimits limits;
+    private int depth;
 
     /** What an unquoted identifier means where it appears. */
     enum BareNames {
@@ -38,8 +40,10 @@ final class ArgScanner {
      * @param columnOffset     column of {@code text.charAt(0)} minus one
      * @param bareNames    what an unquoted identifier means here
      */
-    ArgScanner(String text, int start, int line, int columnOffset, Predicate<String> isDefined, BareNames bareNames) {
+    ArgScanner(String text, int start, int line, int columnOffset, Predicate<String> isDefined, BareNames bareNames,
+               ParseLimits limits) {
         this.text = text;
+        this.limits = limits;
         this.pos = start;
         this.line = line;
         this.columnOffset = columnOffset;
@@ -90,11 +94,23 @@ final class ArgScanner {
         return text.substring(pos, Math.min(text.length(), pos + 20));
     }
 
+    /** One argument; containers recurse, so the nesting cap is checked first. */
     Arg parseArg() {
         skipSpaces();
         if (pos >= text.length()) {
             throw error("expected an argument but the line ends (truncated?)");
         }
+        if (++depth > limits.maxNestingDepth()) {
+            throw limits.tooDeep(line, columnOffset + pos + 1);
+        }
+        try {
+            return parseArgAt();
+        } finally {
+            depth--;
+        }
+    }
+
+    private Arg parseArgAt() {
         char c = text.charAt(pos);
         switch (c) {
             case '%':
@@ -210,17 +226,17 @@ final class ArgScanner {
     private Arg parseAtom() {
         int start = pos;
         // A bare token runs to the next separator at this nesting depth; parentheses inside it nest.
-        int depth = 0;
+        int nesting = 0;
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (c == '(' || c == '[' || c == '{') {
-                depth++;
+                nesting++;
             } else if (c == ')' || c == ']' || c == '}') {
-                if (depth == 0) {
+                if (nesting == 0) {
                     break;
                 }
-                depth--;
-            } else if (c == ',' && depth == 0) {
+                nesting--;
+            } else if (c == ',' && nesting == 0) {
                 break;
             } else if (c == '\'' || c == '"') {
                 int close = text.indexOf(c, pos + 1);
@@ -231,7 +247,7 @@ final class ArgScanner {
             }
             pos++;
         }
-        if (depth != 0) {
+        if (nesting != 0) {
             throw error("unbalanced brackets in '" + text.substring(start, pos) + "'", start);
         }
         String token = text.substring(start, pos).trim();
@@ -240,7 +256,8 @@ final class ArgScanner {
         }
         if (token.startsWith("slice(") && token.endsWith(")")) {
             ArgScanner inner = new ArgScanner(text, start + "slice(".length(), line, columnOffset, isDefined,
-                    bareNames == BareNames.STRINGS ? BareNames.NODES_IF_DEFINED : bareNames);
+                    bareNames == BareNames.STRINGS ? BareNames.NODES_IF_DEFINED : bareNames, limits);
+            inner.depth = depth;
             List<Arg> parts = inner.parseSequence(')');
             if (parts.size() != 3) {
                 throw error("slice(...) takes three arguments (start, stop, step)", start);
@@ -259,7 +276,7 @@ final class ArgScanner {
             try {
                 return new Arg.IntLit(Long.parseLong(token));
             } catch (NumberFormatException tooLarge) {
-                return new Arg.FloatLit(token);
+                return new Arg.Repr(token); // Python ints are unbounded; kept as written, not rounded to a float
             }
         }
         if (isFloat(token)) {
@@ -294,7 +311,36 @@ final class ArgScanner {
     }
 
     private static boolean isFloat(String s) {
-        return s.matches("-?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?");
+        int i = s.startsWith("-") ? 1 : 0;
+        int digits = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < s.length() && s.charAt(i) == '.') {
+            i++;
+            while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+                i++;
+            }
+            int exponent = i;
+            while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == exponent) {
+                return false;
+            }
+        }
+        return i == s.length();
     }
 
     static boolean isIdentifier(String s) {

@@ -15,14 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Parses the project's {@code fx-graph-json/1} format (formats.md), which carries every value's kind and shape. */
+/** Parses the project's {@code fx-graph-json/1} format (src/docs/formats.md), which carries every value's kind and shape. */
 public final class FxJsonParser implements GraphParser {
 
     public static final String FORMAT_ID = "fx-graph-json/1";
 
     @Override
     public Graph parse(String text, String name) {
-        Object document = new JsonReader(text).readDocument();
+        return parse(text, name, ParseLimits.DEFAULTS);
+    }
+
+    static Graph parse(String text, String name, ParseLimits limits) {
+        Object document = new JsonReader(text, limits).readDocument();
         if (!(document instanceof JsonObject root)) {
             throw new GraphParseException("an fx-json upload is a JSON object", 1, 1);
         }
@@ -36,6 +40,9 @@ public final class FxJsonParser implements GraphParser {
             throw new GraphParseException("expected a \"nodes\" array", root.line, root.column);
         }
         Graph.Builder builder = new Graph.Builder(graphName, true);
+        if (nodes.size() > limits.maxNodes()) {
+            throw limits.tooManyNodes(root.line, root.column);
+        }
         for (Object item : nodes) {
             if (!(item instanceof JsonObject node)) {
                 throw new GraphParseException("every entry of \"nodes\" must be an object", root.line, root.column);
@@ -91,6 +98,9 @@ public final class FxJsonParser implements GraphParser {
         }
         if (json instanceof Long l) {
             return new Arg.IntLit(l);
+        }
+        if (json instanceof java.math.BigInteger big) {
+            return new Arg.Repr(big.toString()); // as the Python parser keeps an int too large for a long
         }
         if (json instanceof Double d) {
             return new Arg.FloatLit(d.isInfinite() ? (d > 0 ? "inf" : "-inf") : d.isNaN() ? "nan" : d.toString());

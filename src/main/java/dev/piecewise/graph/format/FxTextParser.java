@@ -20,47 +20,41 @@ public final class FxTextParser implements GraphParser {
 
     @Override
     public Graph parse(String text, String name) {
+        return parse(text, name, ParseLimits.DEFAULTS);
+    }
+
+    static Graph parse(String text, String name, ParseLimits limits) {
+        SourceText source = SourceText.of(text);
         Graph.Builder builder = new Graph.Builder(name, false);
-        int lineNo = 0;
-        int start = 0;
         boolean headerSeen = false;
-        int length = text.length();
-        while (start <= length) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = length;
-            }
-            lineNo++;
-            String line = text.substring(start, end);
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
-            }
-            start = end + 1;
+        int lineNo = 0;
+        for (int index = 0; index < source.lineCount(); index++) {
+            String line = source.line(index);
+            lineNo = index + 1;
             int indent = 0;
             while (indent < line.length() && (line.charAt(indent) == ' ' || line.charAt(indent) == '\t')) {
                 indent++;
             }
             if (indent == line.length()) {
-                if (end == length) {
-                    break;
-                }
                 continue;
             }
             if (!headerSeen) {
-                if (!line.substring(indent).startsWith("graph(")) {
+                if (!line.startsWith("graph(", indent)) {
                     throw new GraphParseException("an fx-text graph starts with 'graph():'", lineNo, indent + 1);
                 }
                 headerSeen = true;
-            } else if (line.startsWith("%", indent)) {
-                builder.add(parseNode(line, indent, lineNo, builder), lineNo, indent + 1);
+                continue;
+            }
+            if (builder.nodes().size() >= limits.maxNodes()) {
+                throw limits.tooManyNodes(lineNo, indent + 1);
+            }
+            if (line.startsWith("%", indent)) {
+                builder.add(parseNode(line, indent, lineNo, builder, limits), lineNo, indent + 1);
             } else if (line.startsWith("return", indent)) {
-                builder.add(parseReturn(line, indent, lineNo, builder), lineNo, indent + 1);
+                builder.add(parseReturn(line, indent, lineNo, builder, limits), lineNo, indent + 1);
             } else {
                 throw new GraphParseException("expected a node line starting with '%' or a 'return' line, found '"
                         + abbreviate(line.substring(indent)) + "'", lineNo, indent + 1);
-            }
-            if (end == length) {
-                break;
             }
         }
         if (!headerSeen) {
@@ -74,8 +68,8 @@ public final class FxTextParser implements GraphParser {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
-    private static Node parseNode(String line, int indent, int lineNo, Graph.Builder builder) {
-        ArgScanner scan = new ArgScanner(line, indent + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS);
+    private static Node parseNode(String line, int indent, int lineNo, Graph.Builder builder, ParseLimits limits) {
+        ArgScanner scan = new ArgScanner(line, indent + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS, limits);
         String name = scan.readIdentifier();
         if (name.isEmpty()) {
             throw scan.error("expected a node name after '%'");
@@ -93,7 +87,7 @@ public final class FxTextParser implements GraphParser {
         if (close < 0) {
             throw scan.error("unterminated '[num_users=N]'", bracket);
         }
-        ArgScanner rest = new ArgScanner(line, close + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS);
+        ArgScanner rest = new ArgScanner(line, close + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS, limits);
         rest.expect("=");
         rest.skipSpaces();
         int opStart = rest.pos();
@@ -113,7 +107,7 @@ public final class FxTextParser implements GraphParser {
             throw rest.error("unterminated '[target=...]'", targetAt);
         }
         String target = line.substring(targetStart, targetEnd);
-        ArgScanner tail = new ArgScanner(line, targetEnd + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS);
+        ArgScanner tail = new ArgScanner(line, targetEnd + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS, limits);
         List<Arg> args = List.of();
         Map<String, Arg> kwargs = Map.of();
         if (tail.tryConsume("(")) {
@@ -158,13 +152,13 @@ public final class FxTextParser implements GraphParser {
         return end > from && line.charAt(end - 1) == ']' ? end - 1 : -1;
     }
 
-    private static Node parseReturn(String line, int indent, int lineNo, Graph.Builder builder) {
-        ArgScanner scan = new ArgScanner(line, indent + "return".length(), lineNo, 0, builder::isDefined, ArgScanner.BareNames.NODES);
+    private static Node parseReturn(String line, int indent, int lineNo, Graph.Builder builder, ParseLimits limits) {
+        ArgScanner scan = new ArgScanner(line, indent + "return".length(), lineNo, 0, builder::isDefined, ArgScanner.BareNames.NODES, limits);
         Arg result = scan.parseArg();
         if (!scan.atEnd()) {
             throw scan.error("unexpected text after the returned value");
         }
-        String outputName = FxNamespace.of(builder.nodes()).create("output");
+        String outputName = FxNamespace.outputName(builder::isDefined, builder.nodes());
         return new Node(outputName, Op.OUTPUT, "output", List.of(result), new LinkedHashMap<>(), null, null, null);
     }
 }

@@ -1,14 +1,13 @@
 package dev.piecewise.graph.format;
 
 import dev.piecewise.graph.Graph;
-import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.graph.trace.TraceLogReader;
 import dev.piecewise.graph.trace.TraceUpload;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The upload formats of formats.md, with auto-detection from the first non-blank line. */
+/** The upload formats (src/docs/formats.md), with auto-detection from the first non-blank line. */
 public enum GraphFormat {
     FX_TEXT("fx-text"),
     FX_PYTHON("fx-python"),
@@ -45,17 +44,12 @@ public enum GraphFormat {
      */
     public static GraphFormat detect(String text) {
         int i = 0;
-        int line = 1;
-        int lineStart = 0;
         while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-            if (text.charAt(i) == '\n') {
-                line++;
-                lineStart = i + 1;
-            }
             i++;
         }
+        SourceText source = SourceText.of(text);
         if (i == text.length()) {
-            throw new GraphParseException("the upload is empty", 1, 1);
+            throw source.error("the upload is empty", 0);
         }
         if (text.startsWith("graph(", i)) {
             return FX_TEXT;
@@ -64,19 +58,18 @@ public enum GraphFormat {
             return FX_JSON;
         }
         int end = text.indexOf('\n', i);
-        String first = text.substring(i, end < 0 ? text.length() : end);
-        if (TraceLogReader.looksLikeTrace(first)) {
+        if (TraceLogReader.looksLikeTrace(text.substring(i, end < 0 ? text.length() : end))) {
             return TORCH_TRACE;
         }
-        if (first.startsWith("class ") || first.startsWith("def forward(") || text.contains("def forward(")) {
+        if (text.startsWith("class ", i) || text.startsWith("def forward(", i) || text.contains("def forward(")) {
             return FX_PYTHON;
         }
-        throw new GraphParseException("cannot tell the format: an fx-text graph starts with 'graph():', fx-json with '{',"
-                + " fx-python with 'class GraphModule' or 'def forward('", line, i - lineStart + 1);
+        throw source.error("cannot tell the format: an fx-text graph starts with 'graph():', fx-json with '{',"
+                + " fx-python with 'class GraphModule' or 'def forward('", i);
     }
 
     public Graph parse(String text, String name) {
-        return parser().parse(text, name);
+        return read(text, name, 0).graph();
     }
 
     /**
@@ -86,8 +79,13 @@ public enum GraphFormat {
      * @throws GraphIndexOutOfRangeException when {@code graphIndex} is out of range, naming how many graphs there are
      */
     public ParsedUpload read(String text, String name, int graphIndex) {
+        return read(text, name, graphIndex, ParseLimits.DEFAULTS);
+    }
+
+    /** As {@link #read(String, String, int)}, within {@code limits} (nesting depth, node count). */
+    public ParsedUpload read(String text, String name, int graphIndex, ParseLimits limits) {
         if (this == FX_PYTHON) {
-            return FxPythonParser.read(text, name, graphIndex);
+            return FxPythonParser.read(text, name, graphIndex, limits);
         }
         if (this == TORCH_TRACE) {
             return TraceUpload.read(text, name, graphIndex);
@@ -96,19 +94,7 @@ public enum GraphFormat {
             throw new GraphIndexOutOfRangeException("graphIndex " + graphIndex + " is out of range: an " + id
                     + " upload holds 1 graph (0)");
         }
-        return new ParsedUpload(this, parse(text, name), 1, 0, null);
-    }
-
-    private GraphParser parser() {
-        switch (this) {
-            case FX_TEXT:
-                return new FxTextParser();
-            case FX_JSON:
-                return new FxJsonParser();
-            case TORCH_TRACE:
-                return (text, name) -> TraceUpload.read(text, name, 0).graph();
-            default:
-                return (text, name) -> FxPythonParser.read(text, name, 0).graph();
-        }
+        Graph graph = this == FX_TEXT ? FxTextParser.parse(text, name, limits) : FxJsonParser.parse(text, name, limits);
+        return new ParsedUpload(this, graph, 1, 0, null);
     }
 }

@@ -1,15 +1,26 @@
 package dev.piecewise.graph.format;
 
 import dev.piecewise.graph.GraphParseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * A small strict JSON reader that remembers where every object starts, so errors in an fx-json upload can name
- * line and column. Values: {@link JsonObject}, {@link List}, {@link String}, {@link Long}, {@link Double},
- * {@link Boolean}, null.
+ * Reads strict JSON (RFC 8259: no NaN or Infinity, no leading zeros, no raw control characters in strings, no
+ * duplicate keys) with Jackson's streaming parser, remembering where every object starts so errors in an fx-json
+ * upload can name line and column. Values: {@link JsonObject}, {@link List}, {@link String}, {@link Long},
+ * {@link BigInteger}, {@link Double}, {@link Boolean}, null.
  */
 final class JsonReader {
 
@@ -25,218 +36,96 @@ final class JsonReader {
     }
 
     private final String text;
-    private int pos;
-    private int line = 1;
-    private int lineStart;
+    private final ParseLimits limits;
 
-    JsonReader(String text) {
+    JsonReader(String text, ParseLimits limits) {
         this.text = text;
+        this.limits = limits;
     }
 
     Object readDocument() {
-        Object value = readValue();
-        skipWhitespace();
-        if (pos < text.length()) {
-            throw error("unexpected text after the JSON document");
-        }
-        return value;
-    }
-
-    private GraphParseException error(String message) {
-        return new GraphParseException(message, line, pos - lineStart + 1);
-    }
-
-    private void skipWhitespace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == '\n') {
-                line++;
-                lineStart = pos + 1;
-            } else if (c != ' ' && c != '\t' && c != '\r') {
-                return;
+        JsonFactory factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Jackson's own cap sits one level above ours, so readValue's check, with its message, comes first.
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth() + 1).build())
+                .build();
+        JsonParser parser = factory.createParser(ObjectReadContext.empty(), text);
+        try (parser) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new GraphParseException("the upload is empty", 1, 1);
             }
-            pos++;
-        }
-    }
-
-    private Object readValue() {
-        skipWhitespace();
-        if (pos >= text.length()) {
-            throw error("unexpected end of the JSON document (truncated?)");
-        }
-        char c = text.charAt(pos);
-        if (c == '{') {
-            return readObject();
-        }
-        if (c == '[') {
-            return readArray();
-        }
-        if (c == '"') {
-            return readString();
-        }
-        if (c == '-' || (c >= '0' && c <= '9')) {
-            return readNumber();
-        }
-        if (text.startsWith("true", pos)) {
-            pos += 4;
-            return Boolean.TRUE;
-        }
-        if (text.startsWith("false", pos)) {
-            pos += 5;
-            return Boolean.FALSE;
-        }
-        if (text.startsWith("null", pos)) {
-            pos += 4;
-            return null;
-        }
-        if (text.startsWith("NaN", pos) || text.startsWith("Infinity", pos)) {
-            String token = text.startsWith("NaN", pos) ? "NaN" : "Infinity";
-            pos += token.length();
-            return token.equals("NaN") ? Double.NaN : Double.POSITIVE_INFINITY;
-        }
-        throw error("unexpected character '" + c + "' in JSON");
-    }
-
-    private JsonObject readObject() {
-        JsonObject object = new JsonObject(line, pos - lineStart + 1);
-        pos++;
-        skipWhitespace();
-        if (pos < text.length() && text.charAt(pos) == '}') {
-            pos++;
-            return object;
-        }
-        while (true) {
-            skipWhitespace();
-            if (pos >= text.length() || text.charAt(pos) != '"') {
-                throw error(pos >= text.length() ? "unexpected end of the JSON document (truncated?)"
-                        : "expected a quoted key in JSON object");
+            Object value = readValue(parser, first, 1);
+            if (parser.nextToken() != null) {
+                throw error(parser.currentTokenLocation(), "unexpected text after the JSON document");
             }
-            String key = readString();
-            skipWhitespace();
-            expect(':');
-            object.put(key, readValue());
-            skipWhitespace();
-            if (pos < text.length() && text.charAt(pos) == ',') {
-                pos++;
-            } else {
-                expect('}');
+            return value;
+        } catch (StreamConstraintsException e) {
+            // Nesting is caught by readValue first; these are Jackson's other caps (a 1000-digit number, say).
+            TokenStreamLocation at = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation()
+                    : parser.currentLocation();
+            throw error(at, "JSON beyond Jackson's limits: " + firstLine(e.getOriginalMessage()));
+        } catch (JacksonException e) {
+            throw error(e.getLocation(), "malformed JSON: " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static String firstLine(String message) {
+        int newline = message == null ? -1 : message.indexOf('\n');
+        return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
+    }
+
+    private static GraphParseException error(TokenStreamLocation at, String message) {
+        int line = at == null || at.getLineNr() < 1 ? 1 : at.getLineNr();
+        int column = at == null || at.getColumnNr() < 1 ? 1 : at.getColumnNr();
+        return new GraphParseException(message, line, column);
+    }
+
+    private Object readValue(JsonParser parser, JsonToken token, int depth) {
+        switch (token) {
+            case START_OBJECT: {
+                if (depth > limits.maxNestingDepth()) {
+                    throw tooDeep(parser);
+                }
+                TokenStreamLocation at = parser.currentTokenLocation();
+                JsonObject object = new JsonObject(at.getLineNr(), at.getColumnNr());
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String key = parser.currentName();
+                    object.put(key, readValue(parser, parser.nextToken(), depth + 1));
+                }
                 return object;
             }
-        }
-    }
-
-    private List<Object> readArray() {
-        List<Object> list = new ArrayList<>();
-        pos++;
-        skipWhitespace();
-        if (pos < text.length() && text.charAt(pos) == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            list.add(readValue());
-            skipWhitespace();
-            if (pos < text.length() && text.charAt(pos) == ',') {
-                pos++;
-            } else {
-                expect(']');
+            case START_ARRAY: {
+                if (depth > limits.maxNestingDepth()) {
+                    throw tooDeep(parser);
+                }
+                List<Object> list = new ArrayList<>();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    list.add(readValue(parser, t, depth + 1));
+                }
                 return list;
             }
+            case VALUE_STRING:
+                return parser.getString();
+            case VALUE_NUMBER_INT:
+                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getBigIntegerValue()
+                        : Long.valueOf(parser.getLongValue());
+            case VALUE_NUMBER_FLOAT:
+                return parser.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw error(parser.currentTokenLocation(), "unexpected JSON token " + token);
         }
     }
 
-    private void expect(char c) {
-        if (pos >= text.length()) {
-            throw error("expected '" + c + "' but the JSON document ends (truncated?)");
-        }
-        if (text.charAt(pos) != c) {
-            throw error("expected '" + c + "' but found '" + text.charAt(pos) + "'");
-        }
-        pos++;
-    }
-
-    private String readString() {
-        pos++;
-        StringBuilder sb = null;
-        int start = pos;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == '"') {
-                String s = sb == null ? text.substring(start, pos) : sb.append(text, start, pos).toString();
-                pos++;
-                return s;
-            }
-            if (c == '\n') {
-                throw error("unterminated string");
-            }
-            if (c == '\\') {
-                if (sb == null) {
-                    sb = new StringBuilder();
-                }
-                sb.append(text, start, pos);
-                pos++;
-                if (pos >= text.length()) {
-                    break;
-                }
-                char e = text.charAt(pos);
-                switch (e) {
-                    case 'n' -> sb.append('\n');
-                    case 't' -> sb.append('\t');
-                    case 'r' -> sb.append('\r');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'u' -> {
-                        if (pos + 4 >= text.length()) {
-                            throw error("bad \\u escape");
-                        }
-                        try {
-                            sb.append((char) Integer.parseInt(text.substring(pos + 1, pos + 5), 16));
-                        } catch (NumberFormatException bad) {
-                            throw error("bad \\u escape");
-                        }
-                        pos += 4;
-                    }
-                    default -> sb.append(e);
-                }
-                pos++;
-                start = pos;
-                continue;
-            }
-            pos++;
-        }
-        throw error("unterminated string (truncated?)");
-    }
-
-    private Object readNumber() {
-        int start = pos;
-        if (text.charAt(pos) == '-') {
-            pos++;
-            if (text.startsWith("Infinity", pos)) {
-                pos += "Infinity".length();
-                return Double.NEGATIVE_INFINITY;
-            }
-        }
-        boolean integral = true;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
-            }
-        }
-        String token = text.substring(start, pos);
-        try {
-            if (integral) {
-                return Long.parseLong(token);
-            }
-            return Double.parseDouble(token);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw error("malformed number '" + token + "'");
-        }
+    private GraphParseException tooDeep(JsonParser parser) {
+        TokenStreamLocation at = parser.currentTokenLocation();
+        return limits.tooDeep(at.getLineNr(), at.getColumnNr());
     }
 }

@@ -50,6 +50,10 @@ sealed interface PyExpr {
     record EllipsisExpr(Token at) implements PyExpr {
     }
 
+    /** A {@code b'...'} literal, kept as written. */
+    record BytesLit(String text, Token at) implements PyExpr {
+    }
+
     /**
      * The dotted name an expression spells ({@code torch.ops.aten.sym_size.int}), or null. FX writes path parts
      * that are not identifiers as {@code getattr(self.layers, "0")}, which spells {@code self.layers.0}.
@@ -61,7 +65,7 @@ sealed interface PyExpr {
         if (e instanceof Call c && c.function() instanceof Name f && f.id().equals("getattr") && c.args().size() == 2
                 && c.kwargs().isEmpty() && c.args().get(1) instanceof Str part) {
             String base = dotted(c.args().get(0));
-            return base != null && base.startsWith("self.") ? base + "." + part.value() : null;
+            return base != null && (base.equals("self") || base.startsWith("self.")) ? base + "." + part.value() : null;
         }
         if (e instanceof Attr a) {
             String base = dotted(a.object());
@@ -72,40 +76,91 @@ sealed interface PyExpr {
 
     /** Python source for an expression, for values kept by their repr ({@code device(type='cpu')}). */
     static String render(PyExpr e) {
+        StringBuilder sb = new StringBuilder();
+        render(e, sb);
+        return sb.toString();
+    }
+
+    private static void render(PyExpr e, StringBuilder sb) {
         if (e instanceof Name n) {
-            return n.id();
+            sb.append(n.id());
+        } else if (e instanceof Attr a) {
+            render(a.object(), sb);
+            sb.append('.').append(a.name());
+        } else if (e instanceof Num n) {
+            sb.append(n.text());
+        } else if (e instanceof BytesLit b) {
+            sb.append(b.text());
+        } else if (e instanceof Str s) {
+            sb.append('\'').append(s.value().replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")).append('\'');
+        } else if (e instanceof Call c) {
+            render(c.function(), sb);
+            sb.append('(');
+            String separator = "";
+            for (PyExpr a : c.args()) {
+                sb.append(separator);
+                render(a, sb);
+                separator = ", ";
+            }
+            for (Map.Entry<String, PyExpr> kw : c.kwargs().entrySet()) {
+                sb.append(separator).append(kw.getKey()).append('=');
+                render(kw.getValue(), sb);
+                separator = ", ";
+            }
+            sb.append(')');
+        } else if (e instanceof Subscript s) {
+            render(s.object(), sb);
+            sb.append('[');
+            render(s.index(), sb);
+            sb.append(']');
+        } else if (e instanceof BinOp b) {
+            sb.append('(');
+            render(b.left(), sb);
+            sb.append(b.op().equals("**") ? "**" : " " + b.op() + " ");
+            render(b.right(), sb);
+            sb.append(')');
+        } else if (e instanceof Unary u) {
+            sb.append(u.op()).append(u.op().equals("not") ? " " : "");
+            render(u.operand(), sb);
+        } else if (e instanceof TupleExpr t) {
+            sb.append('(');
+            items(t.items(), sb);
+            sb.append(t.items().size() == 1 ? ",)" : ")");
+        } else if (e instanceof ListExpr l) {
+            sb.append('[');
+            items(l.items(), sb);
+            sb.append(']');
+        } else if (e instanceof DictExpr d) {
+            sb.append('{');
+            for (int i = 0; i < d.keys().size(); i++) {
+                sb.append(i == 0 ? "" : ", ");
+                render(d.keys().get(i), sb);
+                sb.append(": ");
+                render(d.values().get(i), sb);
+            }
+            sb.append('}');
+        } else if (e instanceof EllipsisExpr) {
+            sb.append("...");
         }
-        if (e instanceof Attr a) {
-            return render(a.object()) + "." + a.name();
+    }
+
+    private static void items(List<PyExpr> items, StringBuilder sb) {
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i == 0 ? "" : ", ");
+            render(items.get(i), sb);
         }
-        if (e instanceof Num n) {
-            return n.text();
-        }
-        if (e instanceof Str s) {
-            return "'" + s.value().replace("\\", "\\\\").replace("'", "\\'") + "'";
-        }
-        if (e instanceof Call c) {
-            List<String> parts = new ArrayList<>();
-            c.args().forEach(a -> parts.add(render(a)));
-            c.kwargs().forEach((k, v) -> parts.add(k + "=" + render(v)));
-            return render(c.function()) + "(" + String.join(", ", parts) + ")";
-        }
-        if (e instanceof Unary u) {
-            return u.op() + (u.op().equals("not") ? " " : "") + render(u.operand());
-        }
-        if (e instanceof EllipsisExpr) {
-            return "...";
-        }
-        return "<" + e.getClass().getSimpleName() + ">";
     }
 
     /** A cursor over one logical line's tokens. */
     final class Parser {
         private final List<Token> tokens;
+        private final ParseLimits limits;
         private int pos;
+        private int depth;
 
-        Parser(List<Token> tokens) {
+        Parser(List<Token> tokens, ParseLimits limits) {
             this.tokens = tokens;
+            this.limits = limits;
         }
 
         Token peek() {
@@ -172,22 +227,50 @@ sealed interface PyExpr {
             }
         }
 
+        /** Each operator of a chain nests the tree one level deeper ({@code a + b + c}), so it counts as one. */
         private PyExpr binary(int minPrecedence) {
             PyExpr left = unary();
-            while (true) {
-                Token op = peek();
-                int p = precedence(op);
-                if (p < 0 || p < minPrecedence) {
-                    return left;
+            int levels = 0;
+            try {
+                while (true) {
+                    Token op = peek();
+                    int p = precedence(op);
+                    if (p < 0 || p < minPrecedence) {
+                        return left;
+                    }
+                    next();
+                    levels++;
+                    deeper(op);
+                    PyExpr right = binary(p + 1);
+                    left = new BinOp(op.text(), left, right, op);
                 }
-                next();
-                PyExpr right = binary(p + 1);
-                left = new BinOp(op.text(), left, right, op);
+            } finally {
+                depth -= levels;
             }
         }
 
+        /** One level more for the chain being read; its caller gives all of them back when the chain ends. */
+        private void deeper(Token at) {
+            depth++;
+            if (depth > limits.maxNestingDepth()) {
+                throw limits.tooDeep(at.line(), at.column());
+            }
+        }
+
+        /** Every nested expression passes through here, so the nesting cap is checked before recursing deeper. */
         private PyExpr unary() {
             Token t = peek();
+            if (++depth > limits.maxNestingDepth()) {
+                throw limits.tooDeep(t.line(), t.column());
+            }
+            try {
+                return unaryOrPower(t);
+            } finally {
+                depth--;
+            }
+        }
+
+        private PyExpr unaryOrPower(Token t) {
             if (t.type() == Type.OP && (t.text().equals("-") || t.text().equals("+") || t.text().equals("~"))) {
                 next();
                 return new Unary(t.text(), unary(), t);
@@ -209,31 +292,35 @@ sealed interface PyExpr {
             return base;
         }
 
+        /** Like an operator chain, each {@code .a}, {@code (...)} or {@code [i]} nests the tree one level deeper. */
         private PyExpr postfix() {
             PyExpr e = atom();
-            while (true) {
-                Token t = peek();
-                if (t.type() != Type.OP) {
-                    return e;
-                }
-                if (t.text().equals(".")) {
-                    next();
-                    Token name = next();
-                    if (name.type() != Type.NAME) {
-                        throw error(name, "expected an attribute name after '.' but found " + describe(name));
+            int levels = 0;
+            try {
+                while (true) {
+                    Token t = peek();
+                    if (t.type() != Type.OP || !(t.text().equals(".") || t.text().equals("(") || t.text().equals("["))) {
+                        return e;
                     }
-                    e = new Attr(e, name.text(), name);
-                } else if (t.text().equals("(")) {
                     next();
-                    e = call(e, t);
-                } else if (t.text().equals("[")) {
-                    next();
-                    PyExpr index = tupleOrExpression("]");
-                    expect("]");
-                    e = new Subscript(e, index, t);
-                } else {
-                    return e;
+                    levels++;
+                    deeper(t);
+                    if (t.text().equals(".")) {
+                        Token name = next();
+                        if (name.type() != Type.NAME) {
+                            throw error(name, "expected an attribute name after '.' but found " + describe(name));
+                        }
+                        e = new Attr(e, name.text(), name);
+                    } else if (t.text().equals("(")) {
+                        e = call(e, t);
+                    } else {
+                        PyExpr index = tupleOrExpression("]");
+                        expect("]");
+                        e = new Subscript(e, index, t);
+                    }
                 }
+            } finally {
+                depth -= levels;
             }
         }
 
@@ -283,6 +370,10 @@ sealed interface PyExpr {
                     return new Num(t.text(), t);
                 case STRING:
                     return new Str(t.text(), t);
+                case IMAGINARY:
+                    return new Num(t.text(), t);
+                case BYTES:
+                    return new BytesLit(t.text(), t);
                 case END:
                     throw error(t, "expected an expression but the line ends (truncated?)");
                 default:

@@ -5,10 +5,11 @@ import dev.piecewise.graph.GraphParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Tokens of one logical line of the Python subset FX's code generator emits. */
+/** Tokens of one logical line of the Python FX's code generator emits. */
 final class PyTokens {
 
-    enum Type { NAME, NUMBER, STRING, OP, END }
+    /** IMAGINARY is a number ending in {@code j} ({@code 2j}); BYTES a {@code b'...'} literal kept as written. */
+    enum Type { NAME, NUMBER, IMAGINARY, STRING, BYTES, OP, END }
 
     record Token(Type type, String text, int line, int column) {
         boolean is(String op) {
@@ -16,15 +17,10 @@ final class PyTokens {
         }
     }
 
-    private static final String[] OPERATORS = {"**=", "//=", "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "@=", "&=",
-            "|=", "^=", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "->", "...",
-            "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":",
-            ".", "=", ";"};
-
     private PyTokens() {
     }
 
-    /** Tokenizes the given physical lines (one logical line); stops at a '#' comment outside strings. */
+    /** Tokenizes the given physical lines (one logical line); a '#' outside strings ends a physical line. */
     static List<Token> tokenize(List<SourceLine> lines) {
         List<Token> tokens = new ArrayList<>();
         SourceLine last = lines.get(0);
@@ -34,63 +30,204 @@ final class PyTokens {
             }
         }
         for (SourceLine source : lines) {
-            String s = source.text();
-            int i = 0;
-            while (i < s.length()) {
-                char c = s.charAt(i);
-                int column = source.columnOffset() + i + 1;
-                if (c == ' ' || c == '\t') {
+            tokenizeLine(source, tokens);
+        }
+        tokens.add(new Token(Type.END, "", last.line(), last.column(last.text().length())));
+        return tokens;
+    }
+
+    private static void tokenizeLine(SourceLine source, List<Token> tokens) {
+        String s = source.text();
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            int column = source.column(i);
+            if (c == ' ' || c == '\t' || c == '\f') {
+                i++;
+            } else if (c == '#') {
+                return;
+            } else if (isQuote(c) || (isStringPrefix(s, i) && i + 1 < n)) {
+                i = string(source, i, tokens);
+            } else if (Character.isLetter(c) || c == '_') {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
                     i++;
-                } else if (c == '#') {
-                    break;
-                } else if (Character.isLetter(c) || c == '_') {
-                    int start = i;
-                    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
-                        i++;
-                    }
-                    tokens.add(new Token(Type.NAME, s.substring(start, i), source.line(), column));
-                } else if (Character.isDigit(c) || (c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
-                    int start = i;
-                    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.'
-                            || ((s.charAt(i) == '-' || s.charAt(i) == '+') && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E')))) {
-                        i++;
-                    }
-                    tokens.add(new Token(Type.NUMBER, s.substring(start, i), source.line(), column));
-                } else if (c == '\'' || c == '"') {
-                    StringBuilder sb = new StringBuilder();
-                    int j = i + 1;
-                    while (j < s.length() && s.charAt(j) != c) {
-                        if (s.charAt(j) == '\\' && j + 1 < s.length()) {
-                            j++;
-                            char e = s.charAt(j);
-                            sb.append(e == 'n' ? '\n' : e == 't' ? '\t' : e);
-                        } else {
-                            sb.append(s.charAt(j));
-                        }
-                        j++;
-                    }
-                    if (j >= s.length()) {
-                        throw new GraphParseException("unterminated string", source.line(), column);
-                    }
-                    tokens.add(new Token(Type.STRING, sb.toString(), source.line(), column));
-                    i = j + 1;
-                } else {
-                    String op = null;
-                    for (String candidate : OPERATORS) {
-                        if (s.startsWith(candidate, i)) {
-                            op = candidate;
-                            break;
-                        }
-                    }
-                    if (op == null) {
-                        throw new GraphParseException("unexpected character '" + c + "'", source.line(), column);
-                    }
-                    tokens.add(new Token(Type.OP, op, source.line(), column));
-                    i += op.length();
                 }
+                tokens.add(new Token(Type.NAME, s.substring(start, i), source.line(), column));
+            } else if (isDigit(c) || (c == '.' && i + 1 < n && isDigit(s.charAt(i + 1)))) {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '_'
+                        || ((s.charAt(i) == '-' || s.charAt(i) == '+') && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E')
+                        && !s.startsWith("0x", start) && !s.startsWith("0X", start)))) {
+                    i++;
+                }
+                String text = s.substring(start, i);
+                char end = text.charAt(text.length() - 1);
+                tokens.add(new Token(end == 'j' || end == 'J' ? Type.IMAGINARY : Type.NUMBER, text, source.line(), column));
+            } else {
+                String op = operator(s, i);
+                if (op == null) {
+                    throw new GraphParseException("unexpected character '" + c + "'", source.line(), column);
+                }
+                tokens.add(new Token(Type.OP, op, source.line(), column));
+                i += op.length();
             }
         }
-        tokens.add(new Token(Type.END, "", last.line(), last.columnOffset() + last.text().length() + 1));
-        return tokens;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isQuote(char c) {
+        return c == '\'' || c == '"';
+    }
+
+    /** {@code b'..'}, {@code r'..'}, {@code u'..'}, {@code rb'..'} and the like. */
+    private static boolean isStringPrefix(String s, int i) {
+        int j = i;
+        while (j < s.length() && j - i < 2 && "bBrRuU".indexOf(s.charAt(j)) >= 0) {
+            j++;
+        }
+        return j > i && j < s.length() && isQuote(s.charAt(j)) && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)));
+    }
+
+    /** Reads a string literal at {@code i} with Python's escapes; returns the index after it. */
+    private static int string(SourceLine source, int i, List<Token> tokens) {
+        String s = source.text();
+        int start = i;
+        boolean raw = false;
+        boolean bytes = false;
+        while (!isQuote(s.charAt(i))) {
+            char p = Character.toLowerCase(s.charAt(i));
+            raw |= p == 'r';
+            bytes |= p == 'b';
+            i++;
+        }
+        char quote = s.charAt(i);
+        boolean triple = s.startsWith(String.valueOf(quote).repeat(3), i);
+        String close = triple ? String.valueOf(quote).repeat(3) : String.valueOf(quote);
+        i += close.length();
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            if (i >= s.length()) {
+                throw new GraphParseException("unterminated string", source.line(), source.column(start));
+            }
+            if (s.startsWith(close, i)) {
+                i += close.length();
+                break;
+            }
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                if (raw) {
+                    sb.append(c).append(s.charAt(i + 1));
+                    i += 2;
+                } else {
+                    i = escape(source, i, sb);
+                }
+            } else {
+                sb.append(c);
+                i++;
+            }
+        }
+        tokens.add(bytes ? new Token(Type.BYTES, s.substring(start, i), source.line(), source.column(start))
+                : new Token(Type.STRING, sb.toString(), source.line(), source.column(start)));
+        return i;
+    }
+
+    /** One backslash escape of Python's string literals at {@code i}; returns the index after it. */
+    private static int escape(SourceLine source, int i, StringBuilder sb) {
+        String s = source.text();
+        char e = s.charAt(i + 1);
+        switch (e) {
+            case 'n': sb.append('\n'); return i + 2;
+            case 't': sb.append('\t'); return i + 2;
+            case 'r': sb.append('\r'); return i + 2;
+            case 'a': sb.append('\u0007'); return i + 2;
+            case 'b': sb.append('\b'); return i + 2;
+            case 'f': sb.append('\f'); return i + 2;
+            case 'v': sb.append('\u000b'); return i + 2;
+            case '\\': case '\'': case '"': sb.append(e); return i + 2;
+            case 'x': return hex(source, i, 2, sb);
+            case 'u': return hex(source, i, 4, sb);
+            case 'U': return hex(source, i, 8, sb);
+            default:
+                if (e >= '0' && e <= '7') {
+                    int j = i + 1;
+                    int value = 0;
+                    while (j < s.length() && j < i + 4 && s.charAt(j) >= '0' && s.charAt(j) <= '7') {
+                        value = value * 8 + (s.charAt(j) - '0');
+                        j++;
+                    }
+                    sb.appendCodePoint(value);
+                    return j;
+                }
+                sb.append('\\').append(e); // Python keeps an unknown escape as written
+                return i + 2;
+        }
+    }
+
+    private static int hex(SourceLine source, int i, int digits, StringBuilder sb) {
+        String s = source.text();
+        int from = i + 2;
+        if (from + digits > s.length()) {
+            throw new GraphParseException("truncated \\" + s.charAt(i + 1) + " escape", source.line(), source.column(i));
+        }
+        try {
+            int codePoint = Integer.parseInt(s.substring(from, from + digits), 16);
+            sb.appendCodePoint(codePoint);
+        } catch (IllegalArgumentException bad) {
+            throw new GraphParseException("malformed \\" + s.charAt(i + 1) + " escape", source.line(), source.column(i));
+        }
+        return from + digits;
+    }
+
+    /** The longest operator at {@code i}, or null. */
+    private static String operator(String s, int i) {
+        char c = s.charAt(i);
+        char d = i + 1 < s.length() ? s.charAt(i + 1) : 0;
+        char e = i + 2 < s.length() ? s.charAt(i + 2) : 0;
+        switch (c) {
+            case '(': return "(";
+            case ')': return ")";
+            case '[': return "[";
+            case ']': return "]";
+            case '{': return "{";
+            case '}': return "}";
+            case ',': return ",";
+            case ';': return ";";
+            case '~': return "~";
+            case ':': return d == '=' ? ":=" : ":";
+            case '.': return d == '.' && e == '.' ? "..." : ".";
+            case '*':
+                if (d == '*') {
+                    return e == '=' ? "**=" : "**";
+                }
+                return d == '=' ? "*=" : "*";
+            case '/':
+                if (d == '/') {
+                    return e == '=' ? "//=" : "//";
+                }
+                return d == '=' ? "/=" : "/";
+            case '<':
+                if (d == '<') {
+                    return e == '=' ? "<<=" : "<<";
+                }
+                return d == '=' ? "<=" : "<";
+            case '>':
+                if (d == '>') {
+                    return e == '=' ? ">>=" : ">>";
+                }
+                return d == '=' ? ">=" : ">";
+            case '-':
+                return d == '=' ? "-=" : d == '>' ? "->" : "-";
+            case '=': return d == '=' ? "==" : "=";
+            case '!': return d == '=' ? "!=" : null;
+            case '+': case '%': case '@': case '&': case '|': case '^':
+                return d == '=' ? c + "=" : String.valueOf(c);
+            default:
+                return null;
+        }
     }
 }

@@ -19,16 +19,29 @@ final class PythonSource {
     private PythonSource() {
     }
 
+    /** The glog header's first characters ({@code V1128 }), checked before the regex so plain code costs none. */
+    private static boolean isLogRecord(String line) {
+        if (line.length() < 6 || line.charAt(0) < 'A' || line.charAt(0) > 'Z' || line.charAt(5) != ' ') {
+            return false;
+        }
+        for (int i = 1; i < 5; i++) {
+            if (line.charAt(i) < '0' || line.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return LOG_PREFIX.matcher(line).find();
+    }
+
     static List<List<SourceLine>> graphs(String text) {
         List<SourceLine> lines = SourceLine.of(text);
-        if (lines.stream().noneMatch(l -> LOG_PREFIX.matcher(l.text()).find())) {
+        if (lines.stream().noneMatch(l -> isLogRecord(l.text()))) {
             return List.of(lines);
         }
         List<List<SourceLine>> graphs = new ArrayList<>();
         List<SourceLine> current = null;
         for (SourceLine line : lines) {
-            Matcher m = LOG_PREFIX.matcher(line.text());
-            if (!m.find()) {
+            Matcher m = isLogRecord(line.text()) ? LOG_PREFIX.matcher(line.text()) : null;
+            if (m == null || !m.find()) {
                 continue; // other log records interleaved with the graph code
             }
             String code = line.text().substring(m.end());

@@ -7,21 +7,11 @@ package dev.piecewise.graph.format;
 record SourceLine(String text, int line, int columnOffset) {
 
     static java.util.List<SourceLine> of(String text) {
-        java.util.List<SourceLine> lines = new java.util.ArrayList<>();
-        int start = 0;
-        int number = 1;
-        while (start <= text.length()) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = text.length();
-            }
-            String line = text.substring(start, end);
-            lines.add(new SourceLine(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line, number++, 0));
-            if (end == text.length()) {
-                break;
-            }
-            start = end + 1;
-        }
-        return lines;
+        return SourceText.of(text).lines();
+    }
+
+    /** The 1-based upload column of {@code index} in {@link #text()}. */
+    int column(int index) {
+        return columnOffset + index + 1;
     }
 }

@@ -172,4 +172,81 @@ class ParsersTest {
         Matcher m = Pattern.compile("oracle\\.attn").matcher(Fixtures.read(Fixtures.ROOT.resolve("scale/decoder-1000-layers.txt")));
         assertThat(m.results().count()).isEqualTo(graph.nodes().stream().filter(n -> n.target().contains("oracle.attn")).count());
     }
+
+    private static GraphParseException jsonError(String json) {
+        try {
+            new FxJsonParser().parse(json, null);
+        } catch (GraphParseException e) {
+            return e;
+        }
+        throw new AssertionError("expected a GraphParseException for " + json);
+    }
+
+    private static final String JSON_HEAD = "{\"format\": \"fx-graph-json/1\",\n \"nodes\": [\n";
+    private static final String JSON_TAIL = "\n  {\"name\": \"output\", \"op\": \"output\", \"args\": [null]}]}";
+
+    /** RFC 8259, strictly: what a lenient reader would accept and silently turn into a different graph. */
+    @Test
+    void jsonIsStrictAndErrorsCarryJacksonsTokenLocation() {
+        GraphParseException nan = jsonError(JSON_HEAD + "  {\"name\": \"c\", \"op\": \"get_attr\", \"args\": [NaN]}," + JSON_TAIL);
+        assertThat(nan.line()).isEqualTo(3);
+        assertThat(nan.column()).isBetween(44, 47); // Jackson reports where it stopped reading the bad token
+        assertThat(nan.reason()).contains("NaN");
+        GraphParseException infinity = jsonError(JSON_HEAD + "  {\"name\": \"c\", \"op\": \"get_attr\", \"args\": [-Infinity]}," + JSON_TAIL);
+        assertThat(infinity.line()).isEqualTo(3);
+        GraphParseException leadingZero = jsonError(JSON_HEAD + "  {\"name\": \"c\", \"op\": \"get_attr\", \"args\": [01]}," + JSON_TAIL);
+        assertThat(leadingZero.line()).isEqualTo(3);
+        assertThat(leadingZero.reason()).containsIgnoringCase("leading zero");
+        GraphParseException tab = jsonError(JSON_HEAD + "  {\"name\": \"c\\td\", \"op\": \"get_attr\"},\n  {\"name\": \"a\tb\", \"op\": \"get_attr\"}," + JSON_TAIL);
+        assertThat(tab.line()).isEqualTo(4);
+        assertThat(tab.reason()).contains("CTRL-CHAR, code 9");
+        GraphParseException duplicate = jsonError(JSON_HEAD + "  {\"name\": \"c\", \"op\": \"get_attr\",\n   \"name\": \"d\"}," + JSON_TAIL);
+        assertThat(duplicate.line()).isEqualTo(4);
+        assertThat(duplicate.reason()).containsIgnoringCase("duplicate").contains("name");
+        GraphParseException trailing = jsonError(JSON_HEAD.replace(",\n \"nodes\": [\n", "}\n{"));
+        assertThat(trailing.line()).isEqualTo(2);
+        GraphParseException longNumber = jsonError(JSON_HEAD + "  {\"name\": \"c\", \"op\": \"get_attr\", \"args\": ["
+                + "9".repeat(5000) + "]}," + JSON_TAIL);
+        assertThat(longNumber.line()).isEqualTo(3);
+        assertThat(longNumber.reason()).contains("Jackson's limits");
+        GraphParseException truncated = jsonError(JSON_HEAD + "  {\"name\": \"c\"");
+        assertThat(truncated.line()).isEqualTo(3);
+        // An escaped tab and a big int are fine; the int too large for a long is kept as written.
+        Graph graph = new FxJsonParser().parse(JSON_HEAD + "  {\"name\": \"c\", \"op\": \"call_function\", \"target\": \"f\\tg\","
+                + " \"args\": [123456789012345678901234567890]}," + JSON_TAIL.replace("[null]", "[{\"node\": \"c\"}]"), null);
+        assertThat(graph.node("c").target()).isEqualTo("f\tg");
+        assertThat(graph.node("c").args()).containsExactly(new Arg.Repr("123456789012345678901234567890"));
+    }
+
+    @Test
+    void textDumpsWithAnyLineEndingParseAlike() {
+        String text = Fixtures.read("moe_view", "graph.txt");
+        Graph lf = new FxTextParser().parse(text, null);
+        assertThat(new FxTextParser().parse(text.replace("\n", "\r\n"), null).nodes()).isEqualTo(lf.nodes());
+        assertThat(new FxTextParser().parse(text.replace("\n", "\r"), null).nodes()).isEqualTo(lf.nodes());
+        assertThat(GraphFormat.detect(text.replace("\n", "\r"))).isEqualTo(GraphFormat.FX_TEXT);
+        GraphParseException e = assertThrowsParse(() -> new FxTextParser().parse(
+                "graph():\r    %x : [num_users=1] = placeholder[target=x]\r    %y : [num_users=1] = nope\r", null));
+        assertThat(e.line()).isEqualTo(3);
+        GraphParseException detect = assertThrowsParse(() -> GraphFormat.detect("\r\n\r\n   hello"));
+        assertThat(detect.line()).isEqualTo(3);
+        assertThat(detect.column()).isEqualTo(4);
+    }
+
+    @Test
+    void largeIntsInTextDumpsAreKeptAsWritten() {
+        Graph graph = new FxTextParser().parse("graph():\n    %x : [num_users=1] = placeholder[target=x]\n"
+                + "    %y : [num_users=1] = call_function[target=operator.add](args = (%x, 123456789012345678901234567890), kwargs = {})\n"
+                + "    return y", null);
+        assertThat(graph.node("y").args().get(1)).isEqualTo(new Arg.Repr("123456789012345678901234567890"));
+    }
+
+    private static GraphParseException assertThrowsParse(Runnable action) {
+        try {
+            action.run();
+        } catch (GraphParseException e) {
+            return e;
+        }
+        throw new AssertionError("expected a GraphParseException");
+    }
 }

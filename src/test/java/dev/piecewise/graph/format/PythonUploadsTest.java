@@ -91,4 +91,24 @@ class PythonUploadsTest {
                     .as(where + " output kinds").containsExactlyElementsOf(Fixtures.strings(sub.get("outputKinds")));
         }
     }
+
+    /** Errors found while inlining a split module point at the statement at fault, not at the upload's start. */
+    @Test
+    void splitModuleErrorsPointAtTheStatement() {
+        String original = Fixtures.read("moe_view", "computation_graph.py");
+        String extra = original.replace("        getitem_1 = submod_0[1]\n",
+                "        getitem_1 = submod_0[1]\n        relu = getitem_1.relu()\n");
+        String[] lines = extra.split("\n", -1);
+        int line = java.util.Arrays.asList(lines).indexOf("        relu = getitem_1.relu()") + 1;
+        assertThat(line).isPositive();
+        assertThatThrownBy(() -> GraphFormat.FX_PYTHON.read(extra, null, 0))
+                .isInstanceOfSatisfying(GraphParseException.class, e -> {
+                    assertThat(e.line()).isEqualTo(line);
+                    assertThat(e.column()).isEqualTo(9);
+                    assertThat(e.reason()).contains("'relu'");
+                });
+        String crlf = original.replace("\n", "\r\n");
+        assertThat(GraphFormat.FX_PYTHON.read(crlf, null, 0).graph().nodes())
+                .isEqualTo(GraphFormat.FX_PYTHON.read(original, null, 0).graph().nodes());
+    }
 }
