@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.codegen.PythonSafety;
 import dev.piecewise.codegen.SplitModuleCode;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
@@ -97,6 +98,7 @@ public class RunService {
             throw new BadOptionException("graphIndex", badIndex.getMessage());
         }
         Graph graph = parsedUpload.graph();
+        PythonSafety.requireWritable(graph); // the code of every run is served: nothing in it may run on import
         long parsed = System.nanoTime();
         PartitionResult result = Partitioner.partition(graph, request.options());
         long partitioned = System.nanoTime();

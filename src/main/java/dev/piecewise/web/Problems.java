@@ -26,6 +26,7 @@ public final class Problems {
     public static final String STORAGE_UNAVAILABLE = "storage-unavailable";
     public static final String WORK_TIMEOUT = "work-timeout";
     public static final String TOO_MANY_PARTS = "too-many-parts";
+    public static final String BODY_TIMEOUT = "body-timeout";
 
     /** Option values and input lines in a problem are cut to this many characters: errors never echo large input. */
     public static final int MAX_ECHO = 200;
