@@ -42,7 +42,13 @@ public final class Problems {
     private Problems() {
     }
 
+    /** A detail longer than this is cut: a message that quotes an option value or an input line stays short. */
+    static final int MAX_DETAIL = 1000;
+
     public static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        if (detail != null && detail.length() > MAX_DETAIL) {
+            detail = detail.substring(0, MAX_DETAIL) + "… (cut from " + detail.length() + " characters)";
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create("https://piecewise.dev/problems/" + type));
         problem.setTitle(title);

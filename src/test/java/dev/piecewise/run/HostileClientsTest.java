@@ -160,4 +160,23 @@ class HostileClientsTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("option").asString()).isEqualTo("file");
     }
+
+    @Test
+    void errorsDoNotEchoLargeInput() {
+        HttpApi api = new HttpApi(port);
+        String huge = "x".repeat(1_000_000);
+        HttpApi.Response option = api.postRaw(GRAPH, "text/plain", "?sizeStrategy=" + "y".repeat(6000), null);
+        assertThat(option.status()).isEqualTo(400);
+        assertThat(option.body().length()).isLessThan(2000);
+        HttpApi.Response line = api.postRaw(("graph():\n    %a : [num_users=1] = " + huge + "\n").getBytes(StandardCharsets.UTF_8),
+                "text/plain", Map.of());
+        assertThat(line.status()).isEqualTo(400);
+        assertThat(line.body().length()).as("a problem about a 1 MB line").isLessThan(2000);
+    }
+
+    @Test
+    void getErrorDirectlyIsNotAServerError() {
+        HttpApi.Response error = new HttpApi(port).get("/error");
+        assertThat(error.status()).isEqualTo(404);
+    }
 }
