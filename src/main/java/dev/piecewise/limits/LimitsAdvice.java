@@ -29,6 +29,18 @@ class LimitsAdvice {
                 e.getMessage());
     }
 
+    /**
+     * A graph nested deeper than the parsers' recursion reaches (thousands of brackets): the client's 400, logged on
+     * one line, not a 500 with a thousand-line stack trace. The parsers' own depth cap makes this rare.
+     */
+    @ExceptionHandler(StackOverflowError.class)
+    Object tooDeep(HttpServletRequest request) {
+        org.slf4j.LoggerFactory.getLogger(LimitsAdvice.class).warn("{} {}: nesting too deep for the parser",
+                request.getMethod(), request.getRequestURI());
+        return answer(request, HttpStatus.BAD_REQUEST, Problems.BAD_GRAPH, "The graph does not parse",
+                "the graph is nested too deeply (brackets or JSON arrays thousands of levels deep)");
+    }
+
     /** The container's count of query parameters on requests without a body (bodies are counted on arrival). */
     @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
     Object tooManyParameters(HttpServletRequest request) {

@@ -179,4 +179,18 @@ class HostileClientsTest {
         HttpApi.Response error = new HttpApi(port).get("/error");
         assertThat(error.status()).isEqualTo(404);
     }
+
+    @Test
+    void deeplyNestedGraphsAre400NotServerErrors() {
+        HttpApi api = new HttpApi(port);
+        String json = "{\"format\": \"fx-graph-json/1\", \"nodes\": [{\"name\": \"x\", \"op\": \"placeholder\", \"target\": \"x\", "
+                + "\"args\": [" + "[".repeat(50_000) + "]".repeat(50_000) + "], \"kwargs\": {}}]}";
+        HttpApi.Response deepJson = api.postRaw(json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
+        assertThat(deepJson.status()).as(deepJson.body()).isEqualTo(400);
+        String text = "graph():\n    %x : [num_users=1] = placeholder[target=x]\n    %y : [num_users=1] = call_function["
+                + "target=torch.relu](args = (" + "(".repeat(50_000) + "%x" + ",)".repeat(50_000) + ",), kwargs = {})\n    return (y,)\n";
+        HttpApi.Response deepText = api.postRaw(text.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
+        assertThat(deepText.status()).as(deepText.body()).isEqualTo(400);
+        assertThat(api.get("/actuator/health").status()).isEqualTo(200);
+    }
 }
