@@ -23,6 +23,13 @@ class LimitsAdvice {
         return answer(request, HttpStatus.SERVICE_UNAVAILABLE, Problems.BUSY, "Busy", e.getMessage());
     }
 
+    @ExceptionHandler(WorkDeadline.WorkTimeoutException.class)
+    Object timedOut(WorkDeadline.WorkTimeoutException e, HttpServletRequest request,
+                    jakarta.servlet.http.HttpServletResponse response) {
+        response.setHeader("Retry-After", "30");
+        return answer(request, HttpStatus.SERVICE_UNAVAILABLE, Problems.WORK_TIMEOUT, "Work took too long", e.getMessage());
+    }
+
     @ExceptionHandler(OverBudgetException.class)
     Object overBudget(OverBudgetException e, HttpServletRequest request) {
         return answer(request, HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE, "Too large for the work budget",

@@ -15,13 +15,15 @@ import java.time.Duration;
  * @param bodyReadTimeout the time a client has to send a whole request body (read without holding a thread)
  * @param maxParts        parts of one multipart body
  * @param maxParameters   query and form parameters of one request
+ * @param workTimeout     the time a request's work may take; checked between the steps of a run
  */
 @ConfigurationProperties("piecewise.limits")
 public record LimitsProperties(DataSize workBudget,
                                @DefaultValue("5s") Duration admissionWait,
                                @DefaultValue("60s") Duration bodyReadTimeout,
                                @DefaultValue("50") int maxParts,
-                               @DefaultValue("1000") int maxParameters) {
+                               @DefaultValue("1000") int maxParameters,
+                               @DefaultValue("120s") java.time.Duration workTimeout) {
 
     long workBudgetBytes() {
         return workBudget != null ? workBudget.toBytes() : Runtime.getRuntime().maxMemory() / 16;
