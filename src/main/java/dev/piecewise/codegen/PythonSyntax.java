@@ -23,7 +23,7 @@ final class PythonSyntax {
     static String expression(Node node, Function<String, String> name) {
         List<String> args = new ArrayList<>();
         node.args().forEach(a -> args.add(PythonRepr.of(a, name)));
-        node.kwargs().forEach((k, v) -> args.add(k + " = " + PythonRepr.of(v, name)));
+        node.kwargs().forEach((k, v) -> args.add(PythonSafety.requireIdentifier(k) + " = " + PythonRepr.of(v, name)));
         String target = node.canonicalTarget();
         if (node.op() == Op.CALL_METHOD) {
             return args.get(0) + "." + target + "(" + String.join(", ", args.subList(1, args.size())) + ")";
@@ -46,7 +46,8 @@ final class PythonSyntax {
                 return PythonOperators.UNARY_SYMBOL.get(op) + args.get(0);
             }
         }
-        if (target.equals("builtins.getattr") && node.args().size() == 2 && node.args().get(1) instanceof Arg.Str attr) {
+        if (target.equals("builtins.getattr") && node.args().size() == 2 && node.args().get(1) instanceof Arg.Str attr
+                && PythonSafety.isIdentifier(attr.value())) {
             return args.get(0) + "." + attr.value();
         }
         String function = target.startsWith("builtins.") ? target.substring("builtins.".length()) : target;
@@ -59,9 +60,14 @@ final class PythonSyntax {
             return null;
         }
         if (value.kind() == ValueKind.TENSOR && value.shape() != null && value.dtype() != null) {
+            // Shapes and dtypes come from the upload: an annotation that could end its string is left out.
+            if (!value.shape().stream().allMatch(PythonSafety::isAnnotationText)
+                    || !PythonSafety.isIdentifier(DtypeCodes.code(value.dtype()))) {
+                return null;
+            }
             return "\"" + DtypeCodes.code(value.dtype()) + "[" + String.join(", ", value.shape()) + "]\"";
         }
-        if (value.kind().isSymbolicScalar() && value.expr() != null) {
+        if (value.kind().isSymbolicScalar() && value.expr() != null && PythonSafety.isAnnotationText(value.expr())) {
             return "\"Sym(" + value.expr() + ")\"";
         }
         return null;

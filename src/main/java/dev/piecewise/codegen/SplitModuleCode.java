@@ -12,6 +12,7 @@ import dev.piecewise.partition.SubmoduleValue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,10 @@ public final class SplitModuleCode {
         if (graph == null) {
             throw new IllegalArgumentException("the split fails (" + result.error() + "), so there is no split module");
         }
+        // What an upload could smuggle into the file: targets and verbatim arguments, and names that are no
+        // identifiers (fx-json allows any); sources are written as one-line comments below.
+        PythonSafety.requireWritable(graph);
+        graph.nodes().stream().filter(n -> n.op() != Op.OUTPUT).forEach(n -> PythonSafety.requireIdentifier(n.name()));
         Map<String, Submodule> byName = new HashMap<>();
         result.submodules().forEach(s -> byName.put(s.name(), s));
         StringBuilder out = new StringBuilder("from __future__ import annotations\nimport torch\n");
@@ -74,7 +79,8 @@ public final class SplitModuleCode {
             }
         }
         out.append(STATEMENT).append("# No stacktrace found for following nodes\n");
-        writeWithCleanups(out, STATEMENT, statements, Set.copyOf(placeholders.stream().map(Node::name).toList()),
+        // A HashSet: Set.copyOf of hundreds of thousands of similar names probed quadratically.
+        writeWithCleanups(out, STATEMENT, statements, new HashSet<>(placeholders.stream().map(Node::name).toList()),
                 "return " + PythonRepr.of(graph.output().args().get(0), valueName::get), returnedNames(graph, valueName));
     }
 
@@ -97,7 +103,7 @@ public final class SplitModuleCode {
         }
         List<String> outputs = submodule.outputs().stream().map(SubmoduleValue::name).toList();
         String result = outputs.size() == 1 ? outputs.get(0) : "(" + String.join(", ", outputs) + ")";
-        writeWithCleanups(out, NESTED_STATEMENT, statements, Set.copyOf(inputs), "return " + result,
+        writeWithCleanups(out, NESTED_STATEMENT, statements, new HashSet<>(inputs), "return " + result,
                 new LinkedHashSet<>(outputs));
     }
 
@@ -139,7 +145,7 @@ public final class SplitModuleCode {
                     out.append('\n');
                 }
                 out.append(indent).append(s.source() == null ? "# No stacktrace found for following nodes"
-                        : "# File: " + s.source()).append('\n');
+                        : "# File: " + PythonSafety.oneLine(s.source())).append('\n');
                 previousSource = s.source();
             }
             out.append(indent).append(s.name());

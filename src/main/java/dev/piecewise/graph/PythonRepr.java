@@ -10,6 +10,21 @@ public final class PythonRepr {
     private PythonRepr() {
     }
 
+    /** A Python string literal; line breaks and other control characters are escaped, so it stays on its line. */
+    public static String quoted(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('\'');
+        value.codePoints().forEach(c -> {
+            if (c == '\\' || c == '\'') {
+                out.append('\\').appendCodePoint(c);
+            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                out.append(c <= 0xff ? String.format("\\x%02x", c) : String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append('\'').toString();
+    }
+
     /** @param name how a referenced node is spelled */
     public static String of(Arg arg, Function<String, String> name) {
         if (arg instanceof Arg.Ref ref) {
@@ -28,7 +43,7 @@ public final class PythonRepr {
             return "None";
         }
         if (arg instanceof Arg.Str s) {
-            return "'" + s.value().replace("\\", "\\\\").replace("'", "\\'") + "'";
+            return quoted(s.value());
         }
         if (arg instanceof Arg.Repr r) {
             return r.text();
@@ -42,7 +57,7 @@ public final class PythonRepr {
         }
         if (arg instanceof Arg.Dict d) {
             List<String> entries = new ArrayList<>();
-            d.entries().forEach((k, v) -> entries.add("'" + k + "': " + of(v, name)));
+            d.entries().forEach((k, v) -> entries.add(quoted(k) + ": " + of(v, name)));
             return "{" + String.join(", ", entries) + "}";
         }
         Arg.Slice s = (Arg.Slice) arg;

@@ -3,8 +3,8 @@ package dev.piecewise.partition;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 
-import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -48,13 +48,14 @@ public final class SplittingOps {
         if (list == null || list.isBlank()) {
             return new SplittingOps(VLLM_DEFAULTS);
         }
-        List<String> names = new ArrayList<>();
+        // A LinkedHashSet: de-duplication stays linear in the number of names (List.contains was quadratic).
+        Set<String> names = new LinkedHashSet<>();
         for (String part : list.split("[,\\s]+")) {
-            if (!part.isBlank() && !names.contains(part)) {
+            if (!part.isBlank()) {
                 names.add(part);
             }
         }
-        return names.isEmpty() ? new SplittingOps(VLLM_DEFAULTS) : new SplittingOps(names);
+        return names.isEmpty() ? new SplittingOps(VLLM_DEFAULTS) : new SplittingOps(List.copyOf(names));
     }
 
     public List<String> names() {

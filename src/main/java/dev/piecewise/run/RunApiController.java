@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.limits.WorkBudget;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -39,11 +40,14 @@ public class RunApiController {
     private final RunService service;
     private final UploadRuns uploads;
     private final long maxUploadBytes;
+    private final WorkBudget budget;
 
-    RunApiController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
+    RunApiController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload,
+                     WorkBudget budget) {
         this.service = service;
         this.uploads = uploads;
         this.maxUploadBytes = maxUpload.toBytes();
+        this.budget = budget;
     }
 
     @Operation(summary = "Create a run from a multipart upload",
@@ -59,6 +63,10 @@ public class RunApiController {
             if (!part.equals("file")) {
                 throw new BadOptionException(part, "unknown file part '" + part + "'; the graph goes in part 'file'");
             }
+        }
+        if (request.getMultiFileMap().getOrDefault("file", java.util.List.of()).size() > 1) {
+            throw new BadOptionException("file", "the multipart upload has " + request.getMultiFileMap().get("file").size()
+                    + " parts named 'file'; send one graph per run");
         }
         MultipartFile file = request.getFile("file");
         if (file == null) {
@@ -153,13 +161,16 @@ public class RunApiController {
         return response.body(created.single() ? created.runs().get(0) : group);
     }
 
-    /** Raw bodies bypass the multipart limits, so the limit is enforced while reading. */
+    /**
+     * Raw bodies bypass the multipart limits, so the limit is enforced while reading. The buffer grows with what
+     * arrives, never pre-sized from Content-Length: a client may declare 50 MB and send nothing.
+     */
     private byte[] readBounded(HttpServletRequest request) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxUploadBytes) {
             throw new UploadTooLargeException(maxUploadBytes);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[65536];
         long total = 0;
         try (InputStream in = request.getInputStream()) {
@@ -228,10 +239,15 @@ public class RunApiController {
             content = @Content(mediaType = "application/problem+json"))
     @GetMapping(value = "/{id}/code", produces = "text/x-python")
     ResponseEntity<String> code(@PathVariable String id) {
+        String code;
+        // Rendering partitions the stored upload again: it takes its room in the work budget like an upload.
+        try (var lease = budget.lease(service.get(id).graph().bytes())) {
+            code = service.code(id);
+        }
         return ResponseEntity.ok()
                 .header("Content-Disposition", "inline; filename=\"computation_graph.py\"")
                 .contentType(MediaType.parseMediaType("text/x-python;charset=UTF-8"))
-                .body(service.code(id));
+                .body(code);
     }
 
     @Operation(summary = "The original upload")

@@ -1,6 +1,7 @@
 package dev.piecewise.run;
 
 import dev.piecewise.codegen.SplitModuleCode;
+import dev.piecewise.limits.WorkBudget;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
@@ -38,11 +39,14 @@ class RunPageController {
     private final RunService service;
     private final UploadRuns uploads;
     private final long maxUploadBytes;
+    private final WorkBudget budget;
 
-    RunPageController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
+    RunPageController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload,
+                      WorkBudget budget) {
         this.service = service;
         this.uploads = uploads;
         this.maxUploadBytes = maxUpload.toBytes();
+        this.budget = budget;
     }
 
     @GetMapping("/")
@@ -126,12 +130,24 @@ class RunPageController {
         }
         model.addAttribute("relocationsBySubmodule", relocations);
         // Node details and the code come from replaying the run, which is linear but not free: skipped for huge graphs.
-        PartitionResult replay = run.graph().nodeCount() <= MAX_REPLAYED_NODES ? service.replay(run) : null;
-        model.addAttribute("graph", replay == null ? null : replay.graph());
-        model.addAttribute("code", replay == null || replay.graph() == null || run.graph().nodeCount() > MAX_INLINE_CODE_NODES
-                ? null : SplitModuleCode.render(replay));
+        // The replay takes its room in the work budget like an upload.
+        try (var lease = budget.lease(run.graph().nodeCount() <= MAX_REPLAYED_NODES ? run.graph().bytes() : 0)) {
+            PartitionResult replay = run.graph().nodeCount() <= MAX_REPLAYED_NODES ? service.replay(run) : null;
+            model.addAttribute("graph", replay == null ? null : replay.graph());
+            model.addAttribute("code", replay == null || replay.graph() == null || run.graph().nodeCount() > MAX_INLINE_CODE_NODES
+                    ? null : codeOrNull(replay));
+        }
         model.addAttribute("codeDownload", run.verdict().outcome().equals("split-fails") ? null : "/api/runs/" + id + "/code");
         return "run";
+    }
+
+    /** fx-json names need not be Python identifiers: such a run has no code to show. */
+    private static String codeOrNull(PartitionResult replay) {
+        try {
+            return SplitModuleCode.render(replay);
+        } catch (dev.piecewise.codegen.UnsafeNodeException notPython) {
+            return null;
+        }
     }
 
     @PostMapping("/runs/{id}/delete")
@@ -150,7 +166,9 @@ class RunPageController {
 
     @PostMapping("/runs/{id}/compare")
     String compareNow(@PathVariable String id) {
-        return "redirect:/runs/" + service.compare(id).get(0).id() + "/compare";
+        try (var lease = budget.lease(service.get(id).graph().bytes())) {
+            return "redirect:/runs/" + service.compare(id).get(0).id() + "/compare";
+        }
     }
 
     /** The history's "diff the selected runs" form. */

@@ -1,10 +1,12 @@
 package dev.piecewise.run;
 
+import dev.piecewise.codegen.PythonSafety;
 import dev.piecewise.codegen.SplitModuleCode;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.GraphIndexOutOfRangeException;
 import dev.piecewise.graph.format.ParsedUpload;
+import dev.piecewise.limits.WorkDeadline;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
@@ -107,9 +109,12 @@ public class RunService {
             throw new BadOptionException("graphIndex", badIndex.getMessage());
         }
         Graph graph = parsedUpload.graph();
+        PythonSafety.requireWritable(graph); // the code of every run is served: nothing in it may run on import
         long parsed = System.nanoTime();
+        WorkDeadline.check("after parsing");
         PartitionResult result = Partitioner.partition(graph, request.options());
         long partitioned = System.nanoTime();
+        WorkDeadline.check("after partitioning");
         String name = request.name() != null ? request.name()
                 : defaultName != null ? defaultName
                 : graph.name() != null && !graph.name().isBlank() ? graph.name().trim() : "graph";

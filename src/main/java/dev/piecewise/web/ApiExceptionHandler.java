@@ -40,7 +40,7 @@ class ApiExceptionHandler {
     @ExceptionHandler(BadOptionException.class)
     ResponseEntity<ProblemDetail> badOption(BadOptionException e) {
         ProblemDetail p = Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_OPTION, "Bad option", e.getMessage());
-        p.setProperty("option", e.option());
+        p.setProperty("option", Problems.truncate(e.option()));
         return Problems.response(p);
     }
 
@@ -99,7 +99,7 @@ class ApiExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> badParameter(MethodArgumentTypeMismatchException e) {
         ProblemDetail p = Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_OPTION, "Bad option",
-                "'" + e.getValue() + "' is not a valid " + e.getName()
+                "'" + Problems.truncate(String.valueOf(e.getValue())) + "' is not a valid " + e.getName()
                         + (e.getRequiredType() == int.class ? ": a whole number is expected" : ""));
         p.setProperty("option", e.getName());
         return Problems.response(p);

@@ -28,8 +28,12 @@ class ProblemErrorController implements ErrorController {
         return page;
     }
 
+    /** The error being reported; {@code GET /error} asked for directly is no error, just no page. */
     private static HttpStatus status(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) == null) {
+            return HttpStatus.NOT_FOUND;
+        }
         return code instanceof Integer i && HttpStatus.resolve(i) != null ? HttpStatus.valueOf(i)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
     }

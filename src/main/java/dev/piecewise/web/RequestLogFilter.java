@@ -18,7 +18,8 @@ import java.io.IOException;
  * or the query string, so neither graph contents nor names reach the logs.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// After BodyPrefetchFilter, so a request is logged once, when it runs with its body.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class RequestLogFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger("piecewise.requests");

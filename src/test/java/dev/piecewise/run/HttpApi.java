@@ -18,18 +18,34 @@ import java.util.stream.Collectors;
 /** Talks to a running service over real HTTP, the way curl and test harnesses do. */
 final class HttpApi {
 
-    record Response(int status, String contentType, String location, String body) {
+    record Response(int status, String contentType, String location, String body, java.net.http.HttpHeaders headers) {
         JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient client = HttpClient.newHttpClient();
     private final String base;
+    private final String bearer;
 
     HttpApi(int port) {
+        this(port, null);
+    }
+
+    /** Every request with {@code Authorization: Bearer <token>}. */
+    HttpApi(int port, String bearer) {
         this.base = "http://localhost:" + port;
+        this.bearer = bearer;
+    }
+
+    /** Any request, to a path of this service; the bearer token is added. */
+    Response send(String path, java.util.function.UnaryOperator<HttpRequest.Builder> request) {
+        return send(request.apply(HttpRequest.newBuilder(URI.create(base + path))).build());
     }
 
     /** {@code curl -F file=@NAME -F key=value ...} */
@@ -86,10 +102,14 @@ final class HttpApi {
     }
 
     private Response send(HttpRequest request) {
+        if (bearer != null) {
+            request = HttpRequest.newBuilder(request, (k, v) -> true).header("Authorization", "Bearer " + bearer).build();
+        }
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-                    response.headers().firstValue("Location").orElse(null), response.body());
+                    response.headers().firstValue("Location").orElse(null), response.body(),
+                    response.headers());
         } catch (IOException e) {
             throw new IllegalStateException("request to " + request.uri() + " failed", e);
         } catch (InterruptedException e) {

@@ -1,0 +1,225 @@
+package dev.piecewise.limits;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.Part;
+import org.apache.catalina.core.ApplicationPart;
+import org.apache.tomcat.util.http.fileupload.FileItem;
+import org.apache.tomcat.util.http.fileupload.FileUpload;
+import org.apache.tomcat.util.http.fileupload.FileUploadException;
+import org.apache.tomcat.util.http.fileupload.disk.DiskFileItemFactory;
+import org.apache.tomcat.util.http.fileupload.servlet.ServletRequestContext;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A request whose body {@link BodyPrefetchFilter} has read already: the body, its parameters (query string, form
+ * fields, multipart text parts) and its multipart parts all come from that buffer, parsed here with the
+ * container's own multipart parser, within {@code piecewise.limits.max-parts} and {@code max-parameters}.
+ */
+final class BufferedBodyRequest extends HttpServletRequestWrapper {
+
+    /** Parts or parameters over their limits: the message names the limit and its setting. */
+    static final class TooManyException extends Exception {
+        TooManyException(String message) {
+            super(message);
+        }
+    }
+
+    private final byte[] body;
+    private final List<Part> parts;
+    private final Map<String, String[]> parameters;
+
+    /** The body, parsed now so that a body that breaks a limit is refused before anything else reads it. */
+    BufferedBodyRequest(HttpServletRequest request, byte[] body, LimitsProperties limits, File partDirectory)
+            throws TooManyException, FileUploadException, IOException {
+        super(request);
+        this.body = body;
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        int[] count = {0};
+        addEncoded(params, request.getQueryString(), StandardCharsets.UTF_8, count, limits.maxParameters());
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/form-data")) {
+            this.parts = parse(limits, partDirectory);
+            for (Part part : parts) {
+                if (part.getSubmittedFileName() == null) {
+                    add(params, part.getName(), new String(part.getInputStream().readAllBytes(), charset()), count, limits.maxParameters());
+                }
+            }
+        } else {
+            this.parts = List.of();
+            if (type.startsWith("application/x-www-form-urlencoded")) {
+                addEncoded(params, new String(body, charset()), charset(), count, limits.maxParameters());
+            }
+        }
+        this.parameters = new LinkedHashMap<>();
+        params.forEach((k, v) -> parameters.put(k, v.toArray(String[]::new)));
+    }
+
+    private List<Part> parse(LimitsProperties limits, File partDirectory) throws TooManyException, FileUploadException {
+        FileUpload upload = new FileUpload();
+        // Parts stay in memory below the threshold: the body is in memory already and counted in the work budget.
+        upload.setFileItemFactory(new DiskFileItemFactory((int) Math.min(Integer.MAX_VALUE, body.length + 1L), partDirectory));
+        upload.setFileCountMax(limits.maxParts());
+        List<FileItem> items;
+        try {
+            items = upload.parseRequest(new ServletRequestContext(this));
+        } catch (org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException tooMany) {
+            throw new TooManyException("the multipart body has more than " + limits.maxParts()
+                    + " parts (piecewise.limits.max-parts); an upload needs part 'file' and one part per option");
+        }
+        List<Part> result = new ArrayList<>();
+        items.forEach(item -> result.add(new ApplicationPart(item, partDirectory)));
+        return result;
+    }
+
+    private Charset charset() {
+        String encoding = getCharacterEncoding();
+        try {
+            return encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+        } catch (IllegalArgumentException unknown) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    private static void addEncoded(Map<String, List<String>> params, String encoded, Charset charset, int[] count, int max)
+            throws TooManyException {
+        if (encoded == null || encoded.isEmpty()) {
+            return;
+        }
+        for (String pair : encoded.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                add(params, URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), charset),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), charset), count, max);
+            } catch (IllegalArgumentException badEscape) {
+                // as the container does: a parameter that does not decode is left out
+            }
+        }
+    }
+
+    private static void add(Map<String, List<String>> params, String name, String value, int[] count, int max)
+            throws TooManyException {
+        if (++count[0] > max) {
+            throw new TooManyException("the request has more than " + max
+                    + " query or form parameters (piecewise.limits.max-parameters)");
+        }
+        params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+
+    /** Downstream filters (CSRF, character encoding) must run as for a first dispatch, not skip an async one. */
+    @Override
+    public DispatcherType getDispatcherType() {
+        DispatcherType type = super.getDispatcherType();
+        return type == DispatcherType.ASYNC ? DispatcherType.REQUEST : type;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+        ByteArrayInputStream in = new ByteArrayInputStream(body);
+        return new ServletInputStream() {
+            @Override
+            public boolean isFinished() {
+                return in.available() == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(ReadListener listener) {
+                throw new IllegalStateException("the body has been read already");
+            }
+
+            @Override
+            public int read() {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return in.read(b, off, len);
+            }
+        };
+    }
+
+    @Override
+    public BufferedReader getReader() {
+        return new BufferedReader(new InputStreamReader(getInputStream(), charset()));
+    }
+
+    @Override
+    public int getContentLength() {
+        return body.length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+        return body.length;
+    }
+
+    @Override
+    public Collection<Part> getParts() {
+        return parts;
+    }
+
+    @Override
+    public Part getPart(String name) {
+        return parts.stream().filter(p -> p.getName().equals(name)).findFirst().orElse(null);
+    }
+
+    @Override
+    public String getParameter(String name) {
+        String[] values = parameters.get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(parameters.keySet());
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        return parameters.get(name);
+    }
+
+    /** Parts written to disk (none below the threshold) are removed at the end of the request. */
+    void deleteParts() {
+        for (Part part : parts) {
+            try {
+                part.delete();
+            } catch (IOException ignored) {
+                // a temporary file the container's clean-up removes too
+            }
+        }
+    }
+}

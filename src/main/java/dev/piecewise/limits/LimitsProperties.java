@@ -1,0 +1,31 @@
+package dev.piecewise.limits;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+
+/**
+ * {@code piecewise.limits.*} (src/docs/operations.md, "Limits"):
+ *
+ * @param workBudget      upload bytes being read, parsed, partitioned or rendered at once; unset: a sixteenth of
+ *                        the maximum heap (the work on a graph takes about ten times its text)
+ * @param admissionWait   how long a request waits for room in the budget before a 503 with Retry-After
+ * @param bodyReadTimeout the time a client has to send a whole request body (read without holding a thread)
+ * @param maxParts        parts of one multipart body
+ * @param maxParameters   query and form parameters of one request
+ * @param workTimeout     the time a request's work may take; checked between the steps of a run
+ */
+@ConfigurationProperties("piecewise.limits")
+public record LimitsProperties(DataSize workBudget,
+                               @DefaultValue("5s") Duration admissionWait,
+                               @DefaultValue("60s") Duration bodyReadTimeout,
+                               @DefaultValue("50") int maxParts,
+                               @DefaultValue("1000") int maxParameters,
+                               @DefaultValue("120s") java.time.Duration workTimeout) {
+
+    long workBudgetBytes() {
+        return workBudget != null ? workBudget.toBytes() : Runtime.getRuntime().maxMemory() / 16;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.piecewise.limits;
+
+import org.springframework.stereotype.Component;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Admission control on memory: the upload bytes being read, parsed, partitioned or rendered at once stay within
+ * {@code piecewise.limits.work-budget}. A request takes a lease on its bytes before it reads or works on them; when
+ * the budget is full it waits up to {@code piecewise.limits.admission-wait}, then gets a 503 with Retry-After.
+ * Permits are KiB so that budgets of terabytes fit an int.
+ */
+@Component
+public class WorkBudget {
+
+    private final Semaphore permits;
+    private final int totalKib;
+    private final long waitMillis;
+
+    WorkBudget(LimitsProperties limits) {
+        this.totalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limits.workBudgetBytes() / 1024));
+        this.permits = new Semaphore(totalKib, true);
+        this.waitMillis = limits.admissionWait().toMillis();
+    }
+
+    public long totalBytes() {
+        return totalKib * 1024L;
+    }
+
+    /** Bytes free now, for health and tests. */
+    public long availableBytes() {
+        return permits.availablePermits() * 1024L;
+    }
+
+    /**
+     * A lease on {@code bytes}, waiting for room up to the admission wait.
+     *
+     * @throws OverBudgetException when {@code bytes} exceed the whole budget
+     * @throws BusyException       when there was no room in time
+     */
+    public Lease lease(long bytes) {
+        Lease lease = new Lease();
+        lease.growTo(bytes, true);
+        return lease;
+    }
+
+    private static int kib(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) / 1024);
+    }
+
+    /** Room held in the budget; closing it gives the room back (idempotent). */
+    public final class Lease implements AutoCloseable {
+
+        private int heldKib;
+
+        /**
+         * Grows the lease to {@code bytes}; {@code wait} says whether to wait for room (a request thread may; a
+         * container callback must not).
+         */
+        public synchronized void growTo(long bytes, boolean wait) {
+            int more = kib(bytes) - heldKib;
+            if (more <= 0) {
+                return;
+            }
+            if (heldKib + (long) more > totalKib) {
+                throw new OverBudgetException("the request needs " + bytes + " bytes of work memory; the work budget is "
+                        + totalBytes() + " bytes (piecewise.limits.work-budget)");
+            }
+            boolean admitted;
+            try {
+                admitted = wait ? permits.tryAcquire(more, waitMillis, TimeUnit.MILLISECONDS) : permits.tryAcquire(more);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                admitted = false;
+            }
+            if (!admitted) {
+                throw new BusyException("the service is busy with other large graphs: " + availableBytes() + " of "
+                        + totalBytes() + " bytes of work memory are free and this request needs " + bytes
+                        + " (piecewise.limits.work-budget); try again shortly", Math.max(1, waitMillis / 1000));
+            }
+            heldKib += more;
+        }
+
+        @Override
+        public synchronized void close() {
+            permits.release(heldKib);
+            heldKib = 0;
+        }
+    }
+}
