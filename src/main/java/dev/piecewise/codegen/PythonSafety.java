@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * What the generated Python may contain, checked on the parsed graph before anything is stored: the generated
  * file is diffed and run next to vLLM's cache, so an upload must not be able to put code into it. Targets are
- * dotted Python identifiers, keyword names identifiers, and a verbatim argument ({@link Arg.Repr}) a dotted name
- * or a call of a known constructor with literal arguments ({@code device(type='cuda', index=0)}). Names are
+ * dotted Python identifiers, keyword names identifiers, and a verbatim argument ({@link Arg.Repr}) a dotted name,
+ * a number ({@code -inf}) or a call of a known constructor with literal arguments ({@code device(type='cuda', index=0)}). Names are
  * checked where code is written ({@link #requireIdentifier}): fx-json names may be anything for partitioning.
  */
 public final class PythonSafety {
@@ -23,6 +23,9 @@ public final class PythonSafety {
     private static final Pattern MODULE_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.([A-Za-z_][A-Za-z0-9_]*|[0-9]+))*");
     /** A constructor's literal arguments: names, numbers, quoted words, lists; no calls, no line breaks. */
     private static final Pattern CONSTRUCTOR = Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)\\(([\\w .,=+\\-\\[\\]]|'[\\w .:\\-]*')*\\)");
+    /** Numbers FX prints verbatim: {@code -inf}, {@code nan}, {@code 1e-05}, complex {@code (1+2j)}. */
+    private static final Pattern NUMBER = Pattern.compile(
+            "\\(?[-+]?(inf|nan|[0-9][0-9_.]*([eE][-+]?[0-9]+)?)([-+](inf|nan|[0-9][0-9_.]*([eE][-+]?[0-9]+)?)j)?j?\\)?");
     private static final Set<String> CONSTRUCTORS = Set.of("device", "torch.device", "torch.Size", "Size", "torch.finfo",
             "torch.iinfo", "dtype", "torch.dtype", "memory_format");
     private static final Set<String> KEYWORDS = Set.of("False", "None", "True", "and", "as", "assert", "async", "await",
@@ -78,7 +81,7 @@ public final class PythonSafety {
     }
 
     private static boolean isSafeRepr(String text) {
-        if (DOTTED.matcher(text).matches() || text.equals("<static dim>")) {
+        if (DOTTED.matcher(text).matches() || NUMBER.matcher(text).matches() || text.equals("<static dim>")) {
             return true;
         }
         var call = CONSTRUCTOR.matcher(text);

@@ -51,6 +51,7 @@ final class SizeRewrite {
     private final List<Problem> badCalls = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Map<String, Integer> assumedRanks = new java.util.LinkedHashMap<>();
+    private int symIntInputs = -1;
 
     private SizeRewrite(Graph graph) {
         this.graph = graph;
@@ -213,7 +214,7 @@ final class SizeRewrite {
     private String badCallMessage(Node call) {
         String types = call.args().stream().map(this::pythonType).collect(Collectors.joining(", "));
         return "TypeError: " + FxNamespace.nameForTarget(call.target()) + "() received an invalid combination of "
-                + "arguments - got (" + types + ") after vLLM spliced a torch.Size into separate positional arguments";
+                + "arguments - got (" + types + "), but expected one of:";
     }
 
     private String pythonType(Arg arg) {
@@ -340,8 +341,10 @@ final class SizeRewrite {
 
     /**
      * The rank and symbolic dims of the tensor behind a Size: from the Size's own value or the tensor's shape when
-     * the upload carries them; otherwise assumed as Dynamo captures with a dynamic batch dimension (dim 0 symbolic,
-     * the rest static), with the rank raised to cover every index the graph takes, and said in a diagnostic.
+     * the upload carries them; otherwise assumed, and said in a diagnostic. A tensor made by {@code view}/{@code
+     * reshape} has one dim per size argument (-1 and SymInt arguments symbolic). Any other tensor is taken as Dynamo
+     * captures it: one symbolic leading dim per SymInt graph input (its dynamic dims; at least one), then one static
+     * dim, with the rank raised to cover every index the graph takes.
      */
     private List<Dim> dimsOf(Node size, String tensor) {
         List<String> shape = size.value() != null && size.value().shape() != null ? size.value().shape()
@@ -349,18 +352,53 @@ final class SizeRewrite {
         if (shape != null) {
             return shape.stream().map(d -> new Dim(!Symbols.isStatic(d), d)).toList();
         }
-        int rank = 2;
-        for (Node user : users.getOrDefault(size.name(), List.of())) {
-            Integer index = user.intIndexInto(size.name());
-            if (index != null) {
-                rank = Math.max(rank, index < 0 ? -index : index + 1);
+        List<Dim> dims = reshapedDims(graph.node(tensor));
+        if (dims == null) {
+            int symbolic = Math.max(1, symIntInputs());
+            int rank = symbolic + 1;
+            for (Node user : users.getOrDefault(size.name(), List.of())) {
+                Integer index = user.intIndexInto(size.name());
+                if (index != null) {
+                    rank = Math.max(rank, index < 0 ? -index : index + 1);
+                }
+            }
+            dims = new ArrayList<>();
+            for (int i = 0; i < rank; i++) {
+                dims.add(new Dim(i < symbolic, null));
             }
         }
-        List<Dim> dims = new ArrayList<>();
-        for (int i = 0; i < rank; i++) {
-            dims.add(new Dim(i == 0, null));
-        }
-        assumedRanks.put(size.name(), rank);
+        assumedRanks.put(size.name(), dims.size());
         return dims;
+    }
+
+    /** The dims a {@code view}/{@code reshape} call asks for, or null when its arguments do not spell them out. */
+    private static List<Dim> reshapedDims(Node tensor) {
+        boolean reshape = tensor.op() == Op.CALL_METHOD && (tensor.target().equals("view") || tensor.target().equals("reshape"));
+        if (!reshape || tensor.args().size() < 2) {
+            return null;
+        }
+        List<Arg> sizes = tensor.args().subList(1, tensor.args().size());
+        if (sizes.size() == 1 && sizes.get(0) instanceof Arg.Tuple tuple) {
+            sizes = tuple.items();
+        }
+        List<Dim> dims = new ArrayList<>();
+        for (Arg a : sizes) {
+            if (a instanceof Arg.IntLit i) {
+                dims.add(new Dim(i.value() < 0, i.value() < 0 ? null : Long.toString(i.value())));
+            } else if (a instanceof Arg.Ref) {
+                dims.add(new Dim(true, null));
+            } else {
+                return null;
+            }
+        }
+        return dims;
+    }
+
+    private int symIntInputs() {
+        if (symIntInputs < 0) {
+            symIntInputs = (int) graph.nodes().stream()
+                    .filter(n -> n.op() == Op.PLACEHOLDER && n.kind() == ValueKind.SYMINT).count();
+        }
+        return symIntInputs;
     }
 }
