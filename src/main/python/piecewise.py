@@ -23,6 +23,7 @@ import builtins
 import itertools
 import json
 import math
+import os
 import sys
 import urllib.error
 import urllib.parse
@@ -180,15 +181,20 @@ def export(gm, name=None):
 
 # --- the service ----------------------------------------------------------------------------------------------
 
-def post(url, document, splitting_ops=None, options=None, timeout=60):
-    """Posts an fx-graph-json/1 document; returns the run (a dict). 4xx answers raise urllib.error.HTTPError."""
+def post(url, document, splitting_ops=None, options=None, timeout=60, token=None):
+    """Posts an fx-graph-json/1 document; returns the run (a dict). 4xx answers raise urllib.error.HTTPError.
+
+    token: an API token (uploader role) for a service with authentication on; default $PIECEWISE_TOKEN.
+    """
     query = [("splittingOps", op) for op in (splitting_ops or [])]
     query += sorted((options or {}).items())
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    token = token or os.environ.get("PIECEWISE_TOKEN")
+    if token:
+        headers["Authorization"] = "Bearer " + token
     request = urllib.request.Request(
         url.rstrip("/") + "/api/runs" + ("?" + urllib.parse.urlencode(query) if query else ""),
-        data=json.dumps(document).encode("utf-8"),
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
-        method="POST")
+        data=json.dumps(document).encode("utf-8"), headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode("utf-8"))
 
@@ -213,7 +219,8 @@ def _then(then, gm, example_inputs):
     return then(gm, example_inputs)
 
 
-def backend(url, splitting_ops=None, raise_on_failure=False, then=None, name="graph", options=None, out=None):
+def backend(url, splitting_ops=None, raise_on_failure=False, then=None, name="graph", options=None, out=None,
+            token=None):
     """A torch.compile backend posting every graph to the Piecewise service at ``url``.
 
     splitting_ops    ``ns::op`` names vLLM splits at; None for vLLM's defaults
@@ -223,6 +230,7 @@ def backend(url, splitting_ops=None, raise_on_failure=False, then=None, name="gr
     name             the runs are named ``<name> <n>``, n counting the graphs from 0
     options          further options of the service (``{"sizeStrategy": "none"}``)
     out              where verdicts are written (sys.stderr by default)
+    token            an API token when the service has authentication on (default: $PIECEWISE_TOKEN)
     """
     counter = itertools.count()
 
@@ -230,7 +238,7 @@ def backend(url, splitting_ops=None, raise_on_failure=False, then=None, name="gr
         document = export(gm, "%s %d" % (name, next(counter)))
         stream = out or sys.stderr
         try:
-            run = post(url, document, splitting_ops, options)
+            run = post(url, document, splitting_ops, options, token=token)
         except urllib.error.HTTPError as e:
             stream.write("piecewise: the service refused %s: %s %s\n" % (document["name"], e.code,
                                                                         e.read().decode("utf-8", "replace")))
