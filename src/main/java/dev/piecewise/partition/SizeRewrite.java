@@ -34,9 +34,9 @@ final class SizeRewrite {
     private static final Set<String> VARIADIC_FUNCTIONS = Set.of(
             "torch.zeros", "torch.ones", "torch.empty", "torch.rand", "torch.randn");
 
-    /** The rewritten nodes, or the RuntimeError vLLM's split_graph raises. */
+    /** The rewritten nodes, or the error vLLM's split_graph raises (then null). */
     record Result(List<Node> nodes, List<Relocation> relocations, List<Problem> badCalls,
-                  List<Diagnostic> diagnostics, String splitError) {
+                  List<Diagnostic> diagnostics, SplitError splitError) {
     }
 
     /** A dimension of a decomposed Size: symbolic dims become sym_size nodes, static ones literals. */
@@ -65,7 +65,7 @@ final class SizeRewrite {
         for (Node node : graph.nodes()) {
             if (node.isCallMethod("size") && node.args().size() == 1 && node.kwargs().isEmpty()
                     && node.args().get(0) instanceof Arg.Ref) {
-                String error = rewrite.decomposeOne(node);
+                SplitError error = rewrite.decomposeOne(node);
                 if (error != null) {
                     return new Result(graph.nodes(), rewrite.relocations, List.of(), rewrite.diagnostics(), error);
                 }
@@ -110,7 +110,7 @@ final class SizeRewrite {
         return all;
     }
 
-    private String decomposeOne(Node size) {
+    private SplitError decomposeOne(Node size) {
         String tensor = ((Arg.Ref) size.args().get(0)).name();
         List<Dim> dims = dimsOf(size, tensor);
         List<Arg> elements = new ArrayList<>();
@@ -132,9 +132,8 @@ final class SizeRewrite {
             if (current.isGetitemOf(size.name()) && !(current.args().get(1) instanceof Arg.IntLit)) {
                 // vLLM asserts an int index on every getitem of a size() it decomposes (x.shape[:-1] fails here)
                 Arg index = current.args().get(1);
-                return "AssertionError: Expected literal int index for getitem on size(), got "
-                        + (index instanceof Arg.Ref ? "Node" : pythonType(index)) + ": "
-                        + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
+                return new SplitError.NonLiteralSizeIndex(index instanceof Arg.Ref ? "Node" : pythonType(index),
+                        dev.piecewise.graph.PythonRepr.of(index, Function.identity()));
             }
             Integer index = current.intIndexInto(size.name());
             if (index != null && index >= -dims.size() && index < dims.size()) {
@@ -147,12 +146,10 @@ final class SizeRewrite {
             }
         }
         if (!remaining.isEmpty()) {
-            return "RuntimeError: Tried to erase Node " + size.name() + " but it still had " + remaining.size()
-                    + " users in the graph: {" + remaining.stream().map(u -> u + ": None").collect(Collectors.joining(", "))
-                    + "}!";
+            return new SplitError.SizeStillUsed(size.name(), remaining);
         }
         edit.remove(size.name());
-        relocations.add(new Relocation(size.name(), "decomposed", created, null, null));
+        relocations.add(Relocation.decomposed(size.name(), created));
         return null;
     }
 
@@ -185,8 +182,7 @@ final class SizeRewrite {
         Node spliced = user.withArgs(args, user.kwargs());
         edit.replace(spliced);
         if (firstSplice >= 0 && !takesVariadicSize(user, firstSplice)) {
-            badCalls.add(new Problem(null, user.name(), ValueKind.SIZE, "call", size, List.of(user.name()),
-                    badCallMessage(spliced)));
+            badCalls.add(Problem.badCall(user.name(), size, badCallMessage(spliced)));
         }
         return spliced;
     }
@@ -276,19 +272,19 @@ final class SizeRewrite {
                     elements.add(staticDim(dims.get(i)));
                 }
             }
-            relocations.add(new Relocation(node.name(), "decomposed", created, null, null));
+            relocations.add(Relocation.decomposed(node.name(), created));
             return elements;
         }
         if (node.isCallFunction("operator.getitem") && first instanceof Arg.Ref ref && elementsOf.containsKey(ref.name())
                 && node.args().size() == 2 && node.args().get(1) instanceof Arg.Slice slice) {
             List<Arg> sliced = slice(elementsOf.get(ref.name()), slice);
             if (sliced != null) {
-                relocations.add(new Relocation(node.name(), "decomposed", List.of(), null, null));
+                relocations.add(Relocation.decomposed(node.name(), List.of()));
             }
             return sliced;
         }
         if (node.isCallFunction("torch.Size") && (first instanceof Arg.Tuple || first instanceof Arg.ListArg)) {
-            relocations.add(new Relocation(node.name(), "decomposed", List.of(), null, null));
+            relocations.add(Relocation.decomposed(node.name(), List.of()));
             return first instanceof Arg.Tuple t ? t.items() : ((Arg.ListArg) first).items();
         }
         diagnostics.add(Diagnostic.warning("size-not-decomposed", "decompose-list cannot tell the elements of "

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -159,11 +160,31 @@ public class RunApiController {
         return params;
     }
 
-    @Operation(summary = "One run")
+    @Operation(summary = "One run", description = "fields=summary: the verdict, crossings and problems, and each "
+            + "submodule's name and counts without node lists, for harnesses that only need the verdict.")
+    @ApiResponse(responseCode = "200", description = "the run", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = RunReport.class)))
     @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
+    @Parameter(name = "fields", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"all", "summary"},
+            defaultValue = "all"))
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    RunReport get(@PathVariable String id) {
-        return service.get(id);
+    void get(@PathVariable String id, @RequestParam(defaultValue = "all") String fields, HttpServletResponse response)
+            throws IOException {
+        switch (fields.trim()) {
+            case "all" -> {
+                // Straight from the stored document to the wire: a 100k-node run is never one string in memory.
+                byte[] stored = service.storedDocument(id);
+                response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                RunDocuments.copyRun(stored, response.getOutputStream());
+            }
+            case "summary" -> {
+                RunOverview overview = RunOverview.of(service.get(id));
+                response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                RunJson.MAPPER.writeValue(response.getOutputStream(), overview);
+            }
+            default -> throw new BadOptionException("fields",
+                    "unknown fields '" + fields + "'; accepted values: all, summary");
+        }
     }
 
     @Operation(summary = "Runs, newest first", description = "Filters: name contains, verdict (an outcome), "

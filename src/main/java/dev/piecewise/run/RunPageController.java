@@ -1,11 +1,12 @@
 package dev.piecewise.run;
 
-import dev.piecewise.codegen.SplitModuleCode;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
 import dev.piecewise.graph.GraphParseException;
-import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.Outcome;
+import dev.piecewise.partition.Relocation;
+import dev.piecewise.partition.Submodule;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -21,9 +22,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** The pages: upload, history, one run, option sets compared, two runs diffed. Same service as the API. */
 @Controller
@@ -31,8 +34,6 @@ class RunPageController {
 
     static final int PAGE_SIZE = 20;
     static final int SUBMODULES_PER_PAGE = 40;
-    static final int MAX_REPLAYED_NODES = 200_000;
-    static final int MAX_INLINE_CODE_NODES = 20_000;
 
     private final RunService service;
     private final long maxUploadBytes;
@@ -94,36 +95,61 @@ class RunPageController {
         RunReport.Page runs = service.page(filter, Math.max(0, page), PAGE_SIZE);
         model.addAttribute("runs", runs);
         model.addAttribute("filter", filter);
+        model.addAttribute("outcomes", Outcome.values());
+        model.addAttribute("strategies", dev.piecewise.partition.SizeStrategy.values());
         model.addAttribute("pages", (int) Math.max(1, (runs.total() + PAGE_SIZE - 1) / PAGE_SIZE));
         return "history";
     }
 
+    /**
+     * One run, from its stored document alone: the page lists one page of submodules (or only those with
+     * problems) and the node rows of those submodules.
+     */
     @GetMapping("/runs/{id}")
-    String run(@PathVariable String id, @RequestParam(defaultValue = "0") int page, Model model) {
-        RunReport run = service.get(id);
+    String run(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
+               @RequestParam(defaultValue = "false") boolean problemsOnly, Model model) {
+        RunDocument document = service.document(id);
+        RunReport run = document.run();
         model.addAttribute("run", run);
-        int pages = Math.max(1, (run.submodules().size() + SUBMODULES_PER_PAGE - 1) / SUBMODULES_PER_PAGE);
+        Set<String> withProblems = new HashSet<>();
+        run.verdict().problems().forEach(p -> withProblems.add(p.submodule()));
+        List<Submodule> listed = problemsOnly
+                ? run.submodules().stream().filter(s -> withProblems.contains(s.name())).toList() : run.submodules();
+        int pages = Math.max(1, (listed.size() + SUBMODULES_PER_PAGE - 1) / SUBMODULES_PER_PAGE);
         int current = Math.min(Math.max(0, page), pages - 1);
-        model.addAttribute("submodules", run.submodules().subList(current * SUBMODULES_PER_PAGE,
-                Math.min(run.submodules().size(), (current + 1) * SUBMODULES_PER_PAGE)));
+        List<Submodule> shown = listed.subList(current * SUBMODULES_PER_PAGE,
+                Math.min(listed.size(), (current + 1) * SUBMODULES_PER_PAGE));
+        model.addAttribute("submodules", shown);
+        model.addAttribute("listedCount", listed.size());
+        model.addAttribute("problemsOnly", problemsOnly);
+        model.addAttribute("withProblems", withProblems);
         model.addAttribute("page", current);
         model.addAttribute("pages", pages);
         model.addAttribute("perPage", SUBMODULES_PER_PAGE);
         model.addAttribute("diagram", RunDiagram.svg(run, SUBMODULES_PER_PAGE));
         model.addAttribute("diagramTruncated", run.emissionOrder().size() > RunDiagram.MAX_SUBMODULES);
-        Map<String, List<RunReport.RelocationView>> relocations = new HashMap<>();
-        for (RunReport.RelocationView r : run.relocations()) {
+        Map<String, List<Relocation>> relocations = new HashMap<>();
+        for (Relocation r : run.relocations()) {
             java.util.stream.Stream.of(r.from(), r.to()).filter(Objects::nonNull).distinct()
                     .forEach(s -> relocations.computeIfAbsent(s, k -> new ArrayList<>()).add(r));
         }
         model.addAttribute("relocationsBySubmodule", relocations);
-        // Node details and the code come from replaying the run, which is linear but not free: skipped for huge graphs.
-        PartitionResult replay = run.graph().nodeCount() <= MAX_REPLAYED_NODES ? service.replay(run) : null;
-        model.addAttribute("graph", replay == null ? null : replay.graph());
-        model.addAttribute("code", replay == null || replay.graph() == null || run.graph().nodeCount() > MAX_INLINE_CODE_NODES
-                ? null : SplitModuleCode.render(replay));
-        model.addAttribute("codeDownload", run.verdict().outcome().equals("split-fails") ? null : "/api/runs/" + id + "/code");
+        model.addAttribute("nodes", nodeRows(document, shown));
+        model.addAttribute("codeLink", run.verdict().outcome() == Outcome.SPLIT_FAILS ? null : "/api/runs/" + id + "/code");
         return "run";
+    }
+
+    /** The node rows of the shown submodules only; empty when the document has none (split-fails, older runs). */
+    private static Map<String, RunDocument.NodeRow> nodeRows(RunDocument document, List<Submodule> shown) {
+        Set<String> wanted = new HashSet<>();
+        shown.forEach(s -> wanted.addAll(s.nodes()));
+        Map<String, RunDocument.NodeRow> rows = new HashMap<>(wanted.size() * 2);
+        for (RunDocument.NodeRow row : document.nodes()) {
+            if (wanted.contains(row.name())) {
+                rows.put(row.name(), row);
+            }
+        }
+        return rows;
     }
 
     @PostMapping("/runs/{id}/delete")

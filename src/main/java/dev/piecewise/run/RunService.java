@@ -8,6 +8,7 @@ import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -21,13 +22,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Creates, reads and deletes runs. Parsing and partitioning happen before the transaction; the run and all it
- * reports are then stored in one transaction, so a failed request leaves nothing behind.
+ * Creates, reads and deletes runs. Parsing, partitioning and encoding happen before the transaction; each run is
+ * then stored as one row with its document (src/docs/architecture.md), so a failed request leaves nothing behind.
  */
 @Service
 public class RunService {
@@ -38,12 +44,25 @@ public class RunService {
     private final TransactionTemplate transaction;
     private final RunMetrics metrics;
     private final Clock clock;
+    private final ExecutorService comparisons;
 
     RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics) {
         this.runs = runs;
         this.transaction = transaction;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
+        // Bounded: a comparison may use every core but never more threads than cores, whatever arrives at once.
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.comparisons = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "piecewise-compare");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void shutdown() {
+        comparisons.shutdownNow();
     }
 
     /**
@@ -51,23 +70,50 @@ public class RunService {
      * @param fileName the uploaded file's name, or null for a raw body
      */
     public RunReport create(byte[] upload, String fileName, RunRequest request) {
-        return create(upload, fileName, request, null);
+        Upload parsed = parse(upload, fileName, request);
+        Prepared run = prepare(parsed, request.options(), null, now());
+        store(parsed, List.of(run));
+        return run.report();
     }
 
     /**
      * Runs the upload under every option set of {@link PartitionOptions#whatIfSets} with the request's splitting
-     * ops, as one group of runs.
+     * ops, as one group of runs: one parse, the partitions side by side on a bounded pool, one transaction.
      *
      * @return the runs, in the order of the option sets
      */
     public List<RunReport> compare(byte[] upload, String fileName, RunRequest request) {
+        Upload parsed = parse(upload, fileName, request);
         String group = UUID.randomUUID().toString();
-        List<RunReport> runs = new java.util.ArrayList<>();
-        for (PartitionOptions options : PartitionOptions.whatIfSets(request.options().splittingOps())) {
-            runs.add(create(upload, fileName, new RunRequest(request.name(), request.format(), request.graphIndex(),
-                    options), group));
+        List<Future<Prepared>> pending = new ArrayList<>();
+        Instant start = now();
+        List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps());
+        for (int i = 0; i < sets.size(); i++) {
+            PartitionOptions options = sets.get(i);
+            // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
+            Instant createdAt = start.plus(i, ChronoUnit.MICROS);
+            pending.add(comparisons.submit(() -> prepare(parsed, options, group, createdAt)));
         }
-        return runs;
+        List<Prepared> runs = new ArrayList<>();
+        for (Future<Prepared> run : pending) {
+            runs.add(result(run));
+        }
+        store(parsed, runs);
+        return runs.stream().map(Prepared::report).toList();
+    }
+
+    private static Prepared result(Future<Prepared> run) {
+        try {
+            return run.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while comparing option sets", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Runs an existing run's upload under every option set, as a new group; the run itself stays as it is. */
@@ -85,7 +131,15 @@ public class RunService {
         return runs.groupMembers(groupId).stream().map(this::get).toList();
     }
 
-    private RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup) {
+    /** An upload read once, for one run or all the runs of a comparison. */
+    private record Upload(byte[] bytes, String text, String sha256, ParsedUpload parsed, String name, long parseNanos) {
+    }
+
+    /** A run ready to store: its report and its encoded document. */
+    private record Prepared(RunReport report, byte[] document) {
+    }
+
+    private Upload parse(byte[] upload, String fileName, RunRequest request) {
         long start = System.nanoTime();
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
@@ -97,61 +151,79 @@ public class RunService {
             throw new BadOptionException("graphIndex", badIndex.getMessage());
         }
         Graph graph = parsedUpload.graph();
-        long parsed = System.nanoTime();
-        PartitionResult result = Partitioner.partition(graph, request.options());
-        long partitioned = System.nanoTime();
         String name = request.name() != null ? request.name()
                 : defaultName != null ? defaultName
                 : graph.name() != null && !graph.name().isBlank() ? graph.name().trim() : "graph";
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
-        String sha = sha256(upload);
-        RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
-                Instant.now(clock).truncatedTo(ChronoUnit.MICROS), request.options(), parsedUpload, sha,
-                upload.length, result, compareGroup);
-        store(report, text);
-        metrics.runCreated(result.outcome().id(), parsedUpload.format().id(), upload.length,
-                java.time.Duration.ofNanos(partitioned - start));
-        log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, stored in {} ms: {}",
-                report.id(), graph.nodes().size(), upload.length, format.id(), (parsed - start) / 1_000_000,
-                (partitioned - parsed) / 1_000_000, (System.nanoTime() - partitioned) / 1_000_000, result.outcome().id());
-        return report;
+        return new Upload(upload, text, sha256(upload), parsedUpload, name, System.nanoTime() - start);
+    }
+
+    private Instant now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt) {
+        long start = System.nanoTime();
+        PartitionResult result = Partitioner.partition(upload.parsed().graph(), options);
+        long partitioned = System.nanoTime();
+        RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options, upload.parsed(), upload.sha256(),
+                upload.bytes().length, result, compareGroup);
+        byte[] document = RunDocuments.encode(new RunDocument(report, RunDocument.rows(result.graph())));
+        metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
+                java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
+        log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "
+                        + "({} bytes stored): {}", report.id(), report.graph().nodeCount(), upload.bytes().length,
+                report.format(), upload.parseNanos() / 1_000_000, (partitioned - start) / 1_000_000,
+                (System.nanoTime() - partitioned) / 1_000_000, document.length, result.outcome().id());
+        return new Prepared(report, document);
     }
 
     /**
      * Stores the upload in a short transaction of its own (a concurrent request may store the same text first:
-     * then it is simply there), then the run and all it reports in one transaction. If that fails, an upload no
-     * run uses is removed again, so a failed request leaves nothing behind.
+     * then it is simply there), then the runs in one transaction. If that fails, an upload no run uses is removed
+     * again, so a failed request leaves nothing behind.
      */
-    private void store(RunReport report, String text) {
-        String sha = report.graph().sha256();
-        storeUpload(report, text);
+    private void store(Upload upload, List<Prepared> prepared) {
+        long start = System.nanoTime();
+        storeUpload(upload, prepared.get(0).report().createdAt());
         try {
             try {
-                transaction.executeWithoutResult(status -> runs.save(report));
+                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.document())));
             } catch (DataIntegrityViolationException uploadDeletedMeanwhile) {
                 // The last run of this upload was deleted between the two transactions: store it again, once.
-                storeUpload(report, text);
-                transaction.executeWithoutResult(status -> runs.save(report));
+                storeUpload(upload, prepared.get(0).report().createdAt());
+                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.document())));
             }
         } catch (RuntimeException e) {
-            transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(sha));
+            transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(upload.sha256()));
             throw e;
         }
+        log.debug("stored {} runs in {} ms", prepared.size(), (System.nanoTime() - start) / 1_000_000);
     }
 
-    private void storeUpload(RunReport report, String text) {
+    private void storeUpload(Upload upload, Instant now) {
         try {
             transaction.executeWithoutResult(status ->
-                    runs.saveUploadIfAbsent(report.graph().sha256(), text, report.graph().bytes(), report.createdAt()));
+                    runs.saveUploadIfAbsent(upload.sha256(), upload.text(), upload.bytes().length, now));
         } catch (DuplicateKeyException storedByAConcurrentRequest) {
             // the same text is there now, which is all this step needs
         }
     }
 
     public RunReport get(String id) {
-        return runs.find(id).orElseThrow(() -> new RunNotFoundException(id));
+        return RunDocuments.decodeRun(storedDocument(id));
+    }
+
+    /** The run and its node table, for the run page. */
+    public RunDocument document(String id) {
+        return RunDocuments.decode(storedDocument(id));
+    }
+
+    /** The run's document as stored (gzip JSON), for answers that copy it without building the run. */
+    public byte[] storedDocument(String id) {
+        return runs.findDocument(id).orElseThrow(() -> new RunNotFoundException(id));
     }
 
     public Optional<String> upload(String id) {
