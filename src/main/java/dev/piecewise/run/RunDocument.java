@@ -25,7 +25,7 @@ public record RunDocument(RunReport run, List<NodeRow> nodes) {
     public record NodeRow(String name, Op op, String target, ValueKind kind) {
     }
 
-    static List<NodeRow> rows(Graph graph) {
+    public static List<NodeRow> rows(Graph graph) {
         if (graph == null) {
             return List.of();
         }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Puts a partition result and what is known of its upload into the run report. */
-final class RunReports {
+public final class RunReports {
 
     private RunReports() {
     }
@@ -29,7 +29,7 @@ final class RunReports {
                 o.mergeConsecutiveSplits(), o.mergeEmptyAllocations());
     }
 
-    static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
+    public static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
                             String sha256, long bytes, PartitionResult result, String compareGroup) {
         Graph graph = upload.graph();
         return new RunReport(id, name, createdAt, upload.format().id(), options(options),

@@ -26,7 +26,7 @@ public class RunRepository {
     }
 
     /** Stores the upload, gzip-compressed, once per content hash; returns false when it was already there. */
-    boolean saveUploadIfAbsent(String sha256, String content, long bytes, Instant now) {
+    public boolean saveUploadIfAbsent(String sha256, String content, long bytes, Instant now) {
         boolean exists = jdbc.sql("select count(*) from graph_upload where sha256 = ?").param(sha256)
                 .query(Integer.class).single() > 0;
         if (!exists) {
@@ -37,7 +37,7 @@ public class RunRepository {
     }
 
     /** @param document the run's {@link RunDocument}, encoded */
-    void save(RunReport run, byte[] document) {
+    public void save(RunReport run, byte[] document) {
         jdbc.sql("""
                         insert into runs (id, name, created_at, format, graph_sha256, node_count, size_strategy,
                             getitem_rule, outcome, compilable, submodule_count, compare_group, document)
