@@ -67,8 +67,7 @@ class RunPageController {
         try {
             RunRequest request = RunRequest.fromParameters(form.parameters());
             if (action.equals("compare")) {
-                List<RunReport> runs = service.compare(upload, fileName, request);
-                return "redirect:/runs/" + runs.get(0).id() + "/compare";
+                return "redirect:/comparing/" + service.startComparison(upload, fileName, request);
             }
             return "redirect:/runs/" + service.create(upload, fileName, request).id();
         } catch (GraphParseException e) {
@@ -168,7 +167,25 @@ class RunPageController {
 
     @PostMapping("/runs/{id}/compare")
     String compareNow(@PathVariable String id) {
-        return "redirect:/runs/" + service.compare(id).get(0).id() + "/compare";
+        return "redirect:/comparing/" + service.startComparison(id);
+    }
+
+    /** A comparison under way: the page reloads itself until the runs are stored, then shows them. */
+    @GetMapping("/comparing/{group}")
+    String comparing(@PathVariable String group, Model model, HttpServletResponse response) {
+        List<String> members = service.groupMembers(group);
+        if (!members.isEmpty()) {
+            return "redirect:/runs/" + members.get(0) + "/compare";
+        }
+        RunService.ComparisonProgress progress = service.comparison(group)
+                .orElseThrow(() -> new RunNotFoundException(group));
+        if (progress.error() != null) {
+            response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            return errorPage(model, "The comparison failed", progress.error());
+        }
+        model.addAttribute("progress", progress);
+        model.addAttribute("group", group);
+        return "comparing";
     }
 
     /** The history's "diff the selected runs" form. */

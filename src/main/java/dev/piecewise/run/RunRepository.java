@@ -53,6 +53,10 @@ public class RunRepository {
         return jdbc.sql("select document from runs where id = ?").param(id).query(byte[].class).optional();
     }
 
+    boolean exists(String id) {
+        return jdbc.sql("select count(*) from runs where id = ?").param(id).query(Integer.class).single() > 0;
+    }
+
     Optional<String> findUpload(String runId) {
         return jdbc.sql("select g.content_gzip from graph_upload g join runs r on r.graph_sha256 = g.sha256 where r.id = ?")
                 .param(runId).query(byte[].class).optional().map(RunDocuments::decompress);

@@ -24,6 +24,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +47,11 @@ public class RunService {
     private final RunMetrics metrics;
     private final Clock clock;
     private final ExecutorService comparisons;
+    /** Waits for the partitions of comparisons started from the pages; a few at a time, the rest queue. */
+    private final ExecutorService coordinators;
+    private final Map<String, ComparisonProgress> comparing = new ConcurrentHashMap<>();
+    /** Up to a million nodes' worth of decoded runs: paging a 100k-node run costs one decode, not one a page. */
+    private final RecentRuns recentRuns = new RecentRuns(1_000_000);
 
     RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics) {
         this.runs = runs;
@@ -53,15 +60,21 @@ public class RunService {
         this.clock = Clock.systemUTC();
         // Bounded: a comparison may use every core but never more threads than cores, whatever arrives at once.
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.comparisons = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "piecewise-compare");
+        this.comparisons = Executors.newFixedThreadPool(threads, daemon("piecewise-compare"));
+        this.coordinators = Executors.newFixedThreadPool(2, daemon("piecewise-comparison"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     @PreDestroy
     void shutdown() {
+        coordinators.shutdownNow();
         comparisons.shutdownNow();
     }
 
@@ -73,6 +86,7 @@ public class RunService {
         Upload parsed = parse(upload, fileName, request);
         Prepared run = prepare(parsed, request.options(), null, now());
         store(parsed, List.of(run));
+        recentRuns.put(run.document());
         return run.report();
     }
 
@@ -83,8 +97,61 @@ public class RunService {
      * @return the runs, in the order of the option sets
      */
     public List<RunReport> compare(byte[] upload, String fileName, RunRequest request) {
+        return compare(parse(upload, fileName, request), request, UUID.randomUUID().toString(), () -> {
+        });
+    }
+
+    /**
+     * Starts {@link #compare(byte[], String, RunRequest)} and returns at once, after parsing (a graph that does
+     * not parse still fails the request); {@link #comparison} tells how far it got.
+     *
+     * @return the comparison group's id
+     */
+    public String startComparison(byte[] upload, String fileName, RunRequest request) {
         Upload parsed = parse(upload, fileName, request);
         String group = UUID.randomUUID().toString();
+        int total = PartitionOptions.whatIfSets(request.options().splittingOps()).size();
+        comparing.put(group, new ComparisonProgress(0, total, null));
+        coordinators.submit(() -> {
+            try {
+                compare(parsed, request, group, () -> comparing.computeIfPresent(group,
+                        (g, p) -> new ComparisonProgress(p.done() + 1, p.total(), null)));
+                comparing.remove(group);
+            } catch (RuntimeException e) {
+                log.warn("comparison {} failed", group, e);
+                comparing.put(group, new ComparisonProgress(0, total, e.getMessage()));
+            }
+        });
+        return group;
+    }
+
+    /** Starts a comparison of a stored run's upload, as {@link #compare(String)} does. */
+    public String startComparison(String runId) {
+        RunReport run = get(runId);
+        byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return startComparison(upload, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
+                run.graph().graphIndex(), RunReports.partitionOptions(run.options())));
+    }
+
+    /**
+     * How a comparison started here goes: how many option sets are done, or why it failed.
+     *
+     * @param error null unless it failed
+     */
+    public record ComparisonProgress(int done, int total, String error) {
+    }
+
+    /** Empty once the comparison is stored (then {@link #groupMembers} has its runs), or when it is unknown here. */
+    public Optional<ComparisonProgress> comparison(String group) {
+        return Optional.ofNullable(comparing.get(group));
+    }
+
+    public List<String> groupMembers(String group) {
+        return runs.groupMembers(group);
+    }
+
+    private List<RunReport> compare(Upload parsed, RunRequest request, String group, Runnable onePartitioned) {
         List<Future<Prepared>> pending = new ArrayList<>();
         Instant start = now();
         List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps());
@@ -92,13 +159,18 @@ public class RunService {
             PartitionOptions options = sets.get(i);
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
             Instant createdAt = start.plus(i, ChronoUnit.MICROS);
-            pending.add(comparisons.submit(() -> prepare(parsed, options, group, createdAt)));
+            pending.add(comparisons.submit(() -> {
+                Prepared prepared = prepare(parsed, options, group, createdAt);
+                onePartitioned.run();
+                return prepared;
+            }));
         }
         List<Prepared> runs = new ArrayList<>();
         for (Future<Prepared> run : pending) {
             runs.add(result(run));
         }
         store(parsed, runs);
+        runs.forEach(run -> recentRuns.put(run.document()));
         return runs.stream().map(Prepared::report).toList();
     }
 
@@ -128,15 +200,18 @@ public class RunService {
 
     /** The runs of a comparison group in the order they were made. */
     public List<RunReport> group(String groupId) {
-        return runs.groupMembers(groupId).stream().map(this::get).toList();
+        return runs.groupMembers(groupId).stream().map(id -> document(id).run()).toList();
     }
 
     /** An upload read once, for one run or all the runs of a comparison. */
     private record Upload(byte[] bytes, String text, String sha256, ParsedUpload parsed, String name, long parseNanos) {
     }
 
-    /** A run ready to store: its report and its encoded document. */
-    private record Prepared(RunReport report, byte[] document) {
+    /** A run ready to store: its document, and encoded as stored. */
+    private record Prepared(RunDocument document, byte[] encoded) {
+        RunReport report() {
+            return document.run();
+        }
     }
 
     private Upload parse(byte[] upload, String fileName, RunRequest request) {
@@ -170,14 +245,15 @@ public class RunService {
         long partitioned = System.nanoTime();
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options, upload.parsed(), upload.sha256(),
                 upload.bytes().length, result, compareGroup);
-        byte[] document = RunDocuments.encode(new RunDocument(report, RunDocument.rows(result.graph())));
+        RunDocument document = new RunDocument(report, RunDocument.rows(result.graph()));
+        byte[] encoded = RunDocuments.encode(document);
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "
                         + "({} bytes stored): {}", report.id(), report.graph().nodeCount(), upload.bytes().length,
                 report.format(), upload.parseNanos() / 1_000_000, (partitioned - start) / 1_000_000,
-                (System.nanoTime() - partitioned) / 1_000_000, document.length, result.outcome().id());
-        return new Prepared(report, document);
+                (System.nanoTime() - partitioned) / 1_000_000, encoded.length, result.outcome().id());
+        return new Prepared(document, encoded);
     }
 
     /**
@@ -190,11 +266,11 @@ public class RunService {
         storeUpload(upload, prepared.get(0).report().createdAt());
         try {
             try {
-                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.document())));
+                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.encoded())));
             } catch (DataIntegrityViolationException uploadDeletedMeanwhile) {
                 // The last run of this upload was deleted between the two transactions: store it again, once.
                 storeUpload(upload, prepared.get(0).report().createdAt());
-                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.document())));
+                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.encoded())));
             }
         } catch (RuntimeException e) {
             transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(upload.sha256()));
@@ -218,7 +294,13 @@ public class RunService {
 
     /** The run and its node table, for the run page. */
     public RunDocument document(String id) {
-        return RunDocuments.decode(storedDocument(id));
+        RunDocument recent = recentRuns.get(id);
+        if (recent != null && runs.exists(id)) {
+            return recent;
+        }
+        RunDocument document = RunDocuments.decode(storedDocument(id));
+        recentRuns.put(document);
+        return document;
     }
 
     /** The run's document as stored (gzip JSON), for answers that copy it without building the run. */
@@ -258,6 +340,7 @@ public class RunService {
     }
 
     public void delete(String id) {
+        recentRuns.remove(id);
         Boolean deleted = transaction.execute(status -> runs.delete(id));
         if (!Boolean.TRUE.equals(deleted)) {
             throw new RunNotFoundException(id);

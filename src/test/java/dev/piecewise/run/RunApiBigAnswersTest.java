@@ -91,7 +91,16 @@ class RunApiBigAnswersTest {
         HttpResponse<String> compared = client.send(HttpRequest.newBuilder(URI.create(base() + "/runs/" + id + "/compare"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(compared.statusCode()).isEqualTo(302);
-        String page = new HttpApi(port).get(compared.headers().firstValue("Location").orElseThrow()
+        String progress = compared.headers().firstValue("Location").orElseThrow().replaceFirst("^https?://[^/]+", "");
+        assertThat(progress).startsWith("/comparing/");
+        HttpResponse<String> answer;
+        do { // the page a browser reloads until the comparison is stored
+            Thread.sleep(200);
+            answer = client.send(HttpRequest.newBuilder(URI.create(base() + progress)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } while (answer.statusCode() == 200 && answer.body().contains("comparison-progress"));
+        assertThat(answer.statusCode()).isEqualTo(302);
+        String page = new HttpApi(port).get(answer.headers().firstValue("Location").orElseThrow()
                 .replaceFirst("^https?://[^/]+", "")).body();
         assertThat(page).contains("and " + (problems - 5) + " more");
     }
