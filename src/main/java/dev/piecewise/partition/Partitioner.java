@@ -26,12 +26,22 @@ public final class Partitioner {
 
     /** Partitions and, when the graph does not compile, tries the other option sets for one that does. */
     public static PartitionResult partition(Graph graph, PartitionOptions options) {
+        return partition(graph, options, new HashMap<>());
+    }
+
+    /**
+     * The same, for runs of one graph that share {@code outcomes} (the option sets of a comparison): each option
+     * set is partitioned once for all of them, not once per run that looks for a suggestion. Thread-safe when
+     * {@code outcomes} is (a ConcurrentHashMap).
+     */
+    public static PartitionResult partition(Graph graph, PartitionOptions options, Map<PartitionOptions, Outcome> outcomes) {
         PartitionResult result = partitionOnce(graph, options);
+        outcomes.putIfAbsent(options, result.outcome());
         if (result.outcome() == Outcome.OK) {
             return result;
         }
         for (PartitionOptions candidate : alternatives(options)) {
-            if (partitionOnce(graph, candidate).outcome() == Outcome.OK) {
+            if (outcomes.computeIfAbsent(candidate, c -> partitionOnce(graph, c).outcome()) == Outcome.OK) {
                 return result.withSuggestion(candidate);
             }
         }

@@ -152,7 +152,9 @@ final class SplitModule {
         if (activeGrad != null) {
             regions.get(activeGrad).add(id);
         }
-        openAutocasts.forEach(a -> regions.get(a).add(id));
+        if (!openAutocasts.isEmpty()) { // most graphs have none: no lambda per node
+            openAutocasts.forEach(a -> regions.get(a).add(id));
+        }
         return globalState;
     }
 

@@ -5,6 +5,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.partition.Outcome;
+import dev.piecewise.partition.Problem;
 import dev.piecewise.partition.Relocation;
 import dev.piecewise.partition.Submodule;
 import org.springframework.stereotype.Controller;
@@ -133,6 +134,11 @@ class RunPageController {
                     .forEach(s -> relocations.computeIfAbsent(s, k -> new ArrayList<>()).add(r));
         }
         model.addAttribute("relocationsBySubmodule", relocations);
+        // Slices, so a run with thousands of problems or relocations renders only what the page shows.
+        List<Problem> problems = run.verdict().problems();
+        model.addAttribute("firstProblems", problems.subList(0, Math.min(6, problems.size())));
+        model.addAttribute("moreProblems", problems.subList(Math.min(6, problems.size()), Math.min(500, problems.size())));
+        model.addAttribute("relocationsShown", run.relocations().subList(0, Math.min(200, run.relocations().size())));
         model.addAttribute("nodes", nodeRows(document, shown));
         model.addAttribute("codeLink", run.verdict().outcome() == Outcome.SPLIT_FAILS ? null : "/api/runs/" + id + "/code");
         return "run";

@@ -5,6 +5,7 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.GraphIndexOutOfRangeException;
 import dev.piecewise.graph.format.ParsedUpload;
+import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
@@ -84,7 +85,7 @@ public class RunService {
      */
     public RunReport create(byte[] upload, String fileName, RunRequest request) {
         Upload parsed = parse(upload, fileName, request);
-        Prepared run = prepare(parsed, request.options(), null, now());
+        Prepared run = prepare(parsed, request.options(), null, now(), new java.util.HashMap<>());
         store(parsed, List.of(run));
         recentRuns.put(run.document());
         return run.report();
@@ -153,6 +154,8 @@ public class RunService {
 
     private List<RunReport> compare(Upload parsed, RunRequest request, String group, Runnable onePartitioned) {
         List<Future<Prepared>> pending = new ArrayList<>();
+        // The eight option sets look for suggestions among the same candidates: each is partitioned once.
+        Map<PartitionOptions, Outcome> outcomes = new ConcurrentHashMap<>();
         Instant start = now();
         List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps());
         for (int i = 0; i < sets.size(); i++) {
@@ -160,7 +163,7 @@ public class RunService {
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
             Instant createdAt = start.plus(i, ChronoUnit.MICROS);
             pending.add(comparisons.submit(() -> {
-                Prepared prepared = prepare(parsed, options, group, createdAt);
+                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes);
                 onePartitioned.run();
                 return prepared;
             }));
@@ -170,7 +173,6 @@ public class RunService {
             runs.add(result(run));
         }
         store(parsed, runs);
-        runs.forEach(run -> recentRuns.put(run.document()));
         return runs.stream().map(Prepared::report).toList();
     }
 
@@ -239,9 +241,10 @@ public class RunService {
         return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
     }
 
-    private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt) {
+    private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt,
+                             Map<PartitionOptions, Outcome> outcomes) {
         long start = System.nanoTime();
-        PartitionResult result = Partitioner.partition(upload.parsed().graph(), options);
+        PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes);
         long partitioned = System.nanoTime();
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options, upload.parsed(), upload.sha256(),
                 upload.bytes().length, result, compareGroup);
