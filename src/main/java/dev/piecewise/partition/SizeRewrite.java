@@ -54,9 +54,38 @@ final class SizeRewrite {
 
     private SizeRewrite(Graph graph) {
         this.graph = graph;
-        this.users = graph.users();
+        this.users = usersNearSizes(graph);
         this.edit = new GraphEdit(graph.nodes());
         this.names = FxNamespace.of(graph.nodes());
+    }
+
+    /**
+     * Users of the nodes a rewrite touches: Size-valued nodes and the nodes that read them (a getitem of a Size
+     * is replaced in turn). Not every node's users: in a large graph most nodes are nowhere near a Size.
+     */
+    private static Map<String, List<Node>> usersNearSizes(Graph graph) {
+        Set<String> sizes = new java.util.HashSet<>();
+        Set<String> readers = new java.util.HashSet<>();
+        Map<String, List<Node>> users = new HashMap<>();
+        for (Node node : graph.nodes()) {
+            boolean[] readsSize = {false};
+            node.forEachInput(ref -> {
+                boolean size = sizes.contains(ref);
+                if (size || readers.contains(ref)) {
+                    List<Node> list = users.computeIfAbsent(ref, k -> new ArrayList<>(2));
+                    if (list.isEmpty() || list.get(list.size() - 1) != node) {
+                        list.add(node);
+                    }
+                }
+                readsSize[0] |= size;
+            });
+            if (node.kind() == ValueKind.SIZE || node.isCallMethod("size") || KindInference.isShapeAttribute(node)) {
+                sizes.add(node.name());
+            } else if (readsSize[0]) {
+                readers.add(node.name());
+            }
+        }
+        return users;
     }
 
     /** vLLM's decomposition: only {@code x.size()}; getitem users take the element, other users get it spliced. */
