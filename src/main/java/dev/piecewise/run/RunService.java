@@ -202,7 +202,7 @@ public class RunService {
 
     /** The runs of a comparison group in the order they were made. */
     public List<RunReport> group(String groupId) {
-        return runs.groupMembers(groupId).stream().map(id -> document(id).run()).toList();
+        return runs.groupMembers(groupId).stream().map(this::get).toList();
     }
 
     /** An upload read once, for one run or all the runs of a comparison. */
