@@ -47,6 +47,11 @@
     }
 
     document.addEventListener("DOMContentLoaded", function () {
+        // A comparison under way: ask again every second; the server answers with the comparison once stored.
+        const waiting = document.querySelector("[data-reload]");
+        if (waiting) {
+            window.setTimeout(function () { window.location.reload(); }, 1000 * Number(waiting.dataset.reload));
+        }
         const textarea = document.getElementById("text");
         const file = document.getElementById("file");
         if (textarea) {

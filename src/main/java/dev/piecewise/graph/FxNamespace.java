@@ -4,17 +4,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Hands out node names the way {@code torch.fx.graph._Namespace.create_name} does, so nodes a rewrite creates
  * get the names PyTorch would give them ({@code sym_size_int}, {@code sym_size_int_1}, {@code size_1}, ...).
  */
 public final class FxNamespace {
-
-    private static final Pattern SUFFIX = Pattern.compile("(.*)_(\\d+)$");
-    private static final Pattern ILLEGAL = Pattern.compile("[^0-9a-zA-Z_]+");
 
     private final Set<String> used = new HashSet<>();
     private final Map<String, Integer> baseCount = new HashMap<>();
@@ -34,24 +29,25 @@ public final class FxNamespace {
         return isDefined.test("output") ? of(nodes).create("output") : "output";
     }
 
+    /** FX's {@code create_name}, by hand rather than by regex: every node of a rewritten graph passes here. */
     public String create(String candidate) {
-        candidate = ILLEGAL.matcher(candidate).replaceAll("_");
+        candidate = legal(candidate);
         if (candidate.isEmpty()) {
             candidate = "_unnamed";
         }
         if (Character.isDigit(candidate.charAt(0))) {
             candidate = "_" + candidate;
         }
-        Matcher m = SUFFIX.matcher(candidate);
-        String base;
-        int num;
-        if (m.matches()) {
-            base = m.group(1);
-            num = parseOrZero(m.group(2));
-            candidate = base + "_" + num;
-        } else {
-            base = candidate;
-            num = 0;
+        String base = candidate;
+        int num = 0;
+        int suffix = numericSuffix(candidate);
+        if (suffix > 0) { // (.*)_(\d+)$: the digits after the last underscore
+            base = candidate.substring(0, suffix - 1);
+            String digits = candidate.substring(suffix);
+            num = parseOrZero(digits);
+            if (!digits.equals(Integer.toString(num))) {
+                candidate = base + "_" + num;
+            }
         }
         if (num == 0) {
             num = baseCount.getOrDefault(base, 0);
@@ -63,6 +59,43 @@ public final class FxNamespace {
         used.add(candidate);
         baseCount.put(base, num);
         return candidate;
+    }
+
+    /** Runs of characters other than ASCII letters, digits and underscores become one underscore. */
+    private static String legal(String name) {
+        int i = 0;
+        while (i < name.length() && isLegal(name.charAt(i))) {
+            i++;
+        }
+        if (i == name.length()) {
+            return name;
+        }
+        StringBuilder sb = new StringBuilder(name.length()).append(name, 0, i);
+        boolean inRun = false;
+        for (; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (isLegal(c)) {
+                sb.append(c);
+                inRun = false;
+            } else if (!inRun) {
+                sb.append('_');
+                inRun = true;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean isLegal(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    /** Where the digits of a {@code _123} ending start, or -1 when the name has none. */
+    private static int numericSuffix(String name) {
+        int i = name.length();
+        while (i > 0 && name.charAt(i - 1) >= '0' && name.charAt(i - 1) <= '9') {
+            i--;
+        }
+        return i < name.length() && i >= 1 && name.charAt(i - 1) == '_' ? i : -1;
     }
 
     private static int parseOrZero(String digits) {

@@ -23,6 +23,14 @@ public record PartitionResult(Outcome outcome, String error, boolean compilable,
                               List<Diagnostic> diagnostics, List<Node> createdNodes, Graph graph,
                               PartitionOptions suggestion) {
 
+    /** The created nodes with the submodule each landed in. */
+    public List<CreatedNode> createdNodesPlaced() {
+        return createdNodes.stream().map(n -> {
+            Integer id = assignment.get(n.name());
+            return new CreatedNode(n.name(), n.target(), n.kind(), id == null ? null : Submodule.nameOf(id));
+        }).toList();
+    }
+
     public PartitionResult withSuggestion(PartitionOptions options) {
         return new PartitionResult(outcome, error, compilable, submodules, assignment, emissionOrder, relocations,
                 crossings, problems, diagnostics, createdNodes, graph, options);

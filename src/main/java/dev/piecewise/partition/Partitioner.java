@@ -26,12 +26,22 @@ public final class Partitioner {
 
     /** Partitions and, when the graph does not compile, tries the other option sets for one that does. */
     public static PartitionResult partition(Graph graph, PartitionOptions options) {
+        return partition(graph, options, new HashMap<>());
+    }
+
+    /**
+     * The same, for runs of one graph that share {@code outcomes} (the option sets of a comparison): each option
+     * set is partitioned once for all of them, not once per run that looks for a suggestion. Thread-safe when
+     * {@code outcomes} is (a ConcurrentHashMap).
+     */
+    public static PartitionResult partition(Graph graph, PartitionOptions options, Map<PartitionOptions, Outcome> outcomes) {
         PartitionResult result = partitionOnce(graph, options);
+        outcomes.putIfAbsent(options, result.outcome());
         if (result.outcome() == Outcome.OK) {
             return result;
         }
         for (PartitionOptions candidate : alternatives(options)) {
-            if (partitionOnce(graph, candidate).outcome() == Outcome.OK) {
+            if (outcomes.computeIfAbsent(candidate, c -> partitionOnce(graph, c).outcome()) == Outcome.OK) {
                 return result.withSuggestion(candidate);
             }
         }
@@ -107,7 +117,7 @@ public final class Partitioner {
         SplitModule.Split split = SplitModule.run(working.nodes(), partitioned, working.carriesShapes());
         if (split.error() != null) {
             diagnostics.add(Diagnostic.error("split-module-error", "torch.fx.passes.split_module raises "
-                    + split.error() + explain(split.error()), null, null));
+                    + split.error().message() + explain(split.error()), null, null));
             return splitFails(split.error(), relocations, diagnostics);
         }
         List<Node> created = working.nodes().stream().filter(n -> graph.node(n.name()) == null).toList();
@@ -131,22 +141,21 @@ public final class Partitioner {
                 + (customOps.isEmpty() ? "." : ". Custom ops it calls: " + String.join(", ", customOps) + "."), null, null);
     }
 
-    private static String explain(String error) {
-        if (error.startsWith("KeyError")) {
+    private static String explain(SplitError error) {
+        if (error instanceof SplitError.ValueNotYetEmitted || error instanceof SplitError.UnboundSymbol) {
             return ": a submodule needs a value that a submodule emitted later computes (submodules are called in "
                     + "the order their ids first appear in the graph)";
         }
-        if (error.contains("cycle")) {
+        if (error instanceof SplitError.PartitionCycle) {
             return ": two submodules need values from each other (vLLM's getitem rule can pull a tensor slice into "
                     + "a splitting subgraph; try getitemRule=tuple-only)";
         }
         return "";
     }
 
-    private static PartitionResult splitFails(String error, List<Relocation> relocations, List<Diagnostic> diagnostics) {
-        List<Problem> problems = List.of(new Problem(null, null, null, "split", null, List.of(), error));
-        return new PartitionResult(Outcome.SPLIT_FAILS, error, false, List.of(), Map.of(), List.of(), relocations,
-                List.of(), problems, diagnostics, List.of(), null, null);
+    private static PartitionResult splitFails(SplitError error, List<Relocation> relocations, List<Diagnostic> diagnostics) {
+        return new PartitionResult(Outcome.SPLIT_FAILS, error.message(), false, List.of(), Map.of(), List.of(),
+                relocations, List.of(), List.of(Problem.splitFailure(error)), diagnostics, List.of(), null, null);
     }
 
     private static PartitionResult judge(Graph graph, SplitModule.Split split, Map<String, Integer> ids,
@@ -172,13 +181,13 @@ public final class Partitioner {
                 for (SubmoduleValue in : inputs) {
                     if (in.kind().isContainer()) {
                         Integer producer = partOf.get(in.name());
-                        problems.add(new Problem(name, in.name(), in.kind(), "input",
-                                producer == null ? "graph input" : Submodule.nameOf(producer), List.of(name), AOT_INPUT_ERROR));
+                        problems.add(Problem.input(name, in, producer == null ? "graph input" : Submodule.nameOf(producer),
+                                AOT_INPUT_ERROR));
                     }
                 }
                 for (SubmoduleValue out : outputs) {
                     if (out.kind().isContainer()) {
-                        problems.add(new Problem(name, out.name(), out.kind(), "output", name,
+                        problems.add(Problem.output(name, out,
                                 List.copyOf(split.consumers().getOrDefault(out.name(), java.util.Set.of())),
                                 outputSpecError(graph.node(out.name()))));
                     }
@@ -206,13 +215,14 @@ public final class Partitioner {
                     + "the data inputs only: split_module also threads the shape symbols of every input (s77, ...), "
                     + "which print_readable output or fx-json would show", null, null));
         }
-        List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> new Problem(submoduleOf(partOf, p.value()),
-                p.value(), p.kind(), p.direction(), p.producer(), p.consumers(), p.error())).toList());
+        List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> p.inSubmodule(submoduleOf(partOf, p.value())))
+                .toList());
         allProblems.addAll(problems);
         Outcome outcome = !badCalls.isEmpty() ? Outcome.BAD_CALL : problems.isEmpty() ? Outcome.OK : Outcome.AOT_FAILS;
         String error = badCalls.isEmpty() ? null : badCalls.get(0).error();
         List<String> emission = split.parts().keySet().stream().map(Submodule::nameOf).toList();
-        return new PartitionResult(outcome, error, outcome == Outcome.OK, submodules, ids, emission, relocations,
+        List<Relocation> placed = relocations.stream().map(r -> r.placed(ids)).toList();
+        return new PartitionResult(outcome, error, outcome == Outcome.OK, submodules, ids, emission, placed,
                 crossings, allProblems, diagnostics, created, graph, null);
     }
 

@@ -68,7 +68,7 @@ final class SizeRelocation {
                     edit.remove(producer.name());
                     ids.remove(producer.name());
                 }
-                relocations.add(new Relocation(producer.name(), "duplicated", clones, from, later.keySet().iterator().next()));
+                relocations.add(Relocation.duplicated(producer.name(), clones, from, later.keySet().iterator().next()));
                 continue;
             }
             Set<Integer> targets = new LinkedHashSet<>(later.keySet());
@@ -85,7 +85,7 @@ final class SizeRelocation {
             edit.remove(producer.name());
             edit.insertBefore(firstUser.name(), producer);
             ids.put(producer.name(), to);
-            relocations.add(new Relocation(producer.name(), "moved", List.of(), from, to));
+            relocations.add(Relocation.moved(producer.name(), from, to));
             if (!single) {
                 diagnostics.add(Diagnostic.warning("unresolved-size", producer.name() + " is used by subgraphs "
                         + targets + "; it moved to " + Submodule.nameOf(to) + " and still crosses to the others",

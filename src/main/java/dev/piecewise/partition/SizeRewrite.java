@@ -34,9 +34,9 @@ final class SizeRewrite {
     private static final Set<String> VARIADIC_FUNCTIONS = Set.of(
             "torch.zeros", "torch.ones", "torch.empty", "torch.rand", "torch.randn");
 
-    /** The rewritten nodes, or the RuntimeError vLLM's split_graph raises. */
+    /** The rewritten nodes, or the error vLLM's split_graph raises (then null). */
     record Result(List<Node> nodes, List<Relocation> relocations, List<Problem> badCalls,
-                  List<Diagnostic> diagnostics, String splitError) {
+                  List<Diagnostic> diagnostics, SplitError splitError) {
     }
 
     /** A dimension of a decomposed Size: symbolic dims become sym_size nodes, static ones literals. */
@@ -55,9 +55,38 @@ final class SizeRewrite {
 
     private SizeRewrite(Graph graph) {
         this.graph = graph;
-        this.users = graph.users();
+        this.users = usersNearSizes(graph);
         this.edit = new GraphEdit(graph.nodes());
         this.names = FxNamespace.of(graph.nodes());
+    }
+
+    /**
+     * Users of the nodes a rewrite touches: Size-valued nodes and the nodes that read them (a getitem of a Size
+     * is replaced in turn). Not every node's users: in a large graph most nodes are nowhere near a Size.
+     */
+    private static Map<String, List<Node>> usersNearSizes(Graph graph) {
+        Set<String> sizes = new java.util.HashSet<>();
+        Set<String> readers = new java.util.HashSet<>();
+        Map<String, List<Node>> users = new HashMap<>();
+        for (Node node : graph.nodes()) {
+            boolean[] readsSize = {false};
+            node.forEachInput(ref -> {
+                boolean size = sizes.contains(ref);
+                if (size || readers.contains(ref)) {
+                    List<Node> list = users.computeIfAbsent(ref, k -> new ArrayList<>(2));
+                    if (list.isEmpty() || list.get(list.size() - 1) != node) {
+                        list.add(node);
+                    }
+                }
+                readsSize[0] |= size;
+            });
+            if (node.kind() == ValueKind.SIZE || node.isCallMethod("size") || KindInference.isShapeAttribute(node)) {
+                sizes.add(node.name());
+            } else if (readsSize[0]) {
+                readers.add(node.name());
+            }
+        }
+        return users;
     }
 
     /** vLLM's decomposition: only {@code x.size()}; getitem users take the element, other users get it spliced. */
@@ -66,7 +95,7 @@ final class SizeRewrite {
         for (Node node : graph.nodes()) {
             if (node.isCallMethod("size") && node.args().size() == 1 && node.kwargs().isEmpty()
                     && node.args().get(0) instanceof Arg.Ref) {
-                String error = rewrite.decomposeOne(node);
+                SplitError error = rewrite.decomposeOne(node);
                 if (error != null) {
                     return new Result(graph.nodes(), rewrite.relocations, List.of(), rewrite.diagnostics(), error);
                 }
@@ -115,7 +144,7 @@ final class SizeRewrite {
         return all;
     }
 
-    private String decomposeOne(Node size) {
+    private SplitError decomposeOne(Node size) {
         String tensor = ((Arg.Ref) size.args().get(0)).name();
         List<Dim> dims = dimsOf(size, tensor);
         List<Arg> elements = new ArrayList<>();
@@ -137,9 +166,8 @@ final class SizeRewrite {
             if (current.isGetitemOf(size.name()) && !(current.args().get(1) instanceof Arg.IntLit)) {
                 // vLLM asserts an int index on every getitem of a size() it decomposes (x.shape[:-1] fails here)
                 Arg index = current.args().get(1);
-                return "AssertionError: Expected literal int index for getitem on size(), got "
-                        + (index instanceof Arg.Ref ? "Node" : pythonType(index)) + ": "
-                        + dev.piecewise.graph.PythonRepr.of(index, Function.identity());
+                return new SplitError.NonLiteralSizeIndex(index instanceof Arg.Ref ? "Node" : pythonType(index),
+                        dev.piecewise.graph.PythonRepr.of(index, Function.identity()));
             }
             Integer index = current.intIndexInto(size.name());
             if (index != null && index >= -dims.size() && index < dims.size()) {
@@ -152,12 +180,10 @@ final class SizeRewrite {
             }
         }
         if (!remaining.isEmpty()) {
-            return "RuntimeError: Tried to erase Node " + size.name() + " but it still had " + remaining.size()
-                    + " users in the graph: {" + remaining.stream().map(u -> u + ": None").collect(Collectors.joining(", "))
-                    + "}!";
+            return new SplitError.SizeStillUsed(size.name(), remaining);
         }
         edit.remove(size.name());
-        relocations.add(new Relocation(size.name(), "decomposed", created, null, null));
+        relocations.add(Relocation.decomposed(size.name(), created));
         return null;
     }
 
@@ -190,8 +216,7 @@ final class SizeRewrite {
         Node spliced = user.withArgs(args, user.kwargs());
         edit.replace(spliced);
         if (firstSplice >= 0 && !takesVariadicSize(user, firstSplice)) {
-            badCalls.add(new Problem(null, user.name(), ValueKind.SIZE, "call", size, List.of(user.name()),
-                    badCallMessage(spliced)));
+            badCalls.add(Problem.badCall(user.name(), size, badCallMessage(spliced)));
         }
         return spliced;
     }
@@ -293,12 +318,12 @@ final class SizeRewrite {
                     elements.add(staticDim(dims.get(i)));
                 }
             }
-            relocations.add(new Relocation(node.name(), "decomposed", created, null, null));
+            relocations.add(Relocation.decomposed(node.name(), created));
             return elements;
         }
         List<Arg> sliced = slice(elementsOf.get(((Arg.Ref) first).name()), (Arg.Slice) node.args().get(1));
         if (sliced != null) {
-            relocations.add(new Relocation(node.name(), "decomposed", List.of(), null, null));
+            relocations.add(Relocation.decomposed(node.name(), List.of()));
             return sliced;
         }
         diagnostics.add(Diagnostic.warning("size-not-decomposed", "decompose-list cannot tell the elements of "

@@ -47,7 +47,7 @@ final class SplitModule {
      * @param globalStateRegions grad-mode and autocast nodes with the subgraph ids of their region, in order;
      *                           split_module copies each into every submodule of its region after the first
      */
-    record Split(Map<Integer, Part> parts, Map<String, Set<String>> consumers, String error,
+    record Split(Map<Integer, Part> parts, Map<String, Set<String>> consumers, SplitError error,
                  Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
     }
 
@@ -64,7 +64,7 @@ final class SplitModule {
     private final Set<String> openAutocasts = new LinkedHashSet<>();
     private String activeGrad;
     private int highestPartition = -1;
-    private String orderError;
+    private SplitError orderError;
 
     private SplitModule(List<Node> nodes, boolean threadSymbols) {
         this.byName = new HashMap<>(nodes.size() * 2);
@@ -112,8 +112,8 @@ final class SplitModule {
                 }
             });
         }
-        String error = unboundSymbol != null ? "KeyError: " + unboundSymbol
-                : !openAutocasts.isEmpty() ? "AssertionError: autocast must exit"
+        SplitError error = unboundSymbol != null ? new SplitError.UnboundSymbol(unboundSymbol)
+                : !openAutocasts.isEmpty() ? new SplitError.AutocastNotExited()
                 : !regions.isEmpty() && orderError != null ? orderError
                 : cycleError();
         if (error == null) {
@@ -128,8 +128,7 @@ final class SplitModule {
      */
     private boolean trackGlobalState(Node node, int id) {
         if (orderError == null && id < highestPartition) {
-            orderError = "AssertionError: autocast or set_grad_enabled require monotonically increasing partitions: "
-                    + "highest: " + highestPartition + ", this node's: " + id;
+            orderError = new SplitError.GlobalStateOrder(highestPartition, id);
         }
         highestPartition = Math.max(highestPartition, id);
         boolean globalState = false;
@@ -153,7 +152,9 @@ final class SplitModule {
         if (activeGrad != null) {
             regions.get(activeGrad).add(id);
         }
-        openAutocasts.forEach(a -> regions.get(a).add(id));
+        if (!openAutocasts.isEmpty()) { // most graphs have none: no lambda per node
+            openAutocasts.forEach(a -> regions.get(a).add(id));
+        }
         return globalState;
     }
 
@@ -225,7 +226,7 @@ final class SplitModule {
     }
 
     /** Kahn's algorithm, popping roots from the end as split_module does. */
-    private String cycleError() {
+    private SplitError cycleError() {
         Map<Integer, Set<Integer>> remaining = new HashMap<>();
         Deque<Integer> roots = new ArrayDeque<>();
         for (Part part : parts.values()) {
@@ -247,17 +248,17 @@ final class SplitModule {
                 }
             }
         }
-        return sorted == parts.size() ? null : "RuntimeError: cycle exists between partitions!";
+        return sorted == parts.size() ? null : new SplitError.PartitionCycle();
     }
 
     /** With keep_original_order the top-level graph calls submodules in first-appearance order. */
-    private String keyError() {
+    private SplitError keyError() {
         Set<String> defined = new HashSet<>();
         for (Part part : parts.values()) {
             for (String input : part.inputs) {
                 Op op = byName.get(input).op();
                 if (op != Op.PLACEHOLDER && op != Op.GET_ATTR && !defined.contains(input)) {
-                    return "KeyError: '" + input + "'";
+                    return new SplitError.ValueNotYetEmitted(input);
                 }
             }
             defined.addAll(part.outputs);

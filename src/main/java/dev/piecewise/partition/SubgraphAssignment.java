@@ -106,7 +106,7 @@ final class SubgraphAssignment {
             if (previous != null && group.size() == 1 && isAllocation(group.get(0))
                     && inputsAvailable(group.get(0), previous, ids, byName)) {
                 ids.put(group.get(0).name(), previous);
-                merges.add(new Relocation(group.get(0).name(), "merged-empty-allocation", List.of(), id, previous));
+                merges.add(Relocation.mergedEmptyAllocation(group.get(0).name(), id, previous));
                 continue;
             }
             previous = id;

@@ -12,8 +12,22 @@ public record Submodule(String name, int graphId, boolean splitting, List<String
         outputs = List.copyOf(outputs);
     }
 
+    /**
+     * Names made once per id and shared: a report names a submodule for every crossing and consumer. Filled as
+     * ids come; two threads racing on one slot store equal strings, which is harmless.
+     */
+    private static final String[] NAMES = new String[1 << 18];
+
     public static String nameOf(int graphId) {
-        return "submod_" + graphId;
+        if (graphId < 0 || graphId >= NAMES.length) {
+            return "submod_" + graphId;
+        }
+        String name = NAMES[graphId];
+        if (name == null) {
+            name = "submod_" + graphId;
+            NAMES[graphId] = name;
+        }
+        return name;
     }
 
     /** Inputs without the shape symbols split_module threads through (what an fx-text upload can report). */

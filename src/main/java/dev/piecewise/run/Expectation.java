@@ -1,5 +1,7 @@
 package dev.piecewise.run;
 
+import dev.piecewise.partition.Outcome;
+
 import java.util.List;
 
 /**
@@ -30,7 +32,7 @@ public enum Expectation {
         return runs.stream().allMatch(run -> switch (this) {
             case NONE -> true;
             case COMPILABLE -> run.verdict().compilable();
-            case OK -> run.verdict().outcome().equals("ok");
+            case OK -> run.verdict().outcome() == Outcome.OK;
         });
     }
 }

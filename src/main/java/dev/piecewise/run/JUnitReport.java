@@ -22,15 +22,15 @@ final class JUnitReport {
             RunReport.Options o = run.options();
             String page = baseUrl + "/runs/" + run.id();
             xml.append("  <testcase classname=\"piecewise.").append(escape(run.format())).append("\" name=\"")
-                    .append(escape(run.name() + " [sizeStrategy=" + o.sizeStrategy() + ", getitemRule=" + o.getitemRule()
+                    .append(escape(run.name() + " [sizeStrategy=" + o.sizeStrategy().id() + ", getitemRule=" + o.getitemRule().id()
                             + (o.mergeConsecutiveSplits() ? "" : ", no merge") + "]"))
                     .append("\" time=\"0\">\n");
             if (!run.verdict().compilable()) {
-                xml.append("    <failure type=\"").append(escape(run.verdict().outcome())).append("\" message=\"")
+                xml.append("    <failure type=\"").append(escape(run.verdict().outcome().id())).append("\" message=\"")
                         .append(escape(run.verdict().summary())).append("\">");
                 StringBuilder detail = new StringBuilder(run.verdict().summary());
                 run.verdict().problems().forEach(p -> detail.append('\n').append(p.submodule()).append(' ')
-                        .append(p.direction()).append(' ').append(p.value()).append(" (").append(p.kind()).append("): ")
+                        .append(p.direction().id()).append(' ').append(p.value()).append(" (").append(p.kind() == null ? "" : p.kind().id()).append("): ")
                         .append(p.error()));
                 xml.append(escape(detail.append('\n').append(page).toString())).append("</failure>\n");
             }

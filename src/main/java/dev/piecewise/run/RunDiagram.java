@@ -1,5 +1,8 @@
 package dev.piecewise.run;
 
+import dev.piecewise.partition.Crossing;
+import dev.piecewise.partition.Submodule;
+
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +33,7 @@ final class RunDiagram {
     static String svg(RunReport run, int submodulesPerPage) {
         List<String> order = run.emissionOrder().size() > MAX_SUBMODULES ? run.emissionOrder().subList(0, MAX_SUBMODULES)
                 : run.emissionOrder();
-        Map<String, RunReport.SubmoduleView> byName = new HashMap<>();
+        Map<String, Submodule> byName = new HashMap<>();
         Map<String, Integer> listPage = new HashMap<>(); // where the run page lists each submodule
         for (int i = 0; i < run.submodules().size(); i++) {
             byName.put(run.submodules().get(i).name(), run.submodules().get(i));
@@ -77,7 +80,7 @@ final class RunDiagram {
             svg.append("<title>").append(escape(edge.from() + " → " + edge.to() + ": " + edge.values())).append("</title></path>");
         }
         for (Map.Entry<String, int[]> e : position.entrySet()) {
-            RunReport.SubmoduleView s = byName.get(e.getKey());
+            Submodule s = byName.get(e.getKey());
             int[] p = e.getValue();
             boolean bad = run.verdict().problems().stream().anyMatch(pr -> e.getKey().equals(pr.submodule()));
             svg.append("<g class=\"box").append(s.splitting() ? " splitting" : "").append(bad ? " bad" : "")
@@ -99,7 +102,7 @@ final class RunDiagram {
         Map<String, StringBuilder> values = new LinkedHashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         Map<String, Boolean> containers = new HashMap<>();
-        for (RunReport.CrossingView c : run.crossings()) {
+        for (Crossing c : run.crossings()) {
             for (String consumer : c.consumers()) {
                 if (!shown.containsKey(c.producer()) || !shown.containsKey(consumer)) {
                     continue;
@@ -107,11 +110,10 @@ final class RunDiagram {
                 String key = c.producer() + "\u0000" + consumer;
                 StringBuilder list = values.computeIfAbsent(key, k -> new StringBuilder());
                 if (counts.getOrDefault(key, 0) < 12) {
-                    list.append(list.length() == 0 ? "" : ", ").append(c.value()).append(" (").append(c.kind()).append(')');
+                    list.append(list.length() == 0 ? "" : ", ").append(c.value()).append(" (").append(c.kind().id()).append(')');
                 }
                 counts.merge(key, 1, Integer::sum);
-                boolean container = c.kind().equals("size") || c.kind().equals("tuple") || c.kind().equals("list");
-                containers.merge(key, container, Boolean::logicalOr);
+                containers.merge(key, c.kind().isContainer(), Boolean::logicalOr);
             }
         }
         return values.entrySet().stream().map(e -> {

@@ -1,5 +1,8 @@
 package dev.piecewise.run;
 
+import dev.piecewise.partition.Submodule;
+import dev.piecewise.partition.SubmoduleValue;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +12,8 @@ import java.util.Objects;
 /** What changed from one run to another: submodules, node placement, boundaries and the verdict. */
 public record RunDiff(boolean sameGraph, List<String> addedSubmodules, List<String> removedSubmodules,
                       List<Move> movedNodes, List<Move> onlyBefore, List<Move> onlyAfter,
-                      List<BoundaryChange> boundaryChanges, String verdictBefore, String verdictAfter) {
+                      List<BoundaryChange> boundaryChanges, String verdictBefore, String verdictAfter,
+                      boolean verdictChanged) {
 
     /** A node and the submodule it sits in on each side; null where the run does not have it. */
     public record Move(String node, String from, String to) {
@@ -20,8 +24,8 @@ public record RunDiff(boolean sameGraph, List<String> addedSubmodules, List<Stri
     }
 
     static RunDiff of(RunReport a, RunReport b) {
-        Map<String, RunReport.SubmoduleView> left = bySubmodule(a);
-        Map<String, RunReport.SubmoduleView> right = bySubmodule(b);
+        Map<String, Submodule> left = bySubmodule(a);
+        Map<String, Submodule> right = bySubmodule(b);
         List<String> added = right.keySet().stream().filter(n -> !left.containsKey(n)).toList();
         List<String> removed = left.keySet().stream().filter(n -> !right.containsKey(n)).toList();
         Map<String, String> before = placement(a);
@@ -39,18 +43,15 @@ public record RunDiff(boolean sameGraph, List<String> addedSubmodules, List<Stri
                 .map(e -> new Move(e.getKey(), null, e.getValue())).toList();
         List<BoundaryChange> changes = new ArrayList<>();
         left.forEach((name, l) -> {
-            RunReport.SubmoduleView r = right.get(name);
+            Submodule r = right.get(name);
             if (r != null) {
                 compare(changes, name, "inputs", l.inputs(), r.inputs());
                 compare(changes, name, "outputs", l.outputs(), r.outputs());
             }
         });
         return new RunDiff(a.graph().sha256().equals(b.graph().sha256()), added, removed, moves, gone, created, changes,
-                verdict(a), verdict(b));
-    }
-
-    public boolean verdictChanged() {
-        return !verdictBefore.equals(verdictAfter);
+                verdict(a), verdict(b), a.verdict().outcome() != b.verdict().outcome()
+                        || a.verdict().compilable() != b.verdict().compilable());
     }
 
     public boolean identical() {
@@ -59,11 +60,11 @@ public record RunDiff(boolean sameGraph, List<String> addedSubmodules, List<Stri
     }
 
     private static String verdict(RunReport run) {
-        return run.verdict().outcome() + (run.verdict().compilable() ? " (compiles)" : " (does not compile)");
+        return run.verdict().outcome().id() + (run.verdict().compilable() ? " (compiles)" : " (does not compile)");
     }
 
-    private static Map<String, RunReport.SubmoduleView> bySubmodule(RunReport run) {
-        Map<String, RunReport.SubmoduleView> map = new LinkedHashMap<>();
+    private static Map<String, Submodule> bySubmodule(RunReport run) {
+        Map<String, Submodule> map = new LinkedHashMap<>();
         run.submodules().forEach(s -> map.put(s.name(), s));
         return map;
     }
@@ -75,9 +76,9 @@ public record RunDiff(boolean sameGraph, List<String> addedSubmodules, List<Stri
     }
 
     private static void compare(List<BoundaryChange> changes, String submodule, String direction,
-                                List<RunReport.ValueView> before, List<RunReport.ValueView> after) {
-        List<String> l = before.stream().map(v -> v.name() + ": " + v.kind()).toList();
-        List<String> r = after.stream().map(v -> v.name() + ": " + v.kind()).toList();
+                                List<SubmoduleValue> before, List<SubmoduleValue> after) {
+        List<String> l = before.stream().map(v -> v.name() + ": " + v.kind().id()).toList();
+        List<String> r = after.stream().map(v -> v.name() + ": " + v.kind().id()).toList();
         if (!l.equals(r)) {
             changes.add(new BoundaryChange(submodule, direction, l, r));
         }

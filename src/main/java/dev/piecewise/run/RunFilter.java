@@ -9,20 +9,17 @@ import dev.piecewise.partition.SizeStrategy;
  * @param createdFrom first day included (UTC)
  * @param createdTo   last day included (UTC)
  */
-public record RunFilter(String nameContains, String outcome, String sizeStrategy, java.time.LocalDate createdFrom,
+public record RunFilter(String nameContains, Outcome outcome, SizeStrategy sizeStrategy, java.time.LocalDate createdFrom,
                         java.time.LocalDate createdTo) {
 
     /** Validates filter values so a typo gets an error naming the accepted values instead of an empty page. */
     public static RunFilter parse(String name, String verdict, String sizeStrategy, String from, String to) {
         String outcome = blankToNull(verdict);
-        if (outcome != null) {
-            BadOptionException.parse("verdict", outcome, Outcome::fromId);
-        }
         String strategy = blankToNull(sizeStrategy);
-        if (strategy != null) {
-            BadOptionException.parse("sizeStrategy", strategy, SizeStrategy::fromId);
-        }
-        return new RunFilter(blankToNull(name), outcome, strategy, date("from", from), date("to", to));
+        return new RunFilter(blankToNull(name),
+                outcome == null ? null : BadOptionException.parse("verdict", outcome, Outcome::fromId),
+                strategy == null ? null : BadOptionException.parse("sizeStrategy", strategy, SizeStrategy::fromId),
+                date("from", from), date("to", to));
     }
 
     private static java.time.LocalDate date(String option, String value) {

@@ -1,13 +1,14 @@
 package dev.piecewise.run;
 
-import dev.piecewise.codegen.SplitModuleCode;
-import dev.piecewise.limits.WorkBudget;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.graph.archive.ArchiveException;
-import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.Outcome;
+import dev.piecewise.partition.Problem;
+import dev.piecewise.partition.Relocation;
+import dev.piecewise.partition.Submodule;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -23,9 +24,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** The pages: upload, history, one run, option sets compared, two runs diffed. Same service as the API. */
 @Controller
@@ -33,20 +36,15 @@ class RunPageController {
 
     static final int PAGE_SIZE = 20;
     static final int SUBMODULES_PER_PAGE = 40;
-    static final int MAX_REPLAYED_NODES = 200_000;
-    static final int MAX_INLINE_CODE_NODES = 20_000;
 
     private final RunService service;
     private final UploadRuns uploads;
     private final long maxUploadBytes;
-    private final WorkBudget budget;
 
-    RunPageController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload,
-                      WorkBudget budget) {
+    RunPageController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload) {
         this.service = service;
         this.uploads = uploads;
         this.maxUploadBytes = maxUpload.toBytes();
-        this.budget = budget;
     }
 
     @GetMapping("/")
@@ -73,8 +71,7 @@ class RunPageController {
         try {
             RunRequest request = RunRequest.fromParameters(form.parameters());
             if (action.equals("compare")) {
-                List<RunReport> runs = service.compare(upload, fileName, request);
-                return "redirect:/runs/" + runs.get(0).id() + "/compare";
+                return "redirect:/comparing/" + service.startComparison(upload, fileName, request);
             }
             return "redirect:/runs/" + uploads.create(upload, fileName, form.parameters()).runs().get(0).id();
         } catch (GraphParseException e) {
@@ -106,48 +103,66 @@ class RunPageController {
         RunReport.Page runs = service.page(filter, Math.max(0, page), PAGE_SIZE);
         model.addAttribute("runs", runs);
         model.addAttribute("filter", filter);
+        model.addAttribute("outcomes", Outcome.values());
+        model.addAttribute("strategies", dev.piecewise.partition.SizeStrategy.values());
         model.addAttribute("pages", (int) Math.max(1, (runs.total() + PAGE_SIZE - 1) / PAGE_SIZE));
         return "history";
     }
 
+    /**
+     * One run, from its stored document alone: the page lists one page of submodules (or only those with
+     * problems) and the node rows of those submodules.
+     */
     @GetMapping("/runs/{id}")
-    String run(@PathVariable String id, @RequestParam(defaultValue = "0") int page, Model model) {
-        RunReport run = service.get(id);
+    String run(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
+               @RequestParam(defaultValue = "false") boolean problemsOnly, Model model) {
+        RunDocument document = service.document(id);
+        RunReport run = document.run();
         model.addAttribute("run", run);
-        int pages = Math.max(1, (run.submodules().size() + SUBMODULES_PER_PAGE - 1) / SUBMODULES_PER_PAGE);
+        Set<String> withProblems = new HashSet<>();
+        run.verdict().problems().forEach(p -> withProblems.add(p.submodule()));
+        List<Submodule> listed = problemsOnly
+                ? run.submodules().stream().filter(s -> withProblems.contains(s.name())).toList() : run.submodules();
+        int pages = Math.max(1, (listed.size() + SUBMODULES_PER_PAGE - 1) / SUBMODULES_PER_PAGE);
         int current = Math.min(Math.max(0, page), pages - 1);
-        model.addAttribute("submodules", run.submodules().subList(current * SUBMODULES_PER_PAGE,
-                Math.min(run.submodules().size(), (current + 1) * SUBMODULES_PER_PAGE)));
+        List<Submodule> shown = listed.subList(current * SUBMODULES_PER_PAGE,
+                Math.min(listed.size(), (current + 1) * SUBMODULES_PER_PAGE));
+        model.addAttribute("submodules", shown);
+        model.addAttribute("listedCount", listed.size());
+        model.addAttribute("problemsOnly", problemsOnly);
+        model.addAttribute("withProblems", withProblems);
         model.addAttribute("page", current);
         model.addAttribute("pages", pages);
         model.addAttribute("perPage", SUBMODULES_PER_PAGE);
         model.addAttribute("diagram", RunDiagram.svg(run, SUBMODULES_PER_PAGE));
         model.addAttribute("diagramTruncated", run.emissionOrder().size() > RunDiagram.MAX_SUBMODULES);
-        Map<String, List<RunReport.RelocationView>> relocations = new HashMap<>();
-        for (RunReport.RelocationView r : run.relocations()) {
+        Map<String, List<Relocation>> relocations = new HashMap<>();
+        for (Relocation r : run.relocations()) {
             java.util.stream.Stream.of(r.from(), r.to()).filter(Objects::nonNull).distinct()
                     .forEach(s -> relocations.computeIfAbsent(s, k -> new ArrayList<>()).add(r));
         }
         model.addAttribute("relocationsBySubmodule", relocations);
-        // Node details and the code come from replaying the run, which is linear but not free: skipped for huge graphs.
-        // The replay takes its room in the work budget like an upload.
-        try (var lease = budget.lease(run.graph().nodeCount() <= MAX_REPLAYED_NODES ? run.graph().bytes() : 0)) {
-            PartitionResult replay = run.graph().nodeCount() <= MAX_REPLAYED_NODES ? service.replay(run) : null;
-            model.addAttribute("graph", replay == null ? null : replay.graph());
-            model.addAttribute("code", replay == null || replay.graph() == null || run.graph().nodeCount() > MAX_INLINE_CODE_NODES
-                    ? null : codeOrNull(replay));
-        }
-        model.addAttribute("codeDownload", run.verdict().outcome().equals("split-fails") ? null : "/api/runs/" + id + "/code");
+        // Slices, so a run with thousands of problems or relocations renders only what the page shows.
+        List<Problem> problems = run.verdict().problems();
+        model.addAttribute("firstProblems", problems.subList(0, Math.min(6, problems.size())));
+        model.addAttribute("moreProblems", problems.subList(Math.min(6, problems.size()), Math.min(500, problems.size())));
+        model.addAttribute("relocationsShown", run.relocations().subList(0, Math.min(200, run.relocations().size())));
+        model.addAttribute("nodes", nodeRows(document, shown));
+        model.addAttribute("codeLink", run.verdict().outcome() == Outcome.SPLIT_FAILS ? null : "/api/runs/" + id + "/code");
         return "run";
     }
 
-    /** fx-json names need not be Python identifiers: such a run has no code to show. */
-    private static String codeOrNull(PartitionResult replay) {
-        try {
-            return SplitModuleCode.render(replay);
-        } catch (dev.piecewise.codegen.UnsafeNodeException notPython) {
-            return null;
+    /** The node rows of the shown submodules only; empty when the document has none (split-fails, older runs). */
+    private static Map<String, RunDocument.NodeRow> nodeRows(RunDocument document, List<Submodule> shown) {
+        Set<String> wanted = new HashSet<>();
+        shown.forEach(s -> wanted.addAll(s.nodes()));
+        Map<String, RunDocument.NodeRow> rows = new HashMap<>(wanted.size() * 2);
+        for (RunDocument.NodeRow row : document.nodes()) {
+            if (wanted.contains(row.name())) {
+                rows.put(row.name(), row);
+            }
         }
+        return rows;
     }
 
     @PostMapping("/runs/{id}/delete")
@@ -166,9 +181,25 @@ class RunPageController {
 
     @PostMapping("/runs/{id}/compare")
     String compareNow(@PathVariable String id) {
-        try (var lease = budget.lease(service.get(id).graph().bytes())) {
-            return "redirect:/runs/" + service.compare(id).get(0).id() + "/compare";
+        return "redirect:/comparing/" + service.startComparison(id);
+    }
+
+    /** A comparison under way: the page reloads itself until the runs are stored, then shows them. */
+    @GetMapping("/comparing/{group}")
+    String comparing(@PathVariable String group, Model model, HttpServletResponse response) {
+        List<String> members = service.groupMembers(group);
+        if (!members.isEmpty()) {
+            return "redirect:/runs/" + members.get(0) + "/compare";
         }
+        RunService.ComparisonProgress progress = service.comparison(group)
+                .orElseThrow(() -> new RunNotFoundException(group));
+        if (progress.error() != null) {
+            response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            return errorPage(model, "The comparison failed", progress.error());
+        }
+        model.addAttribute("progress", progress);
+        model.addAttribute("group", group);
+        return "comparing";
     }
 
     /** The history's "diff the selected runs" form. */

@@ -1,15 +1,12 @@
 package dev.piecewise.run;
 
 import dev.piecewise.graph.Graph;
-import dev.piecewise.graph.Node;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.graph.format.SplitView;
-import dev.piecewise.partition.GetitemRule;
+import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.PartitionOptions;
-import dev.piecewise.partition.SizeStrategy;
-import dev.piecewise.partition.SplittingOps;
 import dev.piecewise.partition.PartitionResult;
-import dev.piecewise.partition.Relocation;
+import dev.piecewise.partition.SplittingOps;
 import dev.piecewise.partition.Submodule;
 import dev.piecewise.partition.SubmoduleValue;
 
@@ -17,46 +14,37 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Turns a partition result into the API's run report. */
-final class RunReports {
+/** Puts a partition result and what is known of its upload into the run report. */
+public final class RunReports {
 
     private RunReports() {
     }
 
     static RunReport.Options options(PartitionOptions options) {
-        return new RunReport.Options(options.splittingOps().names(), options.sizeStrategy().id(),
-                options.getitemRule().id(), options.mergeConsecutiveSplits(), options.mergeEmptyAllocations());
+        return new RunReport.Options(options.splittingOps().names(), options.sizeStrategy(), options.getitemRule(),
+                options.mergeConsecutiveSplits(), options.mergeEmptyAllocations());
     }
 
     static PartitionOptions partitionOptions(RunReport.Options o) {
-        return new PartitionOptions(new SplittingOps(o.splittingOps()), SizeStrategy.fromId(o.sizeStrategy()),
-                GetitemRule.fromId(o.getitemRule()), o.mergeConsecutiveSplits(), o.mergeEmptyAllocations());
+        return new PartitionOptions(new SplittingOps(o.splittingOps()), o.sizeStrategy(), o.getitemRule(),
+                o.mergeConsecutiveSplits(), o.mergeEmptyAllocations());
     }
 
-    static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
-                            String sha256, long bytes, PartitionResult result, String compareGroup,
-                            List<RunReport.DiagnosticView> notes) {
-        Map<String, Integer> assignment = result.assignment();
+    /** @param notes diagnostics about the upload itself (a trace's graph, whose splitting ops), before the partition's */
+    public static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
+                                   String sha256, long bytes, PartitionResult result, String compareGroup,
+                                   List<Diagnostic> notes) {
         Graph graph = upload.graph();
-        List<RunReport.SubmoduleView> submodules = result.submodules().stream().map(RunReports::submodule).toList();
         return new RunReport(id, name, createdAt, upload.format().id(), options(options),
                 new RunReport.GraphInfo(graph.nodes().size(), sha256, bytes, graph.carriesShapes(), upload.graphCount(),
                         upload.graphIndex()),
-                submodules,
-                result.emissionOrder(),
-                result.relocations().stream().map(r -> relocation(r, assignment)).toList(),
-                result.crossings().stream().map(c -> new RunReport.CrossingView(c.value(), c.kind().id(), c.producer(),
-                        c.consumers(), c.kindGuessed())).toList(),
-                result.createdNodes().stream().map(n -> createdNode(n, assignment)).toList(),
-                java.util.stream.Stream.concat(notes.stream(), result.diagnostics().stream().map(d ->
-                        new RunReport.DiagnosticView(d.severity().id(), d.code(), d.message(), d.node(), d.submodule())))
-                        .toList(),
-                new RunReport.Verdict(result.outcome().id(), result.compilable(), result.error(),
-                        result.problems().stream().map(p -> new RunReport.ProblemView(p.submodule(), p.value(),
-                                p.kind() == null ? null : p.kind().id(), p.direction(), p.producer(), p.consumers(),
-                                p.error())).toList(),
+                result.submodules(), result.emissionOrder(), result.relocations(), result.crossings(),
+                result.createdNodesPlaced(),
+                notes.isEmpty() ? result.diagnostics()
+                        : java.util.stream.Stream.concat(notes.stream(), result.diagnostics().stream()).toList(),
+                new RunReport.Verdict(result.outcome(), result.compilable(), result.error(), result.problems(),
                         result.suggestion() == null ? null : options(result.suggestion())),
-                upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, submodules),
+                upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, result.submodules()),
                 compareGroup);
     }
 
@@ -65,20 +53,20 @@ final class RunReports {
      * itself (a trace's split names its size decomposition its own way) are not in the graph.
      */
     private static RunReport.SplitViewReport splitView(SplitView view, Graph graph, PartitionOptions options,
-                                                       List<RunReport.SubmoduleView> ours) {
-        List<RunReport.SubmoduleView> theirs = view.pieces().stream()
+                                                       List<Submodule> ours) {
+        List<Submodule> theirs = view.pieces().stream()
                 .sorted(java.util.Comparator.comparingInt(SplitView.Piece::graphId))
-                .map(p -> new RunReport.SubmoduleView(p.name(), p.graphId(),
+                .map(p -> new Submodule(p.name(), p.graphId(),
                         p.nodes().stream().map(graph::node).anyMatch(n -> n != null && options.splittingOps().splitsAt(n)),
                         p.nodes(),
-                        p.inputs().stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), false)).toList(),
-                        p.outputs().stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), false)).toList()))
+                        p.inputs().stream().map(v -> new SubmoduleValue(v.name(), v.kind(), false)).toList(),
+                        p.outputs().stream().map(v -> new SubmoduleValue(v.name(), v.kind(), false)).toList()))
                 .toList();
         List<String> differences = new java.util.ArrayList<>();
-        Map<String, RunReport.SubmoduleView> byName = new java.util.HashMap<>();
+        Map<String, Submodule> byName = new java.util.HashMap<>();
         ours.forEach(s -> byName.put(s.name(), s));
-        for (RunReport.SubmoduleView vllm : theirs) {
-            RunReport.SubmoduleView mine = byName.remove(vllm.name());
+        for (Submodule vllm : theirs) {
+            Submodule mine = byName.remove(vllm.name());
             if (mine == null) {
                 differences.add(vllm.name() + " is in the upload but not in this run");
                 continue;
@@ -91,41 +79,13 @@ final class RunReports {
         return new RunReport.SplitViewReport(theirs, differences.isEmpty(), differences);
     }
 
-    private static List<String> names(List<RunReport.ValueView> values) {
-        return values.stream().map(RunReport.ValueView::name).toList();
+    private static List<String> names(List<SubmoduleValue> values) {
+        return values.stream().map(SubmoduleValue::name).toList();
     }
 
     private static void compare(List<String> differences, String what, List<String> upload, List<String> run) {
         if (!upload.equals(run)) {
             differences.add(what + " differ: upload " + upload + ", this run " + run);
         }
-    }
-
-    private static RunReport.SubmoduleView submodule(Submodule s) {
-        return new RunReport.SubmoduleView(s.name(), s.graphId(), s.splitting(), s.nodes(), values(s.inputs()),
-                values(s.outputs()));
-    }
-
-    private static List<RunReport.ValueView> values(List<SubmoduleValue> values) {
-        return values.stream().map(v -> new RunReport.ValueView(v.name(), v.kind().id(), v.threaded())).toList();
-    }
-
-    /** Decompositions happen before assignment; they are reported in the submodule their first new node landed in. */
-    private static RunReport.RelocationView relocation(Relocation r, Map<String, Integer> assignment) {
-        Integer from = r.from();
-        Integer to = r.to();
-        if (from == null && !r.into().isEmpty()) {
-            from = assignment.get(r.into().get(0));
-            to = from;
-        }
-        return new RunReport.RelocationView(r.node(), r.action(), r.into(), submoduleName(from), submoduleName(to));
-    }
-
-    private static RunReport.CreatedNodeView createdNode(Node n, Map<String, Integer> assignment) {
-        return new RunReport.CreatedNodeView(n.name(), n.target(), n.kind().id(), submoduleName(assignment.get(n.name())));
-    }
-
-    private static String submoduleName(Integer id) {
-        return id == null ? null : Submodule.nameOf(id);
     }
 }

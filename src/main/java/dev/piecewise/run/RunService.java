@@ -7,9 +7,12 @@ import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.GraphIndexOutOfRangeException;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.limits.WorkDeadline;
+import dev.piecewise.partition.Diagnostic;
+import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -23,13 +26,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Creates, reads and deletes runs. Parsing and partitioning happen before the transaction; the run and all it
- * reports are then stored in one transaction, so a failed request leaves nothing behind.
+ * Creates, reads and deletes runs. Parsing, partitioning and encoding happen before the transaction; each run is
+ * then stored as one row with its document (src/docs/architecture.md), so a failed request leaves nothing behind.
  */
 @Service
 public class RunService {
@@ -40,12 +50,36 @@ public class RunService {
     private final TransactionTemplate transaction;
     private final RunMetrics metrics;
     private final Clock clock;
+    private final ExecutorService comparisons;
+    /** Waits for the partitions of comparisons started from the pages; a few at a time, the rest queue. */
+    private final ExecutorService coordinators;
+    private final Map<String, ComparisonProgress> comparing = new ConcurrentHashMap<>();
+    /** Up to a million nodes' worth of decoded runs: paging a 100k-node run costs one decode, not one a page. */
+    private final RecentRuns recentRuns = new RecentRuns(1_000_000);
 
     RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics) {
         this.runs = runs;
         this.transaction = transaction;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
+        // Bounded: a comparison may use every core but never more threads than cores, whatever arrives at once.
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.comparisons = Executors.newFixedThreadPool(threads, daemon("piecewise-compare"));
+        this.coordinators = Executors.newFixedThreadPool(2, daemon("piecewise-comparison"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @PreDestroy
+    void shutdown() {
+        coordinators.shutdownNow();
+        comparisons.shutdownNow();
     }
 
     /**
@@ -57,19 +91,118 @@ public class RunService {
     }
 
     /**
+     * @param compareGroup the group the run belongs to, or null
+     * @param notes        diagnostics about the upload itself (which graph of a trace, whose splitting ops), listed
+     *                     before the partition's own
+     * @param read         the upload already read (one graph of a trace read once for all its graphs), or null to
+     *                     read it here
+     */
+    RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup, List<Diagnostic> notes,
+                     ParsedUpload read) {
+        Upload parsed = parse(upload, fileName, request, read);
+        Prepared run = prepare(parsed, request.options(), compareGroup, now(), new java.util.HashMap<>(), notes);
+        store(parsed, List.of(run));
+        recentRuns.put(run.document());
+        return run.report();
+    }
+
+    /**
      * Runs the upload under every option set of {@link PartitionOptions#whatIfSets} with the request's splitting
-     * ops, as one group of runs.
+     * ops, as one group of runs: one parse, the partitions side by side on a bounded pool, one transaction.
      *
      * @return the runs, in the order of the option sets
      */
     public List<RunReport> compare(byte[] upload, String fileName, RunRequest request) {
+        return compare(parse(upload, fileName, request, null), request, UUID.randomUUID().toString(), () -> {
+        });
+    }
+
+    /**
+     * Starts {@link #compare(byte[], String, RunRequest)} and returns at once, after parsing (a graph that does
+     * not parse still fails the request); {@link #comparison} tells how far it got.
+     *
+     * @return the comparison group's id
+     */
+    public String startComparison(byte[] upload, String fileName, RunRequest request) {
+        Upload parsed = parse(upload, fileName, request, null);
         String group = UUID.randomUUID().toString();
-        List<RunReport> runs = new java.util.ArrayList<>();
-        for (PartitionOptions options : PartitionOptions.whatIfSets(request.options().splittingOps())) {
-            runs.add(create(upload, fileName, new RunRequest(request.name(), request.format(), request.graphIndex(),
-                    options), group, List.of(), null));
+        int total = PartitionOptions.whatIfSets(request.options().splittingOps()).size();
+        comparing.put(group, new ComparisonProgress(0, total, null));
+        coordinators.submit(() -> {
+            try {
+                compare(parsed, request, group, () -> comparing.computeIfPresent(group,
+                        (g, p) -> new ComparisonProgress(p.done() + 1, p.total(), null)));
+                comparing.remove(group);
+            } catch (RuntimeException e) {
+                log.warn("comparison {} failed", group, e);
+                comparing.put(group, new ComparisonProgress(0, total, e.getMessage()));
+            }
+        });
+        return group;
+    }
+
+    /** Starts a comparison of a stored run's upload, as {@link #compare(String)} does. */
+    public String startComparison(String runId) {
+        RunReport run = get(runId);
+        byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return startComparison(upload, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
+                run.graph().graphIndex(), RunReports.partitionOptions(run.options())));
+    }
+
+    /**
+     * How a comparison started here goes: how many option sets are done, or why it failed.
+     *
+     * @param error null unless it failed
+     */
+    public record ComparisonProgress(int done, int total, String error) {
+    }
+
+    /** Empty once the comparison is stored (then {@link #groupMembers} has its runs), or when it is unknown here. */
+    public Optional<ComparisonProgress> comparison(String group) {
+        return Optional.ofNullable(comparing.get(group));
+    }
+
+    public List<String> groupMembers(String group) {
+        return runs.groupMembers(group);
+    }
+
+    private List<RunReport> compare(Upload parsed, RunRequest request, String group, Runnable onePartitioned) {
+        List<Future<Prepared>> pending = new ArrayList<>();
+        // The eight option sets look for suggestions among the same candidates: each is partitioned once.
+        Map<PartitionOptions, Outcome> outcomes = new ConcurrentHashMap<>();
+        Instant start = now();
+        List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps());
+        for (int i = 0; i < sets.size(); i++) {
+            PartitionOptions options = sets.get(i);
+            // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
+            Instant createdAt = start.plus(i, ChronoUnit.MICROS);
+            pending.add(comparisons.submit(() -> {
+                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, List.of());
+                onePartitioned.run();
+                return prepared;
+            }));
         }
-        return runs;
+        List<Prepared> runs = new ArrayList<>();
+        for (Future<Prepared> run : pending) {
+            runs.add(result(run));
+        }
+        store(parsed, runs);
+        return runs.stream().map(Prepared::report).toList();
+    }
+
+    private static Prepared result(Future<Prepared> run) {
+        try {
+            return run.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while comparing option sets", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Runs an existing run's upload under every option set, as a new group; the run itself stays as it is. */
@@ -87,15 +220,18 @@ public class RunService {
         return runs.groupMembers(groupId).stream().map(this::get).toList();
     }
 
-    /**
-     * @param compareGroup the group the run belongs to, or null
-     * @param notes        diagnostics about the upload itself (which graph of a trace, whose splitting ops), listed
-     *                     before the partition's own
-     * @param read         the upload already read (one graph of a trace read once for all its graphs), or null to
-     *                     read it here
-     */
-    RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup,
-                     List<RunReport.DiagnosticView> notes, ParsedUpload read) {
+    /** An upload read once, for one run or all the runs of a comparison. */
+    private record Upload(byte[] bytes, String text, String sha256, ParsedUpload parsed, String name, long parseNanos) {
+    }
+
+    /** A run ready to store: its document, and encoded as stored. */
+    private record Prepared(RunDocument document, byte[] encoded) {
+        RunReport report() {
+            return document.run();
+        }
+    }
+
+    private Upload parse(byte[] upload, String fileName, RunRequest request, ParsedUpload read) {
         long start = System.nanoTime();
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
@@ -110,63 +246,89 @@ public class RunService {
         }
         Graph graph = parsedUpload.graph();
         PythonSafety.requireWritable(graph); // the code of every run is served: nothing in it may run on import
-        long parsed = System.nanoTime();
         WorkDeadline.check("after parsing");
-        PartitionResult result = Partitioner.partition(graph, request.options());
-        long partitioned = System.nanoTime();
-        WorkDeadline.check("after partitioning");
         String name = request.name() != null ? request.name()
                 : defaultName != null ? defaultName
                 : graph.name() != null && !graph.name().isBlank() ? graph.name().trim() : "graph";
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
-        String sha = sha256(upload);
-        RunReport report = RunReports.report(UUID.randomUUID().toString(), name,
-                Instant.now(clock).truncatedTo(ChronoUnit.MICROS), request.options(), parsedUpload, sha,
-                upload.length, result, compareGroup, notes);
-        store(report, text);
-        metrics.runCreated(result.outcome().id(), parsedUpload.format().id(), upload.length,
-                java.time.Duration.ofNanos(partitioned - start));
-        log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, stored in {} ms: {}",
-                report.id(), graph.nodes().size(), upload.length, format.id(), (parsed - start) / 1_000_000,
-                (partitioned - parsed) / 1_000_000, (System.nanoTime() - partitioned) / 1_000_000, result.outcome().id());
-        return report;
+        return new Upload(upload, text, sha256(upload), parsedUpload, name, System.nanoTime() - start);
+    }
+
+    private Instant now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt,
+                             Map<PartitionOptions, Outcome> outcomes, List<Diagnostic> notes) {
+        long start = System.nanoTime();
+        PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes);
+        long partitioned = System.nanoTime();
+        WorkDeadline.check("after partitioning");
+        RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options, upload.parsed(), upload.sha256(),
+                upload.bytes().length, result, compareGroup, notes);
+        RunDocument document = new RunDocument(report, RunDocument.rows(result.graph()));
+        byte[] encoded = RunDocuments.encode(document);
+        metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
+                java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
+        log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "
+                        + "({} bytes stored): {}", report.id(), report.graph().nodeCount(), upload.bytes().length,
+                report.format(), upload.parseNanos() / 1_000_000, (partitioned - start) / 1_000_000,
+                (System.nanoTime() - partitioned) / 1_000_000, encoded.length, result.outcome().id());
+        return new Prepared(document, encoded);
     }
 
     /**
      * Stores the upload in a short transaction of its own (a concurrent request may store the same text first:
-     * then it is simply there), then the run and all it reports in one transaction. If that fails, an upload no
-     * run uses is removed again, so a failed request leaves nothing behind.
+     * then it is simply there), then the runs in one transaction. If that fails, an upload no run uses is removed
+     * again, so a failed request leaves nothing behind.
      */
-    private void store(RunReport report, String text) {
-        String sha = report.graph().sha256();
-        storeUpload(report, text);
+    private void store(Upload upload, List<Prepared> prepared) {
+        long start = System.nanoTime();
+        storeUpload(upload, prepared.get(0).report().createdAt());
         try {
             try {
-                transaction.executeWithoutResult(status -> runs.save(report));
+                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.encoded())));
             } catch (DataIntegrityViolationException uploadDeletedMeanwhile) {
                 // The last run of this upload was deleted between the two transactions: store it again, once.
-                storeUpload(report, text);
-                transaction.executeWithoutResult(status -> runs.save(report));
+                storeUpload(upload, prepared.get(0).report().createdAt());
+                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.encoded())));
             }
         } catch (RuntimeException e) {
-            transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(sha));
+            transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(upload.sha256()));
             throw e;
         }
+        log.debug("stored {} runs in {} ms", prepared.size(), (System.nanoTime() - start) / 1_000_000);
     }
 
-    private void storeUpload(RunReport report, String text) {
+    private void storeUpload(Upload upload, Instant now) {
         try {
             transaction.executeWithoutResult(status ->
-                    runs.saveUploadIfAbsent(report.graph().sha256(), text, report.graph().bytes(), report.createdAt()));
+                    runs.saveUploadIfAbsent(upload.sha256(), upload.text(), upload.bytes().length, now));
         } catch (DuplicateKeyException storedByAConcurrentRequest) {
             // the same text is there now, which is all this step needs
         }
     }
 
     public RunReport get(String id) {
-        return runs.find(id).orElseThrow(() -> new RunNotFoundException(id));
+        return RunDocuments.decodeRun(storedDocument(id));
+    }
+
+    /** The run and its node table, for the run page. */
+    public RunDocument document(String id) {
+        RunDocument recent = recentRuns.get(id);
+        if (recent != null && runs.exists(id)) {
+            return recent;
+        }
+        RunDocument document = RunDocuments.decode(storedDocument(id));
+        recentRuns.put(document);
+        return document;
+    }
+
+    /** The run's document as stored (gzip JSON), for answers that copy it without building the run. */
+    public byte[] storedDocument(String id) {
+        return runs.findDocument(id).orElseThrow(() -> new RunNotFoundException(id));
     }
 
     public Optional<String> upload(String id) {
@@ -201,6 +363,7 @@ public class RunService {
     }
 
     public void delete(String id) {
+        recentRuns.remove(id);
         Boolean deleted = transaction.execute(status -> runs.delete(id));
         if (!Boolean.TRUE.equals(deleted)) {
             throw new RunNotFoundException(id);

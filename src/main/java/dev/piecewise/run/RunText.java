@@ -1,5 +1,9 @@
 package dev.piecewise.run;
 
+import dev.piecewise.graph.ValueKind;
+import dev.piecewise.partition.Crossing;
+import dev.piecewise.partition.Diagnostic;
+
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.util.MimeTypeUtils;
@@ -45,17 +49,17 @@ final class RunText {
         StringBuilder sb = new StringBuilder();
         RunReport.Verdict v = run.verdict();
         sb.append(run.name()).append("  (").append(run.format()).append(", ").append(run.graph().nodeCount())
-                .append(" nodes, sizeStrategy=").append(run.options().sizeStrategy()).append(")\n");
-        sb.append(v.compilable() ? "COMPILABLE" : "NOT COMPILABLE").append("  outcome: ").append(v.outcome()).append('\n');
+                .append(" nodes, sizeStrategy=").append(run.options().sizeStrategy().id()).append(")\n");
+        sb.append(v.compilable() ? "COMPILABLE" : "NOT COMPILABLE").append("  outcome: ").append(v.outcome().id()).append('\n');
         sb.append(v.summary()).append('\n');
         sb.append("submodules: ").append(run.submodules().stream()
                 .map(s -> s.name() + (s.splitting() ? "*" : "") + "[" + s.nodes().size() + "]")
                 .collect(Collectors.joining(" -> "))).append("   (* splitting)\n");
-        List<RunReport.CrossingView> notTensors = run.crossings().stream().filter(c -> !c.kind().equals("tensor")).toList();
+        List<Crossing> notTensors = run.crossings().stream().filter(c -> c.kind() != ValueKind.TENSOR).toList();
         if (!notTensors.isEmpty()) {
             sb.append("crossings that are not tensors:\n");
             notTensors.stream().limit(MAX_LISTED).forEach(c -> sb.append("  ").append(c.value()).append(" (")
-                    .append(c.kind()).append(") ").append(c.producer()).append(" -> ")
+                    .append(c.kind().id()).append(") ").append(c.producer()).append(" -> ")
                     .append(String.join(", ", c.consumers())).append('\n'));
             more(sb, notTensors.size());
         }
@@ -64,14 +68,14 @@ final class RunText {
                     : "differs from this run: " + String.join("; ", run.splitView().differences().stream()
                     .limit(MAX_LISTED).toList())).append('\n');
         }
-        List<RunReport.DiagnosticView> notes = run.diagnostics().stream().filter(d -> !d.severity().equals("info")
+        List<Diagnostic> notes = run.diagnostics().stream().filter(d -> d.severity() != Diagnostic.Severity.INFO
                 || d.code().startsWith("graph-break") || d.code().startsWith("splitting-ops")).toList();
-        notes.stream().limit(MAX_LISTED).forEach(d -> sb.append(d.severity()).append(" ").append(d.code()).append(": ")
+        notes.stream().limit(MAX_LISTED).forEach(d -> sb.append(d.severity().id()).append(" ").append(d.code()).append(": ")
                 .append(d.message()).append('\n'));
         more(sb, notes.size());
         if (v.suggestion() != null) {
-            sb.append("compiles with: sizeStrategy=").append(v.suggestion().sizeStrategy()).append(" getitemRule=")
-                    .append(v.suggestion().getitemRule()).append('\n');
+            sb.append("compiles with: sizeStrategy=").append(v.suggestion().sizeStrategy().id()).append(" getitemRule=")
+                    .append(v.suggestion().getitemRule().id()).append('\n');
         }
         return sb.append(page(run)).append('\n').toString();
     }
@@ -82,7 +86,7 @@ final class RunText {
         sb.append(group.runs().size()).append(" runs, ").append(compilable).append(" compilable  (group ")
                 .append(group.id()).append(")\n");
         for (RunReport run : group.runs()) {
-            sb.append(run.verdict().compilable() ? "  ok    " : "  FAIL  ").append(run.verdict().outcome()).append("  ")
+            sb.append(run.verdict().compilable() ? "  ok    " : "  FAIL  ").append(run.verdict().outcome().id()).append("  ")
                     .append(run.name()).append("  ").append(page(run)).append('\n');
         }
         return sb.toString();

@@ -1,5 +1,7 @@
 package dev.piecewise.run;
 
+import dev.piecewise.partition.Diagnostic;
+
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.graph.archive.ArchiveGraph;
 import dev.piecewise.graph.archive.ArchiveLimits;
@@ -96,7 +98,7 @@ public class UploadRuns {
 
     private RunReport traceRun(byte[] upload, String fileName, String label, RunRequest request, TraceLog log,
                                TraceGraph graph, boolean opsGiven, String group) {
-        List<RunReport.DiagnosticView> notes = new ArrayList<>();
+        List<Diagnostic> notes = new ArrayList<>();
         notes.add(note("trace-graph", "Dynamo graph " + graph.compileId().id() + " (attempt " + graph.compileId().attempt()
                 + (graph.compileId().rank() == null ? "" : ", rank " + graph.compileId().rank()) + "), graph "
                 + (graph.index() + 1) + " of " + log.graphs().size() + " in the trace: " + ids(log)
@@ -157,7 +159,7 @@ public class UploadRuns {
                         runs.add(traceRun(file.content(), file.path(), file.label(), request, log, graph, opsGiven, group));
                     }
                 } else {
-                    List<RunReport.DiagnosticView> notes = List.of(note("vllm-cache", "vLLM cache "
+                    List<Diagnostic> notes = List.of(note("vllm-cache", "vLLM cache "
                             + (file.rank() == null ? "" : "rank " + file.rank() + ", ") + "prefix " + file.prefix()
                             + (file.siblings().isEmpty() ? "" : "; beside it: " + String.join(", ", file.siblings()))
                             + "."));
@@ -185,7 +187,7 @@ public class UploadRuns {
         return log.graphs().stream().map(g -> g.compileId().id()).collect(Collectors.joining(", "));
     }
 
-    private static RunReport.DiagnosticView note(String code, String message) {
-        return new RunReport.DiagnosticView("info", code, message, null, null);
+    private static Diagnostic note(String code, String message) {
+        return Diagnostic.info(code, message, null, null);
     }
 }

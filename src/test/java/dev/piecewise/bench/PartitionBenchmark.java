@@ -1,21 +1,41 @@
 package dev.piecewise.bench;
 
-import dev.piecewise.graph.Graph;
-import dev.piecewise.graph.format.FxTextParser;
+import dev.piecewise.PiecewiseApplication;
+import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
 import dev.piecewise.partition.SplittingOps;
+import dev.piecewise.run.RunDocument;
+import dev.piecewise.run.RunDocuments;
+import dev.piecewise.run.RunReport;
+import dev.piecewise.run.RunReports;
+import dev.piecewise.run.RunRepository;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Times parsing and partitioning of synthetic decoders of 1k to 1M nodes and prints time, time per node and
- * bytes allocated. Run with {@code ./mvnw -q test-compile exec:java}; pass sizes as arguments to pick others.
- * Not a unit test: it reports numbers, it asserts nothing about them.
+ * Times every step of a run for synthetic decoders of 1k to 1M nodes: parse, partition, serialize (report and
+ * gzip document), store (one row in H2), and the whole HTTP request (POST of the text, 201 with the run, gzip
+ * on the wire), with the bytes each step allocated and the peak heap of the size. Run with
+ * {@code ./mvnw -q test-compile exec:java}; pass sizes as arguments to pick others. Not a unit test: it reports
+ * numbers, it asserts nothing about them.
  */
 public final class PartitionBenchmark {
 
@@ -26,31 +46,89 @@ public final class PartitionBenchmark {
     private record Measurement(double millis, long allocatedBytes) {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args).map(Integer::parseInt).toList()
                 : List.of(1_000, 10_000, 100_000, 1_000_000);
         PartitionOptions options = PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")));
-        warmUp(options);
-        System.out.printf("%10s %10s | %10s %8s %10s | %10s %8s %10s | %s%n", "nodes", "text MB", "parse ms",
-                "ns/node", "alloc MB", "split ms", "ns/node", "alloc MB", "submodules");
-        for (int target : sizes) {
-            String text = SyntheticDecoder.fxText(Math.max(1, target / 11));
-            Graph[] graph = new Graph[1];
-            Measurement parse = best(() -> graph[0] = new FxTextParser().parse(text, "decoder"));
-            PartitionResult[] result = new PartitionResult[1];
-            Measurement split = best(() -> result[0] = Partitioner.partitionOnce(graph[0], options));
-            int nodes = graph[0].nodes().size();
-            System.out.printf("%10d %10.1f | %10.1f %8.0f %10.1f | %10.1f %8.0f %10.1f | %d (%s)%n", nodes,
-                    text.length() / 1e6, parse.millis(), parse.millis() * 1e6 / nodes, parse.allocatedBytes() / 1e6,
-                    split.millis(), split.millis() * 1e6 / nodes, split.allocatedBytes() / 1e6,
-                    result[0].submodules().size(), result[0].outcome().id());
+        ConfigurableApplicationContext app = SpringApplication.run(PiecewiseApplication.class, "--server.port=0",
+                "--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN",
+                "--logging.level.piecewise.requests=WARN", "--piecewise.upload.max-size=512MB");
+        try {
+            RunRepository repository = app.getBean(RunRepository.class);
+            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            HttpClient http = HttpClient.newHttpClient();
+            warmUp(options, repository, http, port);
+            System.out.printf("%9s %7s | %17s | %17s | %17s | %17s | %17s | %9s | %s%n", "nodes", "text MB",
+                    "parse ms (MB)", "partition ms (MB)", "serialize ms (MB)", "store ms (MB)", "HTTP POST ms (MB)",
+                    "peak heap", "stored KB / JSON KB on the wire");
+            for (int target : sizes) {
+                resetPeaks();
+                String text = SyntheticDecoder.fxText(Math.max(1, target / 11));
+                ParsedUpload[] upload = new ParsedUpload[1];
+                Measurement parse = best(() -> upload[0] = GraphFormat.FX_TEXT.read(text, "decoder", 0));
+                PartitionResult[] result = new PartitionResult[1];
+                Measurement partition = best(() -> result[0] = Partitioner.partition(upload[0].graph(), options));
+                byte[][] document = new byte[1][];
+                RunReport[] report = new RunReport[1];
+                Measurement serialize = best(() -> {
+                    report[0] = RunReports.report(UUID.randomUUID().toString(), "decoder", Instant.now(), options,
+                            upload[0], "sha-" + target, text.length(), result[0], null, java.util.List.of());
+                    return document[0] = RunDocuments.encode(new RunDocument(report[0], RunDocument.rows(result[0].graph())));
+                });
+                Measurement store = best(() -> {
+                    RunReport fresh = RunReports.report(UUID.randomUUID().toString(), "decoder", Instant.now(), options,
+                            upload[0], "sha-" + target, text.length(), result[0], null, java.util.List.of());
+                    repository.saveUploadIfAbsent("sha-" + target, text, text.length(), Instant.now());
+                    repository.save(fresh, document[0]);
+                    return fresh;
+                });
+                byte[] body = text.getBytes(StandardCharsets.UTF_8);
+                long[] wire = new long[1];
+                Measurement post = bestOverAllThreads(() -> wire[0] = post(http, port, body));
+                System.out.printf("%9d %7.1f | %17s | %17s | %17s | %17s | %17s | %6.0f MB | %d / %d%n",
+                        upload[0].graph().nodes().size(), text.length() / 1e6, cell(parse), cell(partition),
+                        cell(serialize), cell(store), cell(post), peakHeap() / 1e6, document[0].length / 1024,
+                        wire[0] / 1024);
+            }
+        } finally {
+            app.close();
         }
     }
 
-    private static void warmUp(PartitionOptions options) {
-        String text = SyntheticDecoder.fxText(2_000);
-        for (int i = 0; i < 5; i++) {
-            Partitioner.partitionOnce(new FxTextParser().parse(text, "warm-up"), options);
+    private static String cell(Measurement m) {
+        return String.format("%8.1f (%6.0f)", m.millis(), m.allocatedBytes() / 1e6);
+    }
+
+    /** POSTs the text as curl would, accepting gzip; returns the bytes that came back. */
+    private static long post(HttpClient http, int port, byte[] body) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/api/runs?splittingOps=oracle::attn"))
+                    .header("Content-Type", "text/plain").header("Accept-Encoding", "gzip")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("POST answered " + response.statusCode());
+            }
+            return response.body().length;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void warmUp(PartitionOptions options, RunRepository repository, HttpClient http, int port) {
+        String text = SyntheticDecoder.fxText(1_000);
+        for (int i = 0; i < 8; i++) {
+            ParsedUpload upload = GraphFormat.FX_TEXT.read(text, "warm-up", 0);
+            PartitionResult result = Partitioner.partition(upload.graph(), options);
+            RunReport report = RunReports.report(UUID.randomUUID().toString(), "warm-up", Instant.now(), options,
+                    upload, "warm-up", text.length(), result, null, java.util.List.of());
+            byte[] document = RunDocuments.encode(new RunDocument(report, RunDocument.rows(result.graph())));
+            repository.saveUploadIfAbsent("warm-up", text, text.length(), Instant.now());
+            repository.save(report, document);
+            post(http, port, text.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -69,5 +147,35 @@ public final class PartitionBenchmark {
             }
         }
         return best;
+    }
+
+    /** The same for work done on other threads (the server's): bytes allocated by every live thread. */
+    private static Measurement bestOverAllThreads(Supplier<Object> work) {
+        Measurement best = null;
+        for (int i = 0; i < ROUNDS; i++) {
+            long allocated = allThreadsAllocated();
+            long start = System.nanoTime();
+            work.get();
+            double millis = (System.nanoTime() - start) / 1e6;
+            Measurement m = new Measurement(millis, allThreadsAllocated() - allocated);
+            if (best == null || m.millis() < best.millis()) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    private static long allThreadsAllocated() {
+        return Arrays.stream(THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())).filter(b -> b > 0).sum();
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeap() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 }

@@ -40,7 +40,7 @@ class PartitionerBehaviourTest {
     void moveToConsumerMovesToTheEarliestAndReportsTheRest() {
         PartitionResult result = run(TWO_CONSUMERS, SizeStrategy.MOVE_TO_CONSUMER, GetitemRule.TUPLE_ONLY);
         assertThat(result.assignment()).containsEntry("size", 2);
-        assertThat(result.relocations()).containsExactly(new Relocation("size", "moved", List.of(), 0, 2));
+        assertThat(result.relocations()).containsExactly(new Relocation("size", RelocationAction.MOVED, List.of(), "submod_0", "submod_2"));
         assertThat(result.outcome()).isEqualTo(Outcome.AOT_FAILS);
         assertThat(result.problems()).extracting(Problem::submodule).containsExactly("submod_2", "submod_4");
         assertThat(result.diagnostics()).extracting(Diagnostic::code).contains("unresolved-size");
@@ -141,7 +141,7 @@ class PartitionerBehaviourTest {
             root.get("strategies").get("move-to-consumer|tuple-only|nomerge").get("assignment").properties()
                     .forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
             SplitModule.Split split = SplitModule.run(graph.nodes(), ids, true);
-            assertThat(split.error()).as(fixture)
+            assertThat(split.error().message()).as(fixture)
                     .isEqualTo(root.get("assignmentOnlyMoveToConsumer").get("splitModuleError").asString());
         }
     }

@@ -1,0 +1,36 @@
+package dev.piecewise.run;
+
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.ValueKind;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything stored for a run, as one gzip-compressed JSON document ({@link RunDocuments}): the report the API
+ * returns and the node table the run page lists. {@code run} comes first so a reader that needs only the report
+ * stops before the nodes.
+ *
+ * @param nodes every node of the partitioned graph (after the strategy's rewrites) in graph order; empty when
+ *              the split fails and for runs stored before documents existed
+ */
+public record RunDocument(RunReport run, List<NodeRow> nodes) {
+
+    public RunDocument {
+        nodes = List.copyOf(nodes);
+    }
+
+    /** One node as the run page lists it. */
+    public record NodeRow(String name, Op op, String target, ValueKind kind) {
+    }
+
+    public static List<NodeRow> rows(Graph graph) {
+        if (graph == null) {
+            return List.of();
+        }
+        List<NodeRow> rows = new ArrayList<>(graph.nodes().size());
+        graph.nodes().forEach(n -> rows.add(new NodeRow(n.name(), n.op(), n.target(), n.kind())));
+        return rows;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.piecewise.run;
+
+import dev.piecewise.fixtures.Fixtures;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A database written by the release before run documents (schema V3): runs of every outcome, relocation action,
+ * problem direction, split views, a TORCH_LOGS graph and a comparison group, as that release stored them
+ * (src/test/resources/migration/v3-runs.sql, an H2 SCRIPT of its tables) with the API's answers it gave
+ * (v3-runs.json). After the upgrade migrates it, every run answers the same JSON.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class RunDocumentMigrationTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Path FIXTURES = Path.of("src/test/resources/migration");
+
+    @LocalServerPort
+    int port;
+
+    /** Builds the V3 database before the application starts on it and migrates it to the current schema. */
+    @DynamicPropertySource
+    static void databaseWrittenByV3(DynamicPropertyRegistry registry) throws Exception {
+        String url = "jdbc:h2:mem:v3-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(url, "sa", "");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("3").load().migrate();
+        try (Connection db = dataSource.getConnection(); Statement insert = db.createStatement()) {
+            for (String line : Fixtures.read(FIXTURES.resolve("v3-runs.sql")).split("\n")) {
+                if (line.startsWith("INSERT")) {
+                    insert.execute(line);
+                }
+            }
+            try (var rs = insert.executeQuery("select count(*) from runs")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("runs written by V3").isGreaterThan(50);
+            }
+        }
+        registry.add("spring.datasource.url", () -> url);
+    }
+
+    @Test
+    void everyRunStoredBeforeReadsBackAsTheApiAnsweredIt() {
+        HttpApi api = new HttpApi(port);
+        JsonNode before = JSON.readTree(Fixtures.read(FIXTURES.resolve("v3-runs.json")));
+        List<String> ids = new ArrayList<>();
+        before.properties().forEach(e -> ids.add(e.getKey()));
+        assertThat(ids).hasSizeGreaterThan(50);
+        for (String id : ids) {
+            HttpApi.Response response = api.get("/api/runs/" + id);
+            assertThat(response.status()).as(id).isEqualTo(200);
+            assertThat(response.json()).as(id).isEqualTo(before.get(id));
+        }
+        JsonNode outcomes = JSON.valueToTree(ids.stream().map(id -> before.get(id).get("verdict").get("outcome").asString())
+                .distinct().sorted().toList());
+        assertThat(outcomes.toString()).isEqualTo("[\"aot-fails\",\"bad-call\",\"ok\",\"split-fails\"]");
+    }
+
+    @Test
+    void uploadsHistoryAndPagesSurviveTheUpgrade() {
+        HttpApi api = new HttpApi(port);
+        JsonNode before = JSON.readTree(Fixtures.read(FIXTURES.resolve("v3-runs.json")));
+        String moe = null;
+        for (Map.Entry<String, JsonNode> e : before.properties()) {
+            if (e.getValue().get("name").asString().equals("moe_view/graph.txt")) {
+                moe = e.getKey();
+            }
+        }
+        assertThat(api.get("/api/runs/" + moe + "/upload").body()).isEqualTo(Fixtures.read("moe_view", "graph.txt"));
+        JsonNode page = api.get("/api/runs?size=200").json();
+        assertThat(page.get("total").asInt()).isEqualTo(before.size());
+        JsonNode failing = api.get("/api/runs?size=200&verdict=split-fails").json();
+        assertThat(failing.get("total").asInt()).isEqualTo((int) before.valueStream()
+                .filter(r -> r.get("verdict").get("outcome").asString().equals("split-fails")).count());
+        HttpApi.Response runPage = api.get("/runs/" + moe);
+        assertThat(runPage.status()).isEqualTo(200);
+        assertThat(runPage.body()).contains("nodes are listed by name only");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.piecewise.run;
+
+import dev.piecewise.fixtures.Fixtures;
+import dev.piecewise.graph.Op;
+import dev.piecewise.graph.ValueKind;
+import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.graph.format.ParsedUpload;
+import dev.piecewise.partition.PartitionOptions;
+import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.Partitioner;
+import dev.piecewise.partition.SizeStrategy;
+import dev.piecewise.partition.SplittingOps;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A run's document keeps the report and the node table, reads back equal, and copies as the report's JSON. */
+class RunDocumentsTest {
+
+    private RunDocument document(SizeStrategy strategy) {
+        String text = Fixtures.read("moe_view", "graph.txt");
+        ParsedUpload upload = GraphFormat.detect(text).read(text, "moe", 0);
+        PartitionOptions options = PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::moe")))
+                .with(strategy, dev.piecewise.partition.GetitemRule.VLLM);
+        PartitionResult result = Partitioner.partition(upload.graph(), options);
+        RunReport report = RunReports.report("id", "moe", Instant.parse("2026-11-30T10:00:00.123456Z"), options, upload,
+                "sha", text.length(), result, null, java.util.List.of());
+        return new RunDocument(report, RunDocument.rows(result.graph()));
+    }
+
+    @Test
+    void readsBackEqual() {
+        RunDocument document = document(SizeStrategy.NONE);
+        RunDocument read = RunDocuments.decode(RunDocuments.encode(document));
+        assertThat(read).isEqualTo(document);
+        assertThat(RunDocuments.decodeRun(RunDocuments.encode(document))).isEqualTo(document.run());
+        assertThat(read.nodes()).contains(new RunDocument.NodeRow("size", Op.CALL_METHOD, "size", ValueKind.SIZE));
+    }
+
+    @Test
+    void enumsAreWrittenAsTheirIdsAndTheCopyIsTheReportAlone() {
+        RunDocument document = document(SizeStrategy.NONE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RunDocuments.copyRun(RunDocuments.encode(document), out);
+        JsonNode json = RunJson.MAPPER.readTree(out.toByteArray());
+        assertThat(json.has("nodes")).isFalse();
+        assertThat(json.get("id").asString()).isEqualTo("id");
+        assertThat(json.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
+        assertThat(json.get("verdict").get("problems").get(0).get("direction").asString()).isEqualTo("output");
+        assertThat(json.get("verdict").get("problems").get(0).get("kind").asString()).isEqualTo("size");
+        assertThat(json.get("options").get("sizeStrategy").asString()).isEqualTo("none");
+        assertThat(json.get("createdAt").asString()).isEqualTo("2026-11-30T10:00:00.123456Z");
+        JsonNode stored = RunJson.MAPPER.readTree(RunDocuments.decompress(RunDocuments.encode(document)));
+        assertThat(stored.get("nodes").get(0).isArray()).isTrue();
+    }
+}
