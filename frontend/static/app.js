@@ -14,7 +14,7 @@
         return ids;
     }
 
-    /** The format the service will detect, by the same first-line rules (formats.md). */
+    /** The format the service will detect, by the same first-line rules (src/docs/formats.md). */
     function detectFormat(text) {
         const first = text.replace(/^\s+/, "");
         if (first === "") return null;

@@ -45,7 +45,12 @@ class SecurityConfiguration {
         SecurityProblems problems = new SecurityProblems();
         // API clients (curl, tokens) carry no session, so no CSRF token; a browser's session cookie does, and then
         // a post to the API must carry the token like any page form.
-        http.csrf(csrf -> csrf.ignoringRequestMatchers(SecurityConfiguration::apiWithoutSession));
+        // The token is made before the page renders: a long page (history, a big run) is flushed, and so committed,
+        // before its last form, when a deferred token could no longer create its session.
+        var eagerToken = new org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler();
+        eagerToken.setCsrfRequestAttributeName(null);
+        http.csrf(csrf -> csrf.ignoringRequestMatchers(SecurityConfiguration::apiWithoutSession)
+                .csrfTokenRequestHandler(eagerToken));
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())

@@ -3,7 +3,7 @@ package dev.piecewise.partition;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** When an {@code operator.getitem} joins its producer's subgraph (domain.md §1 step 2, §3). */
+/** When an {@code operator.getitem} joins its producer's subgraph (src/docs/partitioning.md, "Subgraph ids" and "Options"). */
 public enum GetitemRule {
     /** vLLM (PR #28533): every getitem whose input is not a placeholder, tensor slicing included. */
     VLLM("vllm"),

@@ -1,6 +1,6 @@
 package dev.piecewise.partition;
 
-/** One what-if option set (domain.md §3); {@link #vllmDefaults} is what vLLM does today. */
+/** One what-if option set (src/docs/partitioning.md, "Options"); {@link #vllmDefaults} is what vLLM does today. */
 public record PartitionOptions(SplittingOps splittingOps, SizeStrategy sizeStrategy, GetitemRule getitemRule,
                                boolean mergeConsecutiveSplits, boolean mergeEmptyAllocations) {
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a run reports (domain.md §5).
+ * Everything a run reports (src/docs/partitioning.md).
  *
  * @param error         the first line PyTorch would raise for split-fails and bad-call, else null
  * @param assignment    subgraph id of every non-placeholder node after relocation, in graph order

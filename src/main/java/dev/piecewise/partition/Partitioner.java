@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * Partitions a graph as vLLM's {@code split_graph} and {@code split_module} would under one option set, and
- * judges whether every piece compiles (domain.md §1–§5). Linear in the size of the graph.
+ * judges whether every piece compiles (src/docs/partitioning.md). Linear in the size of the graph.
  */
 public final class Partitioner {
 

@@ -3,7 +3,7 @@ package dev.piecewise.partition;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** How torch.Size values are kept from crossing a cut (domain.md §3). */
+/** How torch.Size values are kept from crossing a cut (src/docs/partitioning.md, "Options"). */
 public enum SizeStrategy {
     /** vLLM today: decompose {@code x.size()} into {@code sym_size.int} nodes and literals, failures included. */
     DECOMPOSE("decompose"),

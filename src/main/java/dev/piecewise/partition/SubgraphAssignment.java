@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** vLLM's subgraph ids (domain.md §1 steps 2 and 3): one walk over the nodes, then the empty-allocation merge. */
+/** vLLM's subgraph ids (src/docs/partitioning.md, steps 2 and 3): one walk over the nodes, then the empty-allocation merge. */
 final class SubgraphAssignment {
 
     /** Ids of every assigned node, in graph order, and which ids hold splitting ops. */

@@ -33,7 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The runs API of api.md: create from a multipart or raw upload, read one or a page, delete. */
+/** The runs API (README.md, "URLs"; src/docs/architecture.md): create from a multipart or raw upload, read one or a page, delete. */
 @Tag(name = "runs", description = "Partition FX graphs as vLLM would and keep every run")
 @RestController
 @RequestMapping("/api/runs")

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The options of one upload (api.md), validated: an unknown option or value is rejected with the accepted ones.
+ * The options of one upload (README.md, "Options"), validated: an unknown option or value is rejected with the accepted ones.
  *
  * @param name   the run's name, or null to take the file name or the graph's own name
  * @param format     null for auto-detection

@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 
 /** The harness-facing web contracts: expect= and 422, text/plain summaries, groups and their JUnit XML. */
 @SpringBootTest
@@ -96,11 +97,16 @@ class HarnessApiMockMvcTest {
     @Test
     void aCompareGroupAsJUnitXmlFailsExactlyTheOptionSetsThatDoNotCompile() throws Exception {
         String id = json(post("?splittingOps=oracle::moe", null)).get("id").asString();
-        String comparePage = mvc.post().uri("/runs/" + id + "/compare").exchange().getResponse().getRedirectedUrl();
-        String first = comparePage.substring("/runs/".length(), comparePage.indexOf("/compare"));
-        String group = json(mvc.get().uri("/api/runs/" + first).exchange()).get("compareGroup").asString();
+        String progress = mvc.post().uri("/runs/" + id + "/compare").with(csrf()).exchange().getResponse()
+                .getRedirectedUrl();
+        assertThat(progress).startsWith("/comparing/");
+        String group = progress.substring("/comparing/".length());
 
         MvcTestResult result = mvc.get().uri("/api/groups/" + group + "/junit.xml").exchange();
+        for (int wait = 0; wait < 300 && result.getResponse().getStatus() == 404; wait++) {
+            Thread.sleep(100); // the comparison runs in the background until its runs are stored
+            result = mvc.get().uri("/api/groups/" + group + "/junit.xml").exchange();
+        }
         assertThat(result).hasStatusOk().hasContentTypeCompatibleWith(MediaType.APPLICATION_XML);
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(result.getResponse().getContentAsByteArray()));

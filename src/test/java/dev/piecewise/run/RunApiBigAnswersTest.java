@@ -88,8 +88,16 @@ class RunApiBigAnswersTest {
         assertThat(onlyProblems.split("class=\"submodule").length - 1).isEqualTo((int) withProblems);
         String firstPage = new HttpApi(port).get("/runs/" + id).body();
         assertThat(firstPage.split("class=\"submodule").length - 1).isEqualTo(RunPageController.SUBMODULES_PER_PAGE);
+        // The compare page's own "run every option set" form, with its CSRF token and session.
+        HttpApi.Response comparePage = new HttpApi(port).get("/runs/" + id + "/compare");
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(comparePage.body());
+        assertThat(token.find()).as("the compare page's form carries a CSRF token").isTrue();
         HttpResponse<String> compared = client.send(HttpRequest.newBuilder(URI.create(base() + "/runs/" + id + "/compare"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Cookie", comparePage.header("Set-Cookie").split(";")[0])
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + java.net.URLEncoder.encode(token.group(1),
+                        StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(compared.statusCode()).isEqualTo(302);
         String progress = compared.headers().firstValue("Location").orElseThrow().replaceFirst("^https?://[^/]+", "");
         assertThat(progress).startsWith("/comparing/");

@@ -24,8 +24,8 @@ class OrphanUploadSweeperTest {
     JdbcClient jdbc;
 
     private void upload(String sha, Instant createdAt) {
-        jdbc.sql("insert into graph_upload (sha256, byte_size, content, created_at) values (?, 1, 'x', ?)")
-                .params(sha, Timestamp.from(createdAt)).update();
+        jdbc.sql("insert into graph_upload (sha256, byte_size, content_gzip, created_at) values (?, 1, ?, ?)")
+                .params(sha, new byte[] {'x'}, Timestamp.from(createdAt)).update();
     }
 
     private boolean exists(String sha) {
