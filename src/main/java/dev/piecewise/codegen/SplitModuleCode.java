@@ -94,11 +94,17 @@ public final class SplitModuleCode {
         List<String> inputs = submodule.inputs().stream().map(SubmoduleValue::name).toList();
         out.append("        def forward(self").append(parameters(inputs, graph)).append("):\n");
         List<Statement> statements = new ArrayList<>();
+        Map<String, String> copied = new HashMap<>();
+        submodule.copies().forEach(c -> copied.put(c.name(), c.of()));
+        Map<String, String> local = new HashMap<>(); // a node of the input graph -> its name in this submodule
+        Function<String, String> localName = ref -> local.getOrDefault(ref, ref);
         for (String name : submodule.nodes()) {
-            Node node = graph.node(name);
+            // A grad-mode or autocast copy is written as the node it copies, reading this submodule's own values.
+            Node node = graph.node(copied.getOrDefault(name, name));
+            local.put(node.name(), name);
             List<String> used = new ArrayList<>();
-            node.forEachInput(used::add);
-            statements.add(new Statement(name, PythonSyntax.expression(node, Function.identity()), used,
+            node.forEachInput(ref -> used.add(localName.apply(ref)));
+            statements.add(new Statement(name, PythonSyntax.expression(node, localName), used,
                     PythonSyntax.annotation(node.value()), node.source(), true));
         }
         List<String> outputs = submodule.outputs().stream().map(SubmoduleValue::name).toList();

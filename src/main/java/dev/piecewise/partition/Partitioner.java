@@ -176,7 +176,7 @@ public final class Partitioner {
                     .map(v -> new SubmoduleValue(v, graph.node(v).kind(), !part.usedDirectly.contains(v))).toList();
             List<SubmoduleValue> outputs = part.outputs.stream()
                     .map(v -> new SubmoduleValue(v, graph.node(v).kind(), false)).toList();
-            submodules.add(new Submodule(name, part.id, splitting, part.nodes, inputs, outputs));
+            submodules.add(new Submodule(name, part.id, splitting, part.layout, inputs, outputs, part.copies));
             if (!splitting) {
                 for (SubmoduleValue in : inputs) {
                     if (in.kind().isContainer()) {

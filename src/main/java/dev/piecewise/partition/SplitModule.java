@@ -1,6 +1,7 @@
 package dev.piecewise.partition;
 
 import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.FxNamespace;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 import dev.piecewise.graph.Symbols;
@@ -29,7 +30,11 @@ final class SplitModule {
     /** A partition under construction; field names follow split_module's {@code Partition}. */
     static final class Part {
         final int id;
+        /** The input graph's nodes placed here, in graph order. */
         final List<String> nodes = new ArrayList<>();
+        /** The submodule's nodes as split_module lays them out: {@link #nodes} between global-state copies. */
+        final List<String> layout = new ArrayList<>();
+        final List<GlobalStateCopy> copies = new ArrayList<>();
         final LinkedHashSet<String> inputs = new LinkedHashSet<>();
         final Set<String> usedDirectly = new HashSet<>();
         final LinkedHashSet<String> outputs = new LinkedHashSet<>();
@@ -62,6 +67,8 @@ final class SplitModule {
     private String unboundSymbol;
     private final Map<String, java.util.SortedSet<Integer>> regions = new LinkedHashMap<>();
     private final Set<String> openAutocasts = new LinkedHashSet<>();
+    /** Each {@code _enter_autocast} with the {@code _exit_autocast} that closes it, in graph order. */
+    private final Map<String, String> autocastExits = new LinkedHashMap<>();
     private String activeGrad;
     private int highestPartition = -1;
     private SplitError orderError;
@@ -119,6 +126,9 @@ final class SplitModule {
         if (error == null) {
             error = keyError();
         }
+        if (error == null) {
+            layOut();
+        }
         return new Split(parts, consumers, error, regions);
     }
 
@@ -146,6 +156,7 @@ final class SplitModule {
                     && node.args().get(0) instanceof Arg.Ref enter && regions.containsKey(enter.name())) {
                 regions.get(enter.name()).add(id);
                 openAutocasts.remove(enter.name());
+                autocastExits.put(enter.name(), node.name());
                 globalState = true;
             }
         }
@@ -156,6 +167,53 @@ final class SplitModule {
             openAutocasts.forEach(a -> regions.get(a).add(id));
         }
         return globalState;
+    }
+
+    /**
+     * Lays each submodule out as split_module builds its graph: first a copy of every autocast, then of every
+     * grad-mode node whose region reaches it from an earlier submodule; then its placeholders and own nodes; then,
+     * innermost region first, an {@code _exit_autocast} for every autocast region that goes on past it. Copies are
+     * named by FX after their target, de-duplicated among the names the submodule's graph already holds.
+     */
+    private void layOut() {
+        Map<Integer, FxNamespace> names = new HashMap<>();
+        parts.keySet().forEach(id -> names.put(id, new FxNamespace()));
+        for (String enter : autocastExits.keySet()) {
+            copyIntoLaterParts(enter, names);
+        }
+        for (String node : regions.keySet()) {
+            if (!autocastExits.containsKey(node)) {
+                copyIntoLaterParts(node, names);
+            }
+        }
+        for (Part part : parts.values()) {
+            FxNamespace namespace = names.get(part.id);
+            part.inputs.forEach(namespace::create);
+            for (String node : part.nodes) {
+                namespace.create(node); // keeps its name unless a copy took it
+                part.layout.add(node);
+            }
+        }
+        List<String> enters = new ArrayList<>(autocastExits.keySet());
+        for (int i = enters.size() - 1; i >= 0; i--) {
+            java.util.SortedSet<Integer> region = regions.get(enters.get(i));
+            for (int id : region.headSet(region.last())) {
+                addCopy(parts.get(id), names.get(id), autocastExits.get(enters.get(i)));
+            }
+        }
+    }
+
+    private void copyIntoLaterParts(String node, Map<Integer, FxNamespace> names) {
+        java.util.SortedSet<Integer> region = regions.get(node);
+        for (int id : region.tailSet(region.first() + 1)) {
+            addCopy(parts.get(id), names.get(id), node);
+        }
+    }
+
+    private void addCopy(Part part, FxNamespace namespace, String of) {
+        String name = namespace.create(FxNamespace.nameForTarget(byName.get(of).target()));
+        part.copies.add(new GlobalStateCopy(name, of));
+        part.layout.add(name);
     }
 
     private static void addConsumer(Map<String, Set<String>> consumers, String value, String consumer) {

@@ -71,7 +71,7 @@ public record RunDiff(boolean sameGraph, List<String> addedSubmodules, List<Stri
 
     private static Map<String, String> placement(RunReport run) {
         Map<String, String> map = new LinkedHashMap<>();
-        run.submodules().forEach(s -> s.nodes().forEach(n -> map.put(n, s.name())));
+        run.submodules().forEach(s -> s.originalNodes().forEach(n -> map.put(n, s.name())));
         return map;
     }
 

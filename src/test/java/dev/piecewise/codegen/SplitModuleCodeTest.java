@@ -6,6 +6,7 @@ import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.Partitioner;
 import dev.piecewise.partition.SplittingOps;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,6 +31,31 @@ class SplitModuleCodeTest {
         String expected = Fixtures.read(fixture, "computation_graph.py");
         assertThat(nestedClasses(code)).isEqualTo(nestedClasses(expected));
         assertThat(topLevelStatements(code)).isEqualTo(topLevelStatements(expected));
+    }
+
+    /**
+     * A submodule that split_module gives copies of the autocast and grad-mode nodes sets them up before its own
+     * nodes and exits the autocast after them, each written as the upload writes the node it copies.
+     */
+    @Test
+    void globalStateCopiesAreWrittenInTheSubmodulesThatGetThem() {
+        java.nio.file.Path dir = Fixtures.ROOT.resolve("corpus/custom_grad_autocast");
+        Graph graph = GraphFormat.FX_JSON.parse(Fixtures.read(dir.resolve("graph.json")), "custom_grad_autocast");
+        String code = SplitModuleCode.render(Partitioner.partition(graph,
+                PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
+        List<String> upload = Fixtures.read(dir.resolve("readable.py")).lines().map(String::strip).toList();
+        String enter = statement(upload, "_enter_autocast");
+        String gradOn = statement(upload, "_set_grad_enabled_1").replace("_set_grad_enabled_1", "_set_grad_enabled");
+        String exit = statement(upload, "_exit_autocast");
+        String submod3 = code.substring(code.indexOf("class submod_3("), code.indexOf("class submod_4("));
+        List<String> body = submod3.lines().map(String::strip).filter(l -> l.startsWith("_") || l.startsWith("g_1"))
+                .map(l -> l.replaceFirst(": \"[^\"]*\"", "")).toList();
+        assertThat(body).containsExactly(enter, gradOn, "g_1 = torch.ops.oracle.attn(g);  g = None", exit);
+    }
+
+    /** The upload's statement that assigns to the node {@code name}. */
+    private static String statement(List<String> lines, String name) {
+        return lines.stream().filter(l -> l.startsWith(name + " = ")).findFirst().orElseThrow();
     }
 
     /** Everything from the first nested class on. */

@@ -5,6 +5,7 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.ValueKind;
 import dev.piecewise.graph.format.FxJsonParser;
+import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.FxTextParser;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -307,5 +308,47 @@ class PartitionerBehaviourTest {
         assertThat(result.relocations()).extracting(Relocation::node).containsExactly("size", "getitem");
         assertThat(result.submodules().stream().flatMap(s -> s.nodes().stream())).contains("built");
         assertThat(result.crossings()).extracting(Crossing::value).contains("built");
+    }
+
+    /**
+     * split_module copies grad-mode and autocast nodes into every submodule their region reaches (before the
+     * submodule's own nodes, and an {@code _exit_autocast} after them): the node lists PyTorch printed, copies
+     * included, for every option set it was run with; the copies are reported as such and placed nowhere.
+     */
+    @Test
+    void gradModeAndAutocastNodesAreCopiedWhereSplitModuleCopiesThem() {
+        java.nio.file.Path dir = Fixtures.ROOT.resolve("corpus/custom_grad_autocast");
+        Graph graph = GraphFormat.FX_JSON.parse(Fixtures.read(dir.resolve("graph.json")), "custom_grad_autocast");
+        JsonNode expected = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Fixtures.read(dir.resolve("expected.json")));
+        SplittingOps ops = new SplittingOps(Fixtures.strings(expected.get("splittingOps")));
+        Map<String, JsonNode> strategies = new java.util.LinkedHashMap<>();
+        expected.get("strategies").properties().forEach(e -> strategies.put(e.getKey(), e.getValue()));
+        assertThat(strategies).containsKey("none|vllm|merge");
+        strategies.forEach((key, strategy) -> {
+            boolean merge = strategy.get("mergeConsecutiveSplits").asBoolean();
+            PartitionResult result = Partitioner.partition(graph, new PartitionOptions(ops,
+                    SizeStrategy.fromId(strategy.get("sizeStrategy").asString()),
+                    GetitemRule.fromId(strategy.get("getitemRule").asString()), merge,
+                    strategy.get("mergeEmptyAllocations").asBoolean()));
+            List<JsonNode> subs = List.copyOf(strategy.get("submodules").values());
+            assertThat(result.submodules()).as(key).hasSameSizeAs(subs);
+            Map<String, Integer> placed = new HashMap<>();
+            for (int i = 0; i < subs.size(); i++) {
+                Submodule submodule = result.submodules().get(i);
+                assertThat(submodule.name()).as(key).isEqualTo(subs.get(i).get("name").asString());
+                assertThat(submodule.nodes()).as(key + " " + submodule.name())
+                        .isEqualTo(Fixtures.strings(subs.get(i).get("nodes")));
+                submodule.originalNodes().forEach(n -> placed.put(n, submodule.graphId()));
+            }
+            Map<String, Integer> assignment = new HashMap<>();
+            strategy.get("assignment").properties().forEach(e -> assignment.put(e.getKey(), e.getValue().asInt()));
+            assertThat(placed).as(key + " placement of original nodes").isEqualTo(assignment);
+        });
+        Submodule third = Partitioner.partition(graph, new PartitionOptions(ops, SizeStrategy.NONE, GetitemRule.VLLM,
+                true, true)).submodules().get(3);
+        assertThat(third.copies()).containsExactly(new GlobalStateCopy("_enter_autocast", "_enter_autocast"),
+                new GlobalStateCopy("_set_grad_enabled", "_set_grad_enabled_1"),
+                new GlobalStateCopy("_exit_autocast", "_exit_autocast"));
     }
 }

@@ -68,11 +68,28 @@ class RunDocumentMigrationTest {
         for (String id : ids) {
             HttpApi.Response response = api.get("/api/runs/" + id);
             assertThat(response.status()).as(id).isEqualTo(200);
-            assertThat(response.json()).as(id).isEqualTo(before.get(id));
+            assertThat(withoutCopies(response.json(), id)).as(id).isEqualTo(before.get(id));
         }
         JsonNode outcomes = JSON.valueToTree(ids.stream().map(id -> before.get(id).get("verdict").get("outcome").asString())
                 .distinct().sorted().toList());
         assertThat(outcomes.toString()).isEqualTo("[\"aot-fails\",\"bad-call\",\"ok\",\"split-fails\"]");
+    }
+
+    /**
+     * The run without the submodules' {@code copies}, a field added since (the API adds fields, never renames
+     * them): a run stored before knows of no copies, so it reports none.
+     */
+    private static JsonNode withoutCopies(JsonNode run, String id) {
+        JsonNode copy = run.deepCopy();
+        List<JsonNode> submodules = new ArrayList<>(copy.get("submodules").values());
+        if (!copy.get("splitView").isNull()) {
+            submodules.addAll(copy.get("splitView").get("submodules").values());
+        }
+        for (JsonNode submodule : submodules) {
+            assertThat(submodule.get("copies").isEmpty()).as(id + " " + submodule.get("name")).isTrue();
+            ((tools.jackson.databind.node.ObjectNode) submodule).remove("copies");
+        }
+        return copy;
     }
 
     @Test
