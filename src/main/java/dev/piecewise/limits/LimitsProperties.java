@@ -3,6 +3,7 @@ package dev.piecewise.limits;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import dev.piecewise.graph.format.ParseLimits;
 
 import java.time.Duration;
 
@@ -16,6 +17,8 @@ import java.time.Duration;
  * @param maxParts        parts of one multipart body
  * @param maxParameters   query and form parameters of one request
  * @param workTimeout     the time a request's work may take; checked between the steps of a run
+ * @param maxNestingDepth brackets and parentheses nested in one graph's arguments, checked before the parsers recurse
+ * @param maxNodes        nodes of one graph, counted while parsing
  */
 @ConfigurationProperties("piecewise.limits")
 public record LimitsProperties(DataSize workBudget,
@@ -23,7 +26,14 @@ public record LimitsProperties(DataSize workBudget,
                                @DefaultValue("60s") Duration bodyReadTimeout,
                                @DefaultValue("50") int maxParts,
                                @DefaultValue("1000") int maxParameters,
-                               @DefaultValue("120s") java.time.Duration workTimeout) {
+                               @DefaultValue("120s") java.time.Duration workTimeout,
+                               @DefaultValue("256") int maxNestingDepth,
+                               @DefaultValue("2000000") int maxNodes) {
+
+    /** The parsers' caps; their errors name these settings. */
+    public ParseLimits parseLimits() {
+        return new ParseLimits(maxNestingDepth, maxNodes);
+    }
 
     long workBudgetBytes() {
         return workBudget != null ? workBudget.toBytes() : Runtime.getRuntime().maxMemory() / 16;

@@ -5,7 +5,9 @@ import dev.piecewise.codegen.SplitModuleCode;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.GraphIndexOutOfRangeException;
+import dev.piecewise.graph.format.ParseLimits;
 import dev.piecewise.graph.format.ParsedUpload;
+import dev.piecewise.limits.LimitsProperties;
 import dev.piecewise.limits.WorkDeadline;
 import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.Outcome;
@@ -49,6 +51,7 @@ public class RunService {
     private final RunRepository runs;
     private final TransactionTemplate transaction;
     private final RunMetrics metrics;
+    private final ParseLimits parseLimits;
     private final Clock clock;
     private final ExecutorService comparisons;
     /** Waits for the partitions of comparisons started from the pages; a few at a time, the rest queue. */
@@ -57,8 +60,9 @@ public class RunService {
     /** Up to a million nodes' worth of decoded runs: paging a 100k-node run costs one decode, not one a page. */
     private final RecentRuns recentRuns = new RecentRuns(1_000_000);
 
-    RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics) {
+    RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics, LimitsProperties limits) {
         this.runs = runs;
+        this.parseLimits = limits.parseLimits();
         this.transaction = transaction;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
@@ -239,7 +243,7 @@ public class RunService {
         ParsedUpload parsedUpload = read;
         try {
             if (parsedUpload == null) {
-                parsedUpload = format.read(text, defaultName, request.graphIndex());
+                parsedUpload = format.read(text, defaultName, request.graphIndex(), parseLimits);
             }
         } catch (GraphIndexOutOfRangeException badIndex) {
             throw new BadOptionException("graphIndex", badIndex.getMessage());

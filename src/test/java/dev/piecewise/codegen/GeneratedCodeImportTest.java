@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The generated split module of every fixture and of hostile uploads is imported by python3 with a stub torch
- * (src/test/python): nothing runs at import (no file appears, torch is touched only for nn.Module), and hostile
+ * (src/test/python/stub): nothing runs at import (no file appears, torch is touched only for nn.Module), and hostile
  * targets and verbatim arguments are refused before any code is written.
  */
 class GeneratedCodeImportTest {
@@ -110,7 +110,7 @@ class GeneratedCodeImportTest {
         Process python;
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-            builder.environment().put("PYTHONPATH", Path.of("src/test/python").toAbsolutePath().toString());
+            builder.environment().put("PYTHONPATH", Path.of("src/test/python/stub").toAbsolutePath().toString());
             builder.environment().put("PIECEWISE_TORCH_LOG", torchLog.toString());
             builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
             python = builder.start();

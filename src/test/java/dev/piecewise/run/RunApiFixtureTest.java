@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Every fixture expectation, the original cases and the real-model corpus, through the HTTP API in every form
  * PyTorch writes: graph.txt as multipart, graph.json as a raw JSON body, readable.py, code.py and a
- * TORCH_LOGS=graph_code log as raw text.
+ * TORCH_LOGS=graph_code log as raw text, and what piecewise.py's backend exported where it ran on the same model.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles(resolver = TestDatabase.class)
@@ -88,6 +88,18 @@ class RunApiFixtureTest {
                 options(expectation));
         check(expectation, text, response, true);
         assertThat(response.json().get("graph").get("shapesKnown").asBoolean()).as("shapes known").isTrue();
+    }
+
+    /** piecewise.py's export of the same Dynamo graph (torch 2.11), which CI cannot make itself. */
+    @ParameterizedTest(name = "{0}: piecewise.py's export, raw body")
+    @MethodSource("expectations")
+    void clientExportMatchesPyTorch(Expectation expectation) {
+        java.nio.file.Path export = Fixtures.clientExport(expectation.fixtureCase());
+        assumeTrue(export != null, "piecewise.py exported no graph of this case");
+        String text = Fixtures.read(export);
+        HttpApi.Response response = new HttpApi(port).postRaw(text.getBytes(StandardCharsets.UTF_8), "application/json",
+                options(expectation));
+        check(expectation, text, response, true);
     }
 
     private void check(Expectation expectation, String text, HttpApi.Response response, boolean fullInputs) {
