@@ -1,7 +1,5 @@
 package dev.piecewise.run;
 
-import dev.piecewise.partition.Diagnostic;
-
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.graph.archive.ArchiveGraph;
 import dev.piecewise.graph.archive.ArchiveLimits;
@@ -10,6 +8,7 @@ import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.trace.TraceGraph;
 import dev.piecewise.graph.trace.TraceLog;
 import dev.piecewise.graph.trace.TraceUpload;
+import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.SplittingOps;
 import org.springframework.beans.factory.annotation.Value;
