@@ -5,9 +5,11 @@ import dev.piecewise.graph.archive.ArchiveGraph;
 import dev.piecewise.graph.archive.ArchiveLimits;
 import dev.piecewise.graph.archive.GraphArchive;
 import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.graph.format.ParseLimits;
 import dev.piecewise.graph.trace.TraceGraph;
 import dev.piecewise.graph.trace.TraceLog;
 import dev.piecewise.graph.trace.TraceUpload;
+import dev.piecewise.limits.LimitsProperties;
 import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.SplittingOps;
@@ -39,11 +41,13 @@ public class UploadRuns {
 
     private final RunService service;
     private final ArchiveLimits archiveLimits;
+    private final ParseLimits parseLimits;
 
     UploadRuns(RunService service, @Value("${piecewise.archive.max-entries}") int maxEntries,
-               @Value("${piecewise.archive.max-uncompressed-size}") DataSize maxUncompressed) {
+               @Value("${piecewise.archive.max-uncompressed-size}") DataSize maxUncompressed, LimitsProperties limits) {
         this.service = service;
         this.archiveLimits = new ArchiveLimits(maxEntries, maxUncompressed.toBytes());
+        this.parseLimits = limits.parseLimits();
     }
 
     /** @param params the request's options, {@code compileId} included */
@@ -133,7 +137,7 @@ public class UploadRuns {
                 : (label != null ? label : fileName != null && !fileName.isBlank() ? fileName : "trace") + " "
                 + graph.compileId().id();
         return service.create(upload, fileName, new RunRequest(name.length() > 200 ? name.substring(0, 200) : name,
-                GraphFormat.TORCH_TRACE, graph.index(), options), group, notes, TraceUpload.read(log, graph, fileName));
+                GraphFormat.TORCH_TRACE, graph.index(), options), group, notes, TraceUpload.read(log, graph, fileName, parseLimits));
     }
 
     private Created archive(byte[] upload, RunRequest request, String compileId, boolean opsGiven) {

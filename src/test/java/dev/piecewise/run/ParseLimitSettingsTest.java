@@ -29,6 +29,14 @@ class ParseLimitSettingsTest {
     }
 
     @Test
+    void aTraceLogsGraphsAreHeldToTheSameCaps() {
+        byte[] trace = Fixtures.read(Fixtures.ROOT.resolve("traces/trace_moe_view.log")).getBytes(StandardCharsets.UTF_8);
+        HttpApi.Response response = new HttpApi(port).postRaw(trace, "text/plain", Map.of());
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().get("detail").asString()).contains("(setting piecewise.limits.max-");
+    }
+
+    @Test
     void argumentsNestedDeeperThanTheSettingAllowsAreRefusedNamingIt() {
         String graph = """
                 graph():

@@ -88,7 +88,7 @@ public enum GraphFormat {
             return FxPythonParser.read(text, name, graphIndex, limits);
         }
         if (this == TORCH_TRACE) {
-            return TraceUpload.read(text, name, graphIndex);
+            return TraceUpload.read(text, name, graphIndex, limits);
         }
         if (graphIndex != 0) {
             throw new GraphIndexOutOfRangeException("graphIndex " + graphIndex + " is out of range: an " + id

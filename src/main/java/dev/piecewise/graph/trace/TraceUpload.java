@@ -4,6 +4,7 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.GraphIndexOutOfRangeException;
+import dev.piecewise.graph.format.ParseLimits;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.graph.format.SplitView;
 
@@ -18,9 +19,10 @@ public final class TraceUpload {
 
     /**
      * @param graphIndex which output graph of the log, from 0
+     * @param limits     the caps on each graph the log holds
      * @throws GraphIndexOutOfRangeException naming how many graphs the log holds
      */
-    public static ParsedUpload read(String text, String name, int graphIndex) {
+    public static ParsedUpload read(String text, String name, int graphIndex, ParseLimits limits) {
         TraceLog log = TraceLog.read(text);
         int count = log.graphs().size();
         if (count == 0) {
@@ -31,14 +33,14 @@ public final class TraceUpload {
             throw new GraphIndexOutOfRangeException("graphIndex " + graphIndex + " is out of range: the trace holds "
                     + count + " graph" + (count == 1 ? "" : "s") + " (0 to " + (count - 1) + ")");
         }
-        return read(log, log.graphs().get(graphIndex), name);
+        return read(log, log.graphs().get(graphIndex), name, limits);
     }
 
     /** One graph of a log already read, so a request for every graph reads the log once. */
-    public static ParsedUpload read(TraceLog log, TraceGraph chosen, String name) {
-        Graph graph = readFxPython(chosen.readable(), name, chosen.readableLine()).graph();
+    public static ParsedUpload read(TraceLog log, TraceGraph chosen, String name, ParseLimits limits) {
+        Graph graph = readFxPython(chosen.readable(), name, chosen.readableLine(), limits).graph();
         SplitView view = chosen.vllmSplit() == null ? null
-                : VllmSplit.read(chosen.vllmSplit(), chosen.vllmSplitLine(), graph);
+                : VllmSplit.read(chosen.vllmSplit(), chosen.vllmSplitLine(), graph, limits);
         return new ParsedUpload(GraphFormat.TORCH_TRACE, graph, log.graphs().size(), chosen.index(), view);
     }
 
@@ -46,9 +48,9 @@ public final class TraceUpload {
      * The one call into the fx-python reader: a payload of {@code print_readable()} text, whose first line is
      * line {@code firstLine} of the log; errors are moved to the log's lines (payload lines start with a tab).
      */
-    static ParsedUpload readFxPython(String payload, String name, int firstLine) {
+    static ParsedUpload readFxPython(String payload, String name, int firstLine, ParseLimits limits) {
         try {
-            return GraphFormat.FX_PYTHON.read(payload, name, 0);
+            return GraphFormat.FX_PYTHON.read(payload, name, 0, limits);
         } catch (GraphParseException e) {
             throw new GraphParseException(e.reason(), e.line() + firstLine - 1, e.column() + 1);
         }

@@ -5,6 +5,7 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.GraphParseException;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
+import dev.piecewise.graph.format.ParseLimits;
 import dev.piecewise.graph.format.SplitView;
 
 import java.util.ArrayDeque;
@@ -28,7 +29,7 @@ final class VllmSplit {
     private VllmSplit() {
     }
 
-    static SplitView read(String payload, int firstLine, Graph dynamo) {
+    static SplitView read(String payload, int firstLine, Graph dynamo, ParseLimits limits) {
         String[] lines = payload.split("\n", -1);
         List<Integer> classStarts = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
@@ -40,14 +41,14 @@ final class VllmSplit {
             throw new GraphParseException("vllm_piecewise_split_graph holds no 'class submod_N': it is not a split module",
                     firstLine, 2);
         }
-        Graph top = TraceUpload.readFxPython(block(lines, 0, classStarts.get(0)), "split", firstLine).graph();
+        Graph top = TraceUpload.readFxPython(block(lines, 0, classStarts.get(0)), "split", firstLine, limits).graph();
         Map<String, Graph> bodies = new HashMap<>();
         for (int c = 0; c < classStarts.size(); c++) {
             int from = classStarts.get(c);
             int to = c + 1 < classStarts.size() ? classStarts.get(c + 1) : lines.length;
             String header = lines[from].trim();
             String name = header.substring("class ".length(), header.indexOf('(') < 0 ? header.length() : header.indexOf('('));
-            bodies.put(name, TraceUpload.readFxPython(block(lines, from, to), name, firstLine + from).graph());
+            bodies.put(name, TraceUpload.readFxPython(block(lines, from, to), name, firstLine + from, limits).graph());
         }
         Map<String, ArrayDeque<String>> dynamoNames = new HashMap<>();
         for (Node n : dynamo.nodes()) {
