@@ -112,18 +112,9 @@ public class RunService {
 
     /**
      * Runs the upload under every option set of {@link PartitionOptions#whatIfSets} with the request's splitting
-     * ops, as one group of runs: one parse, the partitions side by side on a bounded pool, one transaction.
-     *
-     * @return the runs, in the order of the option sets
-     */
-    public List<RunReport> compare(byte[] upload, String fileName, RunRequest request) {
-        return compare(parse(upload, fileName, request, null), request, UUID.randomUUID().toString(), () -> {
-        });
-    }
-
-    /**
-     * Starts {@link #compare(byte[], String, RunRequest)} and returns at once, after parsing (a graph that does
-     * not parse still fails the request); {@link #comparison} tells how far it got.
+     * ops, as one group of runs (one parse, the partitions side by side on a bounded pool, one transaction), in the
+     * background: returns after parsing (a graph that does not parse still fails the request);
+     * {@link #comparison} tells how far it got.
      *
      * @return the comparison group's id
      */
@@ -145,7 +136,7 @@ public class RunService {
         return group;
     }
 
-    /** Starts a comparison of a stored run's upload, as {@link #compare(String)} does. */
+    /** Starts a comparison of a stored run's upload under its options, as a new group; the run itself stays as it is. */
     public String startComparison(String runId) {
         RunReport run = get(runId);
         byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
@@ -207,16 +198,6 @@ public class RunService {
             }
             throw new IllegalStateException(e.getCause());
         }
-    }
-
-    /** Runs an existing run's upload under every option set, as a new group; the run itself stays as it is. */
-    public List<RunReport> compare(String runId) {
-        RunReport run = get(runId);
-        byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        RunRequest request = new RunRequest(run.name(), GraphFormat.fromOption(run.format()), run.graph().graphIndex(),
-                RunReports.partitionOptions(run.options()));
-        return compare(upload, null, request);
     }
 
     /** The runs of a comparison group in the order they were made. */
