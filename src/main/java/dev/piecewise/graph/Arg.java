@@ -65,18 +65,30 @@ public sealed interface Arg {
 
     /** Visits every node reference depth-first, in the order torch.fx's map_arg does. */
     static void forEachRef(Arg arg, Consumer<String> action) {
+        // Indexed loops, no iterators or lambdas: every edge of every graph passes here several times.
         if (arg instanceof Ref ref) {
             action.accept(ref.name());
         } else if (arg instanceof Tuple t) {
-            t.items().forEach(a -> forEachRef(a, action));
+            forEachRef(t.items(), action);
         } else if (arg instanceof ListArg l) {
-            l.items().forEach(a -> forEachRef(a, action));
+            forEachRef(l.items(), action);
         } else if (arg instanceof Dict d) {
-            d.entries().values().forEach(a -> forEachRef(a, action));
+            if (!d.entries().isEmpty()) {
+                for (Arg value : d.entries().values()) {
+                    forEachRef(value, action);
+                }
+            }
         } else if (arg instanceof Slice s) {
             forEachRef(s.start(), action);
             forEachRef(s.stop(), action);
             forEachRef(s.step(), action);
+        }
+    }
+
+    /** {@link #forEachRef(Arg, Consumer)} over each argument of a list, in order. */
+    static void forEachRef(List<Arg> args, Consumer<String> action) {
+        for (int i = 0, n = args.size(); i < n; i++) {
+            forEachRef(args.get(i), action);
         }
     }
 

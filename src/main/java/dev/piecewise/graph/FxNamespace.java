@@ -2,6 +2,7 @@ package dev.piecewise.graph;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,11 +14,16 @@ public final class FxNamespace {
 
     private final Set<String> used = new HashSet<>();
     private final Map<String, Integer> baseCount = new HashMap<>();
+    /** Names to register before the first new one is made: most rewrites of a large graph never make one. */
+    private List<Node> pending;
 
-    /** A namespace holding the names of {@code graph}, registered in graph order as FX registered them. */
-    public static FxNamespace of(Iterable<Node> nodes) {
+    /**
+     * A namespace holding the names of {@code nodes}, registered in order as FX registered them, when the first
+     * name is made; the list must not change until then.
+     */
+    public static FxNamespace of(List<Node> nodes) {
         FxNamespace ns = new FxNamespace();
-        nodes.forEach(n -> ns.create(n.name()));
+        ns.pending = nodes;
         return ns;
     }
 
@@ -25,12 +31,17 @@ public final class FxNamespace {
      * The name FX gives the output node after {@code nodes}: {@code output} unless a node already has it (then
      * the namespace decides), so the common case costs no pass over the graph.
      */
-    public static String outputName(java.util.function.Predicate<String> isDefined, Iterable<Node> nodes) {
+    public static String outputName(java.util.function.Predicate<String> isDefined, List<Node> nodes) {
         return isDefined.test("output") ? of(nodes).create("output") : "output";
     }
 
     /** FX's {@code create_name}, by hand rather than by regex: every node of a rewritten graph passes here. */
     public String create(String candidate) {
+        if (pending != null) {
+            List<Node> names = pending;
+            pending = null;
+            names.forEach(n -> create(n.name()));
+        }
         candidate = legal(candidate);
         if (candidate.isEmpty()) {
             candidate = "_unnamed";
@@ -43,9 +54,8 @@ public final class FxNamespace {
         int suffix = numericSuffix(candidate);
         if (suffix > 0) { // (.*)_(\d+)$: the digits after the last underscore
             base = candidate.substring(0, suffix - 1);
-            String digits = candidate.substring(suffix);
-            num = parseOrZero(digits);
-            if (!digits.equals(Integer.toString(num))) {
+            num = parseOrZero(candidate, suffix);
+            if (!isCanonical(candidate, suffix)) { // FX re-prints the number: size_01 becomes size_1
                 candidate = base + "_" + num;
             }
         }
@@ -98,12 +108,18 @@ public final class FxNamespace {
         return i < name.length() && i >= 1 && name.charAt(i - 1) == '_' ? i : -1;
     }
 
-    private static int parseOrZero(String digits) {
+    private static int parseOrZero(String name, int from) {
         try {
-            return Integer.parseInt(digits);
+            return Integer.parseInt(name, from, name.length(), 10);
         } catch (NumberFormatException tooLong) {
             return 0;
         }
+    }
+
+    /** The digits from {@code from} print back as themselves: no leading zero, and they fit an int. */
+    private static boolean isCanonical(String name, int from) {
+        int digits = name.length() - from;
+        return (digits == 1 || name.charAt(from) != '0') && (digits < 10 || parseOrZero(name, from) != 0);
     }
 
     /** The name FX derives from a call target: {@code torch.ops.aten.sym_size.int} becomes {@code sym_size_int}. */

@@ -14,21 +14,35 @@ public final class Graph {
 
     private final String name;
     private final List<Node> nodes;
-    private final Map<String, Node> byName;
+    /** Each node's position in {@link #nodes}: the one name-keyed map; passes over the graph keep arrays by index. */
+    private final Map<String, Integer> index;
     private final boolean carriesShapes;
 
-    private Graph(String name, List<Node> nodes, Map<String, Node> byName, boolean carriesShapes) {
+    private Graph(String name, List<Node> nodes, Map<String, Integer> index, boolean carriesShapes) {
         this.name = name;
         this.nodes = Collections.unmodifiableList(nodes);
-        this.byName = byName;
+        this.index = index;
         this.carriesShapes = carriesShapes;
     }
 
     /** Wraps nodes that are known to be valid (a rewrite of a valid graph); no checks. */
     public static Graph trusted(String name, List<Node> nodes, boolean carriesShapes) {
-        Map<String, Node> byName = new HashMap<>(nodes.size() * 2);
-        nodes.forEach(n -> byName.put(n.name(), n));
-        return new Graph(name, new ArrayList<>(nodes), byName, carriesShapes);
+        Map<String, Integer> index = new HashMap<>(nodes.size() * 2);
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i).name(), i);
+        }
+        return new Graph(name, new ArrayList<>(nodes), index, carriesShapes);
+    }
+
+    /**
+     * This graph with each node replaced by one of the same name at the same position (values filled in), so
+     * the name index is shared rather than rebuilt.
+     */
+    public Graph withSameNames(List<Node> sameNames, boolean withShapes) {
+        if (sameNames.size() != nodes.size()) {
+            throw new IllegalArgumentException("expected " + nodes.size() + " nodes, got " + sameNames.size());
+        }
+        return new Graph(name, new ArrayList<>(sameNames), index, withShapes);
     }
 
     /** The graph's name from the upload, or null. */
@@ -41,7 +55,18 @@ public final class Graph {
     }
 
     public Node node(String nodeName) {
-        return byName.get(nodeName);
+        Integer at = index.get(nodeName);
+        return at == null ? null : nodes.get(at);
+    }
+
+    /** The node's position in {@link #nodes()}, or -1 when the graph has no node of that name. */
+    public int indexOf(String nodeName) {
+        Integer at = index.get(nodeName);
+        return at == null ? -1 : at;
+    }
+
+    public int size() {
+        return nodes.size();
     }
 
     public Node output() {
@@ -77,7 +102,7 @@ public final class Graph {
         private final String name;
         private final boolean carriesShapes;
         private final List<Node> nodes = new ArrayList<>();
-        private final Map<String, Node> byName = new HashMap<>();
+        private final Map<String, Integer> index = new HashMap<>();
         private boolean hasOutput;
 
         public Builder(String name, boolean carriesShapes) {
@@ -86,7 +111,7 @@ public final class Graph {
         }
 
         public boolean isDefined(String nodeName) {
-            return byName.containsKey(nodeName);
+            return index.containsKey(nodeName);
         }
 
         public List<Node> nodes() {
@@ -99,12 +124,12 @@ public final class Graph {
                 throw new GraphParseException("node '" + node.name() + "' follows the output node; the output must come last",
                         line, column);
             }
-            if (byName.containsKey(node.name())) {
+            if (index.containsKey(node.name())) {
                 throw new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
             }
             String[] undefined = new String[1];
             node.forEachInput(ref -> {
-                if (undefined[0] == null && !byName.containsKey(ref)) {
+                if (undefined[0] == null && !index.containsKey(ref)) {
                     undefined[0] = ref;
                 }
             });
@@ -113,15 +138,15 @@ public final class Graph {
                         + "', which is not defined before it", line, column);
             }
             hasOutput = node.op() == Op.OUTPUT;
+            index.put(node.name(), nodes.size());
             nodes.add(node);
-            byName.put(node.name(), node);
         }
 
         public Graph build(int endLine, int endColumn) {
             if (!hasOutput) {
                 throw new GraphParseException("the graph has no output node (a 'return' line)", endLine, endColumn);
             }
-            return new Graph(name, nodes, byName, carriesShapes);
+            return new Graph(name, nodes, index, carriesShapes);
         }
     }
 }

@@ -26,21 +26,45 @@ public final class KindInference {
     private KindInference() {
     }
 
-    /** Returns the nodes with a value for every node that had none. */
-    public static List<Node> complete(List<Node> nodes) {
-        Map<String, List<Node>> users = Graph.users(nodes);
-        Map<String, Node> done = new HashMap<>(nodes.size() * 2);
-        List<Node> result = new ArrayList<>(nodes.size());
-        for (Node node : nodes) {
-            Node completed = node.value() != null ? node
-                    : node.withValue(infer(node, done, users.getOrDefault(node.name(), List.of())));
-            done.put(completed.name(), completed);
-            result.add(completed);
+    /** Returns the graph with a value for every node that had none; node names and order stay as they are. */
+    public static Graph complete(Graph graph) {
+        List<Node> nodes = graph.nodes();
+        boolean[] indexedOnly = indexedOnly(graph);
+        Done done = new Done(graph, new ArrayList<>(nodes.size()));
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            done.nodes.add(node.value() != null ? node : node.withValue(infer(node, done, indexedOnly[i])));
         }
-        return result;
+        return graph.withSameNames(done.nodes, graph.carriesShapes());
     }
 
-    private static ValueInfo infer(Node node, Map<String, Node> done, List<Node> users) {
+    /** The nodes completed so far, looked up by name through the graph's index (references only point back). */
+    private record Done(Graph graph, List<Node> nodes) {
+        Node get(String name) {
+            int at = graph.indexOf(name);
+            return at >= 0 && at < nodes.size() ? nodes.get(at) : null;
+        }
+    }
+
+    /** Per node: it has users and every one of them is {@code operator.getitem(node, <int>)}. */
+    private static boolean[] indexedOnly(Graph graph) {
+        List<Node> nodes = graph.nodes();
+        boolean[] used = new boolean[nodes.size()];
+        boolean[] otherUse = new boolean[nodes.size()];
+        for (Node user : nodes) {
+            user.forEachInput(ref -> {
+                int at = graph.indexOf(ref);
+                used[at] = true;
+                otherUse[at] |= user.intIndexInto(ref) == null;
+            });
+        }
+        for (int i = 0; i < used.length; i++) {
+            used[i] &= !otherUse[i];
+        }
+        return used;
+    }
+
+    private static ValueInfo infer(Node node, Done done, boolean indexedOnly) {
         switch (node.op()) {
             case PLACEHOLDER:
                 return placeholder(node.typeExpr());
@@ -49,7 +73,7 @@ public final class KindInference {
             case OUTPUT:
                 return ValueInfo.of(ValueKind.NONE);
             default:
-                return call(node, done, users);
+                return call(node, done, indexedOnly);
         }
     }
 
@@ -66,7 +90,7 @@ public final class KindInference {
         return ValueInfo.of(ValueKind.TENSOR);
     }
 
-    private static ValueInfo call(Node node, Map<String, Node> done, List<Node> users) {
+    private static ValueInfo call(Node node, Done done, boolean indexedOnly) {
         String target = node.canonicalTarget();
         if (node.isCallMethod("size") && node.args().size() + node.kwargs().size() == 1 || isShapeAttribute(node)) {
             return size(shapeOf(node.args().get(0), done));
@@ -86,7 +110,7 @@ public final class KindInference {
             return ValueInfo.of(ValueKind.NONE); // Python's setitem and delitem return None
         }
         if (node.isCallFunction("operator.getitem") && !node.args().isEmpty()) {
-            return getitem(node, done, users);
+            return getitem(node, done, indexedOnly);
         }
         ValueKind concatenated = containerArithmetic(node, done);
         if (concatenated != null) {
@@ -99,7 +123,7 @@ public final class KindInference {
         if (returnsTuple(node)) {
             return ValueInfo.of(ValueKind.TUPLE);
         }
-        if (!users.isEmpty() && users.stream().allMatch(u -> isIntGetitemOf(u, node.name()))) {
+        if (indexedOnly) {
             return ValueInfo.guess(ValueKind.TUPLE);
         }
         return ValueInfo.guess(ValueKind.TENSOR);
@@ -124,13 +148,13 @@ public final class KindInference {
     }
 
     /** The shape of the tensor {@code arg} refers to, when the upload gave it. */
-    private static List<String> shapeOf(Arg arg, Map<String, Node> done) {
+    private static List<String> shapeOf(Arg arg, Done done) {
         Node tensor = arg instanceof Arg.Ref ref ? done.get(ref.name()) : null;
         return tensor != null && tensor.kind() == ValueKind.TENSOR ? tensor.value().shape() : null;
     }
 
     /** {@code torch.Size([1, s27, 192])}: int literals and scalars whose value is known; null otherwise. */
-    private static List<String> elements(Arg list, Map<String, Node> done) {
+    private static List<String> elements(Arg list, Done done) {
         List<Arg> items = list instanceof Arg.ListArg l ? l.items() : list instanceof Arg.Tuple t ? t.items() : null;
         if (items == null) {
             return null;
@@ -189,14 +213,14 @@ public final class KindInference {
     }
 
     /** {@code x.shape[:-1] + (4, 8)} is a Size: add or mul on a Size, tuple or list makes the same container. */
-    private static ValueKind containerArithmetic(Node node, Map<String, Node> done) {
+    private static ValueKind containerArithmetic(Node node, Done done) {
         if (!(node.isCallFunction("operator.add") || node.isCallFunction("operator.mul")
                 || node.isCallFunction("operator.iadd") || node.isCallFunction("operator.imul"))) {
             return null;
         }
         ValueKind kind = null;
         for (Arg a : node.args()) {
-            ValueKind k = a instanceof Arg.Ref ref && done.containsKey(ref.name()) ? done.get(ref.name()).kind()
+            ValueKind k = a instanceof Arg.Ref ref && done.get(ref.name()) != null ? done.get(ref.name()).kind()
                     : a instanceof Arg.Tuple ? ValueKind.TUPLE : a instanceof Arg.ListArg ? ValueKind.LIST : null;
             if (k == ValueKind.SIZE) {
                 return ValueKind.SIZE;
@@ -208,7 +232,7 @@ public final class KindInference {
         return kind;
     }
 
-    private static ValueInfo getitem(Node node, Map<String, Node> done, List<Node> users) {
+    private static ValueInfo getitem(Node node, Done done, boolean indexedOnly) {
         Node source = node.args().get(0) instanceof Arg.Ref ref ? done.get(ref.name()) : null;
         Arg index = node.args().size() > 1 ? node.args().get(1) : Arg.NONE;
         if (source == null) {
@@ -231,14 +255,13 @@ public final class KindInference {
                 return ValueInfo.guess(source.kind());
             }
             // An element that is itself only ever indexed (an LSTM's (h, c)) is a nested tuple.
-            boolean indexedOnly = !users.isEmpty() && users.stream().allMatch(u -> isIntGetitemOf(u, node.name()));
             return ValueInfo.guess(indexedOnly ? ValueKind.TUPLE : ValueKind.TENSOR);
         }
         // Indexing a tensor (slicing) gives a tensor.
         return ValueInfo.of(ValueKind.TENSOR);
     }
 
-    private static boolean allSymbolicOrInt(Node node, Map<String, Node> done) {
+    private static boolean allSymbolicOrInt(Node node, Done done) {
         boolean[] ok = {true};
         boolean[] anyRef = {false};
         node.forEachInput(ref -> {
@@ -267,9 +290,5 @@ public final class KindInference {
     /** {@code max(x, 1)} or {@code max(x, dim=1)}: a reduction over a dim, which returns (values, indices). */
     private static boolean hasDim(Node node) {
         return node.kwargs().containsKey("dim") || (node.args().size() > 1 && node.args().get(1) instanceof Arg.IntLit);
-    }
-
-    private static boolean isIntGetitemOf(Node user, String name) {
-        return user.intIndexInto(name) != null;
     }
 }

@@ -30,8 +30,12 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
 
     /** Visits every referenced node name: positional arguments first, then keyword arguments (split_module's order). */
     public void forEachInput(Consumer<String> action) {
-        args.forEach(a -> Arg.forEachRef(a, action));
-        kwargs.values().forEach(a -> Arg.forEachRef(a, action));
+        Arg.forEachRef(args, action);
+        if (!kwargs.isEmpty()) {
+            for (Arg value : kwargs.values()) {
+                Arg.forEachRef(value, action);
+            }
+        }
     }
 
     public Node withArgs(List<Arg> newArgs, Map<String, Arg> newKwargs) {
@@ -47,7 +51,12 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
     }
 
     public boolean isCallFunction(String fnTarget) {
-        return op == Op.CALL_FUNCTION && canonicalTarget().equals(fnTarget);
+        return op == Op.CALL_FUNCTION && (target.equals(fnTarget) || hasAlias() && canonicalTarget().equals(fnTarget));
+    }
+
+    /** Whether {@link #canonicalTarget()} may differ from the target: the cheap test asked of every node. */
+    private boolean hasAlias() {
+        return target.startsWith("torch._") || target.contains(".pybind11_detail_");
     }
 
     /**
@@ -55,6 +64,9 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
      * {@code torch._VariableFunctionsClass.empty_like} or {@code torch._C._VariableFunctions.empty_like}.
      */
     public String canonicalTarget() {
+        if (!hasAlias()) {
+            return target;
+        }
         for (String alias : BUILTIN_ALIASES) {
             if (target.startsWith(alias)) {
                 return "torch." + target.substring(alias.length());

@@ -1,6 +1,5 @@
 package dev.piecewise.graph;
 
-import java.util.Arrays;
 
 /** The six opcodes of a torch.fx node, spelled as FX prints them. */
 public enum Op {
@@ -23,7 +22,15 @@ public enum Op {
 
     /** Returns the opcode FX prints as {@code name}, or null when there is none. */
     public static Op fromFxName(String name) {
-        return Arrays.stream(values()).filter(op -> op.fxName.equals(name)).findFirst().orElse(null);
+        return switch (name) {
+            case "placeholder" -> PLACEHOLDER;
+            case "get_attr" -> GET_ATTR;
+            case "call_function" -> CALL_FUNCTION;
+            case "call_method" -> CALL_METHOD;
+            case "call_module" -> CALL_MODULE;
+            case "output" -> OUTPUT;
+            default -> null;
+        };
     }
 
     public boolean isCall() {

@@ -1,6 +1,7 @@
 package dev.piecewise.partition;
 
 import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 
 import java.util.ArrayDeque;
@@ -20,20 +21,20 @@ import java.util.function.Function;
  */
 final class GraphEdit {
 
-    private final List<Node> original;
-    private final Map<String, Node> current;
+    private final Graph original;
+    /** Nodes replaced or inserted; every other node is the original's. */
+    private final Map<String, Node> current = new HashMap<>();
     private final Set<String> removed = new HashSet<>();
     private final Map<String, Deque<Node>> after = new HashMap<>();
     private final Map<String, List<Node>> before = new HashMap<>();
 
-    GraphEdit(List<Node> original) {
+    GraphEdit(Graph original) {
         this.original = original;
-        this.current = new HashMap<>(original.size() * 2);
-        original.forEach(n -> current.put(n.name(), n));
     }
 
     Node get(String name) {
-        return current.get(name);
+        Node changed = current.get(name);
+        return changed != null ? changed : original.node(name);
     }
 
     void replace(Node node) {
@@ -64,7 +65,7 @@ final class GraphEdit {
 
     /** Rewrites {@code user}'s references with {@code replace} (identity for names it does not map). */
     void rewriteRefs(String user, Function<String, Arg> replace) {
-        Node node = current.get(user);
+        Node node = get(user);
         List<Arg> args = node.args().stream().map(a -> Arg.mapRefs(a, replace)).toList();
         Map<String, Arg> kwargs = new LinkedHashMap<>();
         node.kwargs().forEach((k, v) -> kwargs.put(k, Arg.mapRefs(v, replace)));
@@ -73,13 +74,14 @@ final class GraphEdit {
 
     List<Node> apply() {
         List<Node> result = new ArrayList<>(original.size() + after.size() + before.size());
-        for (Node node : original) {
+        for (Node node : original.nodes()) {
             String name = node.name();
-            for (Node inserted : before.getOrDefault(name, List.of())) {
-                result.add(current.get(inserted.name()));
+            List<Node> insertedBefore = before.get(name);
+            if (insertedBefore != null) {
+                insertedBefore.forEach(n -> result.add(current.get(n.name())));
             }
             if (!removed.contains(name)) {
-                result.add(current.get(name));
+                result.add(get(name));
             }
             Deque<Node> inserted = after.get(name);
             if (inserted != null) {

@@ -87,13 +87,14 @@ public final class Partitioner {
             working = Graph.trusted(graph.name(), rewrite.nodes(), graph.carriesShapes());
         }
 
-        SubgraphAssignment.Assignment assignment = SubgraphAssignment.assign(working.nodes(), options);
+        SubgraphAssignment.Assignment assignment = SubgraphAssignment.assign(working, options);
         if (assignment.splittingIds().isEmpty()) {
             diagnostics.add(noSplittingOp(working, options));
         }
         if (options.mergeEmptyAllocations()) {
-            relocations.addAll(SubgraphAssignment.mergeEmptyAllocations(working.nodes(), assignment));
+            relocations.addAll(SubgraphAssignment.mergeEmptyAllocations(working, assignment));
         }
+        Graph assigned = working;
         SizeStrategy strategy = options.sizeStrategy();
         if (strategy == SizeStrategy.MOVE_TO_CONSUMER || strategy == SizeStrategy.MOVE_SINGLE_CONSUMER
                 || strategy == SizeStrategy.DUPLICATE) {
@@ -103,18 +104,17 @@ public final class Partitioner {
             working = Graph.trusted(graph.name(), moved.nodes(), graph.carriesShapes());
         }
 
-        Map<String, Integer> ids = new LinkedHashMap<>();
-        Map<String, Integer> partitioned = new HashMap<>();
-        for (Node node : working.nodes()) {
-            Integer id = assignment.ids().get(node.name());
-            if (id != null) {
-                ids.put(node.name(), id);
-                if (node.op() != Op.GET_ATTR) {
-                    partitioned.put(node.name(), id);
+        Map<String, Integer> ids = assignment.ids();
+        if (working != assigned) { // a relocation moved nodes: list the ids in the order of the graph split_module sees
+            ids = new LinkedHashMap<>(ids.size() * 2);
+            for (Node node : working.nodes()) {
+                Integer id = assignment.ids().get(node.name());
+                if (id != null) {
+                    ids.put(node.name(), id);
                 }
             }
         }
-        SplitModule.Split split = SplitModule.run(working.nodes(), partitioned, working.carriesShapes());
+        SplitModule.Split split = SplitModule.run(working, ids);
         if (split.error() != null) {
             diagnostics.add(Diagnostic.error("split-module-error", "torch.fx.passes.split_module raises "
                     + split.error().message() + explain(split.error()), null, null));
@@ -162,8 +162,7 @@ public final class Partitioner {
                                          java.util.Set<Integer> splittingIds, List<Relocation> relocations,
                                          List<Problem> badCalls, List<Diagnostic> diagnostics,
                                          List<Node> created) {
-        Map<String, Integer> partOf = new HashMap<>();
-        split.parts().values().forEach(p -> p.nodes.forEach(n -> partOf.put(n, p.id)));
+        Map<String, Integer> partOf = split.partOf();
         List<SplitModule.Part> byId = new ArrayList<>(split.parts().values());
         byId.sort((a, b) -> Integer.compare(a.id, b.id));
 

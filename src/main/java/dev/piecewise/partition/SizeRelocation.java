@@ -28,7 +28,7 @@ final class SizeRelocation {
 
     static Result relocate(Graph graph, Map<String, Integer> ids, SizeStrategy strategy) {
         Map<String, List<Node>> users = graph.users();
-        GraphEdit edit = new GraphEdit(graph.nodes());
+        GraphEdit edit = new GraphEdit(graph);
         FxNamespace names = FxNamespace.of(graph.nodes());
         List<Relocation> relocations = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();

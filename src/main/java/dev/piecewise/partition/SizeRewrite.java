@@ -56,7 +56,7 @@ final class SizeRewrite {
     private SizeRewrite(Graph graph) {
         this.graph = graph;
         this.users = usersNearSizes(graph);
-        this.edit = new GraphEdit(graph.nodes());
+        this.edit = new GraphEdit(graph);
         this.names = FxNamespace.of(graph.nodes());
     }
 

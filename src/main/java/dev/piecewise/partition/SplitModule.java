@@ -2,6 +2,7 @@ package dev.piecewise.partition;
 
 import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.FxNamespace;
+import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 import dev.piecewise.graph.Symbols;
@@ -52,14 +53,14 @@ final class SplitModule {
      * @param globalStateRegions grad-mode and autocast nodes with the subgraph ids of their region, in order;
      *                           split_module copies each into every submodule of its region after the first
      */
-    record Split(Map<Integer, Part> parts, Map<String, Set<String>> consumers, SplitError error,
-                 Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
+    record Split(Map<Integer, Part> parts, Map<String, Integer> partOf, Map<String, Set<String>> consumers,
+                 SplitError error, Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
     }
 
     private static final String SET_GRAD_ENABLED = "torch._C._set_grad_enabled";
 
-    private final Map<String, Node> byName;
-    private final Map<String, Integer> partOf = new HashMap<>();
+    private final Graph graph;
+    private final Map<String, Integer> partOf;
     private final Map<Integer, Part> parts = new LinkedHashMap<>();
     private final Map<String, String> symbolToNode = new HashMap<>();
     private final Map<String, List<String>> symbolsOf = new HashMap<>();
@@ -73,18 +74,18 @@ final class SplitModule {
     private int highestPartition = -1;
     private SplitError orderError;
 
-    private SplitModule(List<Node> nodes, boolean threadSymbols) {
-        this.byName = new HashMap<>(nodes.size() * 2);
-        nodes.forEach(n -> byName.put(n.name(), n));
-        this.threadSymbols = threadSymbols;
+    private SplitModule(Graph graph) {
+        this.graph = graph;
+        this.partOf = new HashMap<>(graph.size() * 2);
+        this.threadSymbols = graph.carriesShapes();
     }
 
     /**
-     * @param ids           subgraph id of every call node (placeholders, get_attr and output have none here)
-     * @param threadSymbols whether node values carry shapes, so shape symbols are threaded as PyTorch does
+     * @param graph the graph; when its values carry shapes, shape symbols are threaded as PyTorch does
+     * @param ids   subgraph id of every call node (those of placeholders, get_attr and output are not read)
      */
-    static Split run(List<Node> nodes, Map<String, Integer> ids, boolean threadSymbols) {
-        return new SplitModule(nodes, threadSymbols).split(nodes, ids);
+    static Split run(Graph graph, Map<String, Integer> ids) {
+        return new SplitModule(graph).split(graph.nodes(), ids);
     }
 
     private Split split(List<Node> nodes, Map<String, Integer> ids) {
@@ -129,7 +130,7 @@ final class SplitModule {
         if (error == null) {
             layOut();
         }
-        return new Split(parts, consumers, error, regions);
+        return new Split(parts, partOf, consumers, error, regions);
     }
 
     /**
@@ -176,6 +177,10 @@ final class SplitModule {
      * named by FX after their target, de-duplicated among the names the submodule's graph already holds.
      */
     private void layOut() {
+        if (regions.isEmpty()) { // no copies to name: each submodule is its own nodes
+            parts.values().forEach(part -> part.layout.addAll(part.nodes));
+            return;
+        }
         Map<Integer, FxNamespace> names = new HashMap<>();
         parts.keySet().forEach(id -> names.put(id, new FxNamespace()));
         for (String enter : autocastExits.keySet()) {
@@ -211,7 +216,7 @@ final class SplitModule {
     }
 
     private void addCopy(Part part, FxNamespace namespace, String of) {
-        String name = namespace.create(FxNamespace.nameForTarget(byName.get(of).target()));
+        String name = namespace.create(FxNamespace.nameForTarget(graph.node(of).target()));
         part.copies.add(new GlobalStateCopy(name, of));
         part.layout.add(name);
     }
@@ -260,8 +265,8 @@ final class SplitModule {
     }
 
     private void threadSymbolsOf(String def, Part usePart) {
-        List<String> symbols = symbolsOf.computeIfAbsent(def, d -> byName.get(d).value() == null ? List.of()
-                : byName.get(d).value().freeSymbols());
+        List<String> symbols = symbolsOf.computeIfAbsent(def, d -> graph.node(d).value() == null ? List.of()
+                : graph.node(d).value().freeSymbols());
         for (String symbol : symbols) {
             String symbolNode = symbolToNode.get(symbol);
             if (symbolNode == null) {
@@ -271,7 +276,7 @@ final class SplitModule {
                 continue;
             }
             usePart.inputs.add(symbolNode);
-            if (byName.get(symbolNode).op() != Op.PLACEHOLDER) {
+            if (graph.node(symbolNode).op() != Op.PLACEHOLDER) {
                 Integer symbolDefined = partOf.get(symbolNode);
                 if (symbolDefined != null) {
                     Part symbolPart = parts.get(symbolDefined);
@@ -314,7 +319,7 @@ final class SplitModule {
         Set<String> defined = new HashSet<>();
         for (Part part : parts.values()) {
             for (String input : part.inputs) {
-                Op op = byName.get(input).op();
+                Op op = graph.node(input).op();
                 if (op != Op.PLACEHOLDER && op != Op.GET_ATTR && !defined.contains(input)) {
                     return new SplitError.ValueNotYetEmitted(input);
                 }

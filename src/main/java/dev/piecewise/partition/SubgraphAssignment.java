@@ -1,18 +1,17 @@
 package dev.piecewise.partition;
 
 import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** vLLM's subgraph ids (src/docs/partitioning.md, steps 2 and 3): one walk over the nodes, then the empty-allocation merge. */
 final class SubgraphAssignment {
@@ -24,18 +23,16 @@ final class SubgraphAssignment {
     private SubgraphAssignment() {
     }
 
-    static Assignment assign(List<Node> nodes, PartitionOptions options) {
-        Map<String, Node> byName = new HashMap<>(nodes.size() * 2);
-        Map<String, Integer> ids = new LinkedHashMap<>(nodes.size() * 2);
+    static Assignment assign(Graph graph, PartitionOptions options) {
+        Map<String, Integer> ids = new LinkedHashMap<>(graph.size() * 2);
         Set<Integer> splitting = new HashSet<>();
         int current = 0;
         boolean previousWasSplit = false;
-        for (Node node : nodes) {
-            byName.put(node.name(), node);
+        for (Node node : graph.nodes()) {
             if (node.op() == Op.PLACEHOLDER || node.op() == Op.OUTPUT) {
                 continue;
             }
-            Node producer = getitemProducer(node, byName);
+            Node producer = getitemProducer(node, graph);
             if (producer != null && joinsProducer(producer, options.getitemRule())) {
                 ids.put(node.name(), ids.get(producer.name()));
                 previousWasSplit = false;
@@ -59,9 +56,9 @@ final class SubgraphAssignment {
         return new Assignment(ids, splitting);
     }
 
-    private static Node getitemProducer(Node node, Map<String, Node> byName) {
+    private static Node getitemProducer(Node node, Graph graph) {
         if (node.isCallFunction("operator.getitem") && !node.args().isEmpty() && node.args().get(0) instanceof Arg.Ref ref) {
-            return byName.get(ref.name());
+            return graph.node(ref.name());
         }
         return null;
     }
@@ -84,29 +81,30 @@ final class SubgraphAssignment {
      *
      * @return the merges made, as relocations
      */
-    static List<Relocation> mergeEmptyAllocations(List<Node> nodes, Assignment assignment) {
+    static List<Relocation> mergeEmptyAllocations(Graph graph, Assignment assignment) {
         Map<String, Integer> ids = assignment.ids();
-        Map<Integer, List<Node>> members = new TreeMap<>();
-        Map<String, Node> byName = new HashMap<>(nodes.size() * 2);
-        for (Node node : nodes) {
-            byName.put(node.name(), node);
-            Integer id = ids.get(node.name());
-            if (id != null) {
-                members.computeIfAbsent(id, k -> new ArrayList<>(1)).add(node);
-            }
+        int maxId = -1;
+        for (int id : ids.values()) {
+            maxId = Math.max(maxId, id);
         }
+        // Only a subgraph of one node can merge, so each id keeps a count and its first node, not its members.
+        int[] size = new int[maxId + 1];
+        String[] only = new String[maxId + 1];
+        ids.forEach((node, id) -> {
+            if (size[id]++ == 0) {
+                only[id] = node;
+            }
+        });
         List<Relocation> merges = new ArrayList<>();
-        Integer previous = null;
-        for (Map.Entry<Integer, List<Node>> entry : members.entrySet()) {
-            int id = entry.getKey();
-            if (assignment.splittingIds().contains(id)) {
+        int previous = -1;
+        for (int id = 0; id <= maxId; id++) {
+            if (size[id] == 0 || assignment.splittingIds().contains(id)) {
                 continue;
             }
-            List<Node> group = entry.getValue();
-            if (previous != null && group.size() == 1 && isAllocation(group.get(0))
-                    && inputsAvailable(group.get(0), previous, ids, byName)) {
-                ids.put(group.get(0).name(), previous);
-                merges.add(Relocation.mergedEmptyAllocation(group.get(0).name(), id, previous));
+            Node single = size[id] == 1 ? graph.node(only[id]) : null;
+            if (previous >= 0 && single != null && isAllocation(single) && inputsAvailable(single, previous, ids, graph)) {
+                ids.put(single.name(), previous);
+                merges.add(Relocation.mergedEmptyAllocation(single.name(), id, previous));
                 continue;
             }
             previous = id;
@@ -114,10 +112,10 @@ final class SubgraphAssignment {
         return merges;
     }
 
-    private static boolean inputsAvailable(Node node, int target, Map<String, Integer> ids, Map<String, Node> byName) {
+    private static boolean inputsAvailable(Node node, int target, Map<String, Integer> ids, Graph graph) {
         boolean[] ok = {true};
         node.forEachInput(ref -> {
-            Node input = byName.get(ref);
+            Node input = graph.node(ref);
             Integer id = ids.get(ref);
             ok[0] &= input.op() == Op.PLACEHOLDER || (id != null && id <= target);
         });

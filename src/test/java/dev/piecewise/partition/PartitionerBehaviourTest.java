@@ -141,7 +141,7 @@ class PartitionerBehaviourTest {
             Map<String, Integer> ids = new HashMap<>();
             root.get("strategies").get("move-to-consumer|tuple-only|nomerge").get("assignment").properties()
                     .forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
-            SplitModule.Split split = SplitModule.run(graph.nodes(), ids, true);
+            SplitModule.Split split = SplitModule.run(graph, ids);
             assertThat(split.error().message()).as(fixture)
                     .isEqualTo(root.get("assignmentOnlyMoveToConsumer").get("splitModuleError").asString());
         }

@@ -55,6 +55,11 @@ final class ArgScanner {
         return pos;
     }
 
+    /** Continues scanning at {@code position} of the same text. */
+    void moveTo(int position) {
+        pos = position;
+    }
+
     GraphParseException error(String message) {
         return error(message, pos);
     }

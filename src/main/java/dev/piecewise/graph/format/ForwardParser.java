@@ -128,8 +128,9 @@ final class ForwardParser {
             throw new GraphParseException("forward() has no return statement", at.line(), at.column(0));
         }
         Graph graph = builder.build(lastLine.line(), 1);
-        List<Node> completed = PythonAnnotations.tupleItemsFromGetitems(KindInference.complete(graph.nodes()));
-        return new Forward(Graph.trusted(graph.name(), completed, carriesShapes), positions);
+        Graph completed = KindInference.complete(graph);
+        return new Forward(completed.withSameNames(PythonAnnotations.tupleItemsFromGetitems(completed.nodes()), carriesShapes),
+                positions);
     }
 
     /**

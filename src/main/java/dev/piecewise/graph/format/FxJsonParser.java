@@ -50,7 +50,7 @@ public final class FxJsonParser implements GraphParser {
             builder.add(node(node), node.line, node.column);
         }
         Graph graph = builder.build(root.line, root.column);
-        return Graph.trusted(graph.name(), KindInference.complete(graph.nodes()), true);
+        return KindInference.complete(graph);
     }
 
     private static Node node(JsonObject json) {

@@ -11,6 +11,7 @@ import dev.piecewise.graph.Op;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Parses {@code print(gm.graph)} output, PyTorch 1.x ({@code [#users=N]}) and 2.x ({@code [num_users=N]}), in
@@ -26,6 +27,7 @@ public final class FxTextParser implements GraphParser {
     static Graph parse(String text, String name, ParseLimits limits) {
         SourceText source = SourceText.of(text);
         Graph.Builder builder = new Graph.Builder(name, false);
+        Predicate<String> isDefined = builder::isDefined;
         boolean headerSeen = false;
         int lineNo = 0;
         for (int index = 0; index < source.lineCount(); index++) {
@@ -49,9 +51,9 @@ public final class FxTextParser implements GraphParser {
                 throw limits.tooManyNodes(lineNo, indent + 1);
             }
             if (line.startsWith("%", indent)) {
-                builder.add(parseNode(line, indent, lineNo, builder, limits), lineNo, indent + 1);
+                builder.add(parseNode(line, indent, lineNo, isDefined, limits), lineNo, indent + 1);
             } else if (line.startsWith("return", indent)) {
-                builder.add(parseReturn(line, indent, lineNo, builder, limits), lineNo, indent + 1);
+                builder.add(parseReturn(line, indent, lineNo, builder, isDefined, limits), lineNo, indent + 1);
             } else {
                 throw new GraphParseException("expected a node line starting with '%' or a 'return' line, found '"
                         + abbreviate(line.substring(indent)) + "'", lineNo, indent + 1);
@@ -61,15 +63,15 @@ public final class FxTextParser implements GraphParser {
             throw new GraphParseException("the upload is empty", 1, 1);
         }
         Graph graph = builder.build(lineNo, 1);
-        return Graph.trusted(graph.name(), KindInference.complete(graph.nodes()), false);
+        return KindInference.complete(graph);
     }
 
     private static String abbreviate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
-    private static Node parseNode(String line, int indent, int lineNo, Graph.Builder builder, ParseLimits limits) {
-        ArgScanner scan = new ArgScanner(line, indent + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS, limits);
+    private static Node parseNode(String line, int indent, int lineNo, Predicate<String> isDefined, ParseLimits limits) {
+        ArgScanner scan = new ArgScanner(line, indent + 1, lineNo, 0, isDefined, ArgScanner.BareNames.STRINGS, limits);
         String name = scan.readIdentifier();
         if (name.isEmpty()) {
             throw scan.error("expected a node name after '%'");
@@ -87,54 +89,54 @@ public final class FxTextParser implements GraphParser {
         if (close < 0) {
             throw scan.error("unterminated '[num_users=N]'", bracket);
         }
-        ArgScanner rest = new ArgScanner(line, close + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS, limits);
-        rest.expect("=");
-        rest.skipSpaces();
-        int opStart = rest.pos();
+        scan.moveTo(close + 1);
+        scan.expect("=");
+        scan.skipSpaces();
+        int opStart = scan.pos();
         int targetAt = line.indexOf("[target=", opStart);
         if (targetAt < 0) {
-            throw rest.error("expected 'OP[target=TARGET]'");
+            throw scan.error("expected 'OP[target=TARGET]'");
         }
         String opName = line.substring(opStart, targetAt).trim();
         Op op = Op.fromFxName(opName);
         if (op == null || op == Op.OUTPUT) {
-            throw rest.error("unknown op '" + opName + "'; expected placeholder, get_attr, call_function, "
+            throw scan.error("unknown op '" + opName + "'; expected placeholder, get_attr, call_function, "
                     + "call_method or call_module", opStart);
         }
         int targetStart = targetAt + "[target=".length();
         int targetEnd = findTargetEnd(line, targetStart);
         if (targetEnd < 0) {
-            throw rest.error("unterminated '[target=...]'", targetAt);
+            throw scan.error("unterminated '[target=...]'", targetAt);
         }
         String target = line.substring(targetStart, targetEnd);
-        ArgScanner tail = new ArgScanner(line, targetEnd + 1, lineNo, 0, builder::isDefined, ArgScanner.BareNames.STRINGS, limits);
+        scan.moveTo(targetEnd + 1);
         List<Arg> args = List.of();
         Map<String, Arg> kwargs = Map.of();
-        if (tail.tryConsume("(")) {
-            if (tail.tryConsume("default")) {
-                tail.expect("=");
-                tail.parseArg(); // a placeholder's default value does not affect partitioning
-                tail.expect(")");
+        if (scan.tryConsume("(")) {
+            if (scan.tryConsume("default")) {
+                scan.expect("=");
+                scan.parseArg(); // a placeholder's default value does not affect partitioning
+                scan.expect(")");
             } else {
-                tail.expect("args");
-                tail.expect("=");
-                tail.expect("(");
-                args = tail.parseSequence(')');
-                tail.expect(",");
-                tail.expect("kwargs");
-                tail.expect("=");
-                Arg dict = tail.parseArg();
+                scan.expect("args");
+                scan.expect("=");
+                scan.expect("(");
+                args = scan.parseSequence(')');
+                scan.expect(",");
+                scan.expect("kwargs");
+                scan.expect("=");
+                Arg dict = scan.parseArg();
                 if (!(dict instanceof Arg.Dict d)) {
-                    throw tail.error("kwargs must be a dict");
+                    throw scan.error("kwargs must be a dict");
                 }
                 kwargs = d.entries();
-                tail.expect(")");
+                scan.expect(")");
             }
         } else if (op.isCall()) {
-            throw tail.error("expected '(args = (...), kwargs = {...})' (truncated line?)");
+            throw scan.error("expected '(args = (...), kwargs = {...})' (truncated line?)");
         }
-        if (!tail.atEnd()) {
-            throw tail.error("unexpected text after the node");
+        if (!scan.atEnd()) {
+            throw scan.error("unexpected text after the node");
         }
         return new Node(name, op, target, args, kwargs, type.isEmpty() ? null : type, null, null);
     }
@@ -152,13 +154,14 @@ public final class FxTextParser implements GraphParser {
         return end > from && line.charAt(end - 1) == ']' ? end - 1 : -1;
     }
 
-    private static Node parseReturn(String line, int indent, int lineNo, Graph.Builder builder, ParseLimits limits) {
-        ArgScanner scan = new ArgScanner(line, indent + "return".length(), lineNo, 0, builder::isDefined, ArgScanner.BareNames.NODES, limits);
+    private static Node parseReturn(String line, int indent, int lineNo, Graph.Builder builder, Predicate<String> isDefined,
+                                    ParseLimits limits) {
+        ArgScanner scan = new ArgScanner(line, indent + "return".length(), lineNo, 0, isDefined, ArgScanner.BareNames.NODES, limits);
         Arg result = scan.parseArg();
         if (!scan.atEnd()) {
             throw scan.error("unexpected text after the returned value");
         }
-        String outputName = FxNamespace.outputName(builder::isDefined, builder.nodes());
+        String outputName = FxNamespace.outputName(isDefined, builder.nodes());
         return new Node(outputName, Op.OUTPUT, "output", List.of(result), new LinkedHashMap<>(), null, null, null);
     }
 }

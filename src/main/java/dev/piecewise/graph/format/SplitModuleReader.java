@@ -104,11 +104,11 @@ final class SplitModuleReader {
         }
         Graph.Builder builder = new Graph.Builder(name, top.carriesShapes());
         long[] end = topForward.position(top.output().name());
-        for (Node node : KindInference.complete(inlined)) {
+        for (Node node : inlined) {
             long[] at = positions.getOrDefault(node.name(), end);
             builder.add(node, (int) at[0], (int) at[1]); // checks that the inlined graph is well formed
         }
-        return new Inlined(builder.build((int) end[0], (int) end[1]), new SplitView(pieces));
+        return new Inlined(KindInference.complete(builder.build((int) end[0], (int) end[1])), new SplitView(pieces));
     }
 
     /** Appends a submodule's body with its parameters replaced by the call's arguments; returns its outputs. */
