@@ -17,10 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class PythonSafety {
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern DOTTED = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
-    /** Module paths may hold ModuleList indices: {@code layers.0.attn}. */
-    private static final Pattern MODULE_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.([A-Za-z_][A-Za-z0-9_]*|[0-9]+))*");
     /** A constructor's literal arguments: names, numbers, quoted words, lists; no calls, no line breaks. */
     private static final Pattern CONSTRUCTOR = Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)\\(([\\w .,=+\\-\\[\\]]|'[\\w .:\\-]*')*\\)");
     /** Numbers FX prints verbatim: {@code -inf}, {@code nan}, {@code 1e-05}, complex {@code (1+2j)}. */
@@ -40,9 +36,9 @@ public final class PythonSafety {
         for (Node node : graph.nodes()) {
             String target = node.canonicalTarget();
             boolean ok = switch (node.op()) {
-                case CALL_FUNCTION -> DOTTED.matcher(target).matches();
-                case CALL_METHOD -> IDENTIFIER.matcher(target).matches();
-                case CALL_MODULE, GET_ATTR -> MODULE_PATH.matcher(target).matches();
+                case CALL_FUNCTION -> isDotted(target, false);
+                case CALL_METHOD -> isAsciiIdentifier(target, 0, target.length());
+                case CALL_MODULE, GET_ATTR -> isDotted(target, true); // ModuleList indices: layers.0.attn
                 default -> true; // placeholder and output targets are not written
             };
             if (!ok) {
@@ -51,7 +47,7 @@ public final class PythonSafety {
                         : "target") + " must be a dotted Python name such as torch.ops.aten.add.Tensor");
             }
             node.kwargs().keySet().forEach(k -> {
-                if (!IDENTIFIER.matcher(k).matches()) {
+                if (!isAsciiIdentifier(k, 0, k.length())) {
                     throw new UnsafeNodeException(node.name(), "node '" + shorten(node.name()) + "' has keyword argument '"
                             + shorten(k) + "', which is not a Python identifier");
                 }
@@ -81,7 +77,7 @@ public final class PythonSafety {
     }
 
     private static boolean isSafeRepr(String text) {
-        if (DOTTED.matcher(text).matches() || NUMBER.matcher(text).matches() || text.equals("<static dim>")) {
+        if (isDotted(text, false) || NUMBER.matcher(text).matches() || text.equals("<static dim>")) {
             return true;
         }
         var call = CONSTRUCTOR.matcher(text);
@@ -90,7 +86,7 @@ public final class PythonSafety {
 
     /** A name written into code as a Python name. */
     static String requireIdentifier(String name) {
-        if (!IDENTIFIER.matcher(name).matches() || KEYWORDS.contains(name)) {
+        if (!isIdentifier(name)) {
             throw new UnsafeNodeException(name, "the name '" + shorten(name)
                     + "' is not a Python identifier, so the split module cannot be written as Python");
         }
@@ -105,7 +101,56 @@ public final class PythonSafety {
     private static final Pattern ANNOTATION_TEXT = Pattern.compile("[\\w +\\-*/%().,]*");
 
     static boolean isIdentifier(String name) {
-        return IDENTIFIER.matcher(name).matches() && !KEYWORDS.contains(name);
+        return isAsciiIdentifier(name, 0, name.length()) && !KEYWORDS.contains(name);
+    }
+
+    /**
+     * Identifiers joined by dots ({@code torch.ops.aten.mm.default}); with {@code indices}, parts may also be
+     * numbers. By hand rather than by regex: every node's target passes here.
+     */
+    private static boolean isDotted(String text, boolean indices) {
+        int start = 0;
+        while (true) {
+            int dot = text.indexOf('.', start);
+            int end = dot < 0 ? text.length() : dot;
+            if (!isAsciiIdentifier(text, start, end) && !(indices && start > 0 && isDigits(text, start, end))) {
+                return false;
+            }
+            if (dot < 0) {
+                return true;
+            }
+            start = dot + 1;
+        }
+    }
+
+    /** {@code [A-Za-z_][A-Za-z0-9_]*} over text[from, to). */
+    private static boolean isAsciiIdentifier(String text, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        char first = text.charAt(from);
+        if (!(first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z' || first == '_')) {
+            return false;
+        }
+        for (int i = from + 1; i < to; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigits(String text, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Text for a one-line comment: line breaks and other control characters become spaces. */

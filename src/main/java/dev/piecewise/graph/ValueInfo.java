@@ -20,12 +20,18 @@ public record ValueInfo(ValueKind kind, List<String> shape, String dtype, String
     }
 
     public static ValueInfo of(ValueKind kind) {
-        return new ValueInfo(kind, null, null, null, null, false);
+        return KNOWN[kind.ordinal()];
     }
 
     public static ValueInfo guess(ValueKind kind) {
-        return new ValueInfo(kind, null, null, null, null, true);
+        return GUESSED[kind.ordinal()];
     }
+
+    /** A value that is only a kind is shared: most nodes of a graph without metadata carry one of these. */
+    private static final ValueInfo[] KNOWN = java.util.Arrays.stream(ValueKind.values())
+            .map(k -> new ValueInfo(k, null, null, null, null, false)).toArray(ValueInfo[]::new);
+    private static final ValueInfo[] GUESSED = java.util.Arrays.stream(ValueKind.values())
+            .map(k -> new ValueInfo(k, null, null, null, null, true)).toArray(ValueInfo[]::new);
 
     public static ValueInfo symInt(String expr) {
         return new ValueInfo(ValueKind.SYMINT, null, null, expr, null, false);

@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 public enum ValueKind {
     TENSOR, SYMINT, SYMFLOAT, SYMBOOL, INT, FLOAT, BOOL, SIZE, TUPLE, LIST, NONE;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** Sizes, tuples and lists are containers; AOTAutograd rejects them as submodule inputs or outputs. */

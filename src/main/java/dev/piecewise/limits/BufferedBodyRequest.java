@@ -35,7 +35,7 @@ import java.util.Map;
  * fields, multipart text parts) and its multipart parts all come from that buffer, parsed here with the
  * container's own multipart parser, within {@code piecewise.limits.max-parts} and {@code max-parameters}.
  */
-final class BufferedBodyRequest extends HttpServletRequestWrapper {
+public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     /** Parts or parameters over their limits: the message names the limit and its setting. */
     static final class TooManyException extends Exception {
@@ -46,6 +46,20 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
     private final List<Part> parts;
+
+    /**
+     * The raw body {@link BodyPrefetchFilter} has read, when {@code request} is or wraps such a request; null
+     * otherwise. Callers read it without copying and must not change it.
+     */
+    public static byte[] bodyOf(jakarta.servlet.ServletRequest request) {
+        while (request instanceof jakarta.servlet.ServletRequestWrapper wrapper) {
+            if (wrapper instanceof BufferedBodyRequest buffered) {
+                return buffered.body;
+            }
+            request = wrapper.getRequest();
+        }
+        return null;
+    }
     private final Map<String, String[]> parameters;
 
     /** The body, parsed now so that a body that breaks a limit is refused before anything else reads it. */

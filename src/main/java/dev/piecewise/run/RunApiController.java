@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.piecewise.limits.BufferedBodyRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
@@ -171,6 +172,10 @@ public class RunApiController {
         long declared = request.getContentLengthLong();
         if (declared > maxUploadBytes) {
             throw new UploadTooLargeException(maxUploadBytes);
+        }
+        byte[] prefetched = BufferedBodyRequest.bodyOf(request);
+        if (prefetched != null) { // read within the limits already; no second copy of a large graph
+            return prefetched;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[65536];

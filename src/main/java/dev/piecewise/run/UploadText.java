@@ -16,6 +16,9 @@ final class UploadText {
     }
 
     static String decode(byte[] bytes) {
+        if (isAsciiWithoutNul(bytes)) { // what PyTorch writes: one copy into a compact string, no decoder
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -32,6 +35,15 @@ final class UploadText {
             throw binary(bytes, new String(text.substring(0, nul)).getBytes(StandardCharsets.UTF_8).length);
         }
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static boolean isAsciiWithoutNul(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static GraphParseException binary(byte[] bytes, int offset) {

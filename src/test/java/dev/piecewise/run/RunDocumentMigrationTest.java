@@ -26,10 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A database written by the release before run documents (schema V3): runs of every outcome, relocation action,
  * problem direction, split views, a TORCH_LOGS graph and a comparison group, as that release stored them
  * (src/test/resources/migration/v3-runs.sql, an H2 SCRIPT of its tables) with the API's answers it gave
- * (v3-runs.json). After the upgrade migrates it, every run answers the same JSON.
+ * (v3-runs.json). After the upgrade migrates it, every run answers the same JSON. Runs on H2, and again on
+ * PostgreSQL (in a schema of its own) when the build is given a server.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles(resolver = TestDatabase.class)
 class RunDocumentMigrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -41,13 +42,29 @@ class RunDocumentMigrationTest {
     /** Builds the V3 database before the application starts on it and migrates it to the current schema. */
     @DynamicPropertySource
     static void databaseWrittenByV3(DynamicPropertyRegistry registry) throws Exception {
-        String url = "jdbc:h2:mem:v3-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(url, "sa", "");
+        String url;
+        DriverManagerDataSource dataSource;
+        if (TestDatabase.isPostgres()) {
+            String server = System.getenv("PIECEWISE_DB_URL");
+            String user = System.getenv("PIECEWISE_DB_USER");
+            String password = System.getenv().getOrDefault("PIECEWISE_DB_PASSWORD", "");
+            String schema = "v3_" + UUID.randomUUID().toString().replace("-", "");
+            try (Connection db = new DriverManagerDataSource(server, user, password).getConnection();
+                 Statement create = db.createStatement()) {
+                create.execute("create schema " + schema);
+            }
+            url = server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            dataSource = new DriverManagerDataSource(url, user, password);
+        } else {
+            url = "jdbc:h2:mem:v3-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            dataSource = new DriverManagerDataSource(url, "sa", "");
+        }
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("3").load().migrate();
         try (Connection db = dataSource.getConnection(); Statement insert = db.createStatement()) {
             for (String line : Fixtures.read(FIXTURES.resolve("v3-runs.sql")).split("\n")) {
                 if (line.startsWith("INSERT")) {
-                    insert.execute(line);
+                    // H2 names its tables "PUBLIC"."RUNS"; PostgreSQL folds the same tables to runs.
+                    insert.execute(TestDatabase.isPostgres() ? unquoteTable(line) : line);
                 }
             }
             try (var rs = insert.executeQuery("select count(*) from runs")) {
@@ -56,6 +73,12 @@ class RunDocumentMigrationTest {
             }
         }
         registry.add("spring.datasource.url", () -> url);
+    }
+
+    private static String unquoteTable(String insert) {
+        java.util.regex.Matcher table = java.util.regex.Pattern.compile("^INSERT INTO \"PUBLIC\"\\.\"(\\w+)\"").matcher(insert);
+        assertThat(table.find()).as(insert.substring(0, Math.min(80, insert.length()))).isTrue();
+        return "INSERT INTO " + table.group(1).toLowerCase(java.util.Locale.ROOT) + insert.substring(table.end());
     }
 
     @Test

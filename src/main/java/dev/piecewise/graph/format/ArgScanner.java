@@ -159,7 +159,7 @@ final class ArgScanner {
     }
 
     List<Arg> parseSequence(char close) {
-        List<Arg> items = new ArrayList<>();
+        List<Arg> items = new ArrayList<>(4);
         while (true) {
             skipSpaces();
             if (pos < text.length() && text.charAt(pos) == close) {
