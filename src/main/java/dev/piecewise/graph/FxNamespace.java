@@ -16,6 +16,21 @@ public final class FxNamespace {
     private final Map<String, Integer> baseCount = new HashMap<>();
     /** Names to register before the first new one is made: most rewrites of a large graph never make one. */
     private List<Node> pending;
+    /** A graph whose names count as registered, read through its index rather than copied; null for none. */
+    private Graph graph;
+    /** Bases whose count in {@link #graph} has been read. */
+    private final Set<String> countedBases = new HashSet<>();
+
+    /**
+     * A namespace holding the names of {@code graph} as if FX had registered them in order. Rather than copying a
+     * large graph's names, it asks the graph's index whether a name is taken and, for the few bases it makes
+     * names from, finds FX's count by one scan: the number of the last name of the form {@code base_N}.
+     */
+    public static FxNamespace of(Graph graph) {
+        FxNamespace ns = new FxNamespace();
+        ns.graph = graph;
+        return ns;
+    }
 
     /**
      * A namespace holding the names of {@code nodes}, registered in order as FX registered them, when the first
@@ -59,16 +74,35 @@ public final class FxNamespace {
                 candidate = base + "_" + num;
             }
         }
+        if (graph != null && countedBases.add(base)) {
+            baseCount.put(base, graphCount(base));
+        }
         if (num == 0) {
             num = baseCount.getOrDefault(base, 0);
         }
-        while (used.contains(candidate)) {
+        while (used.contains(candidate) || graph != null && graph.indexOf(candidate) >= 0) {
             num++;
             candidate = base + "_" + num;
         }
         used.add(candidate);
         baseCount.put(base, num);
         return candidate;
+    }
+
+    /** What FX's count for {@code base} is after registering the graph's names: the last {@code base_N}'s N. */
+    private int graphCount(String base) {
+        int count = 0;
+        for (Node node : graph.nodes()) {
+            String name = node.name();
+            if (name.length() > base.length() + 1 && name.startsWith(base) && name.charAt(base.length()) == '_'
+                    && numericSuffix(name) == base.length() + 1) {
+                int num = parseOrZero(name, base.length() + 1);
+                if (num != 0) {
+                    count = num;
+                }
+            }
+        }
+        return count;
     }
 
     /** Runs of characters other than ASCII letters, digits and underscores become one underscore. */

@@ -162,7 +162,6 @@ public final class Partitioner {
                                          java.util.Set<Integer> splittingIds, List<Relocation> relocations,
                                          List<Problem> badCalls, List<Diagnostic> diagnostics,
                                          List<Node> created) {
-        Map<String, Integer> partOf = split.partOf();
         List<SplitModule.Part> byId = new ArrayList<>(split.parts().values());
         byId.sort((a, b) -> Integer.compare(a.id, b.id));
 
@@ -171,16 +170,26 @@ public final class Partitioner {
         for (SplitModule.Part part : byId) {
             String name = Submodule.nameOf(part.id);
             boolean splitting = splittingIds.contains(part.id);
-            List<SubmoduleValue> inputs = part.inputs.stream()
-                    .map(v -> new SubmoduleValue(v, graph.node(v).kind(), !part.usedDirectly.contains(v))).toList();
-            List<SubmoduleValue> outputs = part.outputs.stream()
-                    .map(v -> new SubmoduleValue(v, graph.node(v).kind(), false)).toList();
+            List<SubmoduleValue> inputs = new ArrayList<>(part.inputs.size());
+            List<String> threaded = null;
+            for (String v : part.inputs) {
+                boolean isThreaded = !part.usedDirectly.contains(v);
+                inputs.add(new SubmoduleValue(v, graph.node(v).kind(), isThreaded));
+                if (isThreaded) {
+                    threaded = threaded == null ? new ArrayList<>() : threaded;
+                    threaded.add(v);
+                }
+            }
+            List<SubmoduleValue> outputs = new ArrayList<>(part.outputs.size());
+            for (String v : part.outputs) {
+                outputs.add(new SubmoduleValue(v, graph.node(v).kind(), false));
+            }
             submodules.add(new Submodule(name, part.id, splitting, part.layout, inputs, outputs, part.copies));
             if (!splitting) {
                 for (SubmoduleValue in : inputs) {
                     if (in.kind().isContainer()) {
-                        Integer producer = partOf.get(in.name());
-                        problems.add(Problem.input(name, in, producer == null ? "graph input" : Submodule.nameOf(producer),
+                        int producer = split.partOf(in.name());
+                        problems.add(Problem.input(name, in, producer < 0 ? "graph input" : Submodule.nameOf(producer),
                                 AOT_INPUT_ERROR));
                     }
                 }
@@ -192,8 +201,7 @@ public final class Partitioner {
                     }
                 }
             }
-            List<String> threaded = inputs.stream().filter(SubmoduleValue::threaded).map(SubmoduleValue::name).toList();
-            if (!threaded.isEmpty()) {
+            if (threaded != null) {
                 diagnostics.add(Diagnostic.info("threaded-shape-symbols", "split_module adds " + String.join(", ", threaded)
                         + " to " + name + "'s inputs only because the shapes of other inputs mention them "
                         + "(vLLM PR #35251 proposed dropping such unused inputs)", null, name));
@@ -214,7 +222,7 @@ public final class Partitioner {
                     + "the data inputs only: split_module also threads the shape symbols of every input (s77, ...), "
                     + "which print_readable output or fx-json would show", null, null));
         }
-        List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> p.inSubmodule(submoduleOf(partOf, p.value())))
+        List<Problem> allProblems = new ArrayList<>(badCalls.stream().map(p -> p.inSubmodule(submoduleOf(split, p.value())))
                 .toList());
         allProblems.addAll(problems);
         Outcome outcome = !badCalls.isEmpty() ? Outcome.BAD_CALL : problems.isEmpty() ? Outcome.OK : Outcome.AOT_FAILS;
@@ -251,9 +259,9 @@ public final class Partitioner {
         }
     }
 
-    private static String submoduleOf(Map<String, Integer> partOf, String node) {
-        Integer id = partOf.get(node);
-        return id == null ? null : Submodule.nameOf(id);
+    private static String submoduleOf(SplitModule.Split split, String node) {
+        int id = split.partOf(node);
+        return id < 0 ? null : Submodule.nameOf(id);
     }
 
     private static List<Crossing> crossings(Graph graph, List<SplitModule.Part> parts,

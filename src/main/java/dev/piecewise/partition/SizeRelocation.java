@@ -29,7 +29,7 @@ final class SizeRelocation {
     static Result relocate(Graph graph, Map<String, Integer> ids, SizeStrategy strategy) {
         Map<String, List<Node>> users = graph.users();
         GraphEdit edit = new GraphEdit(graph);
-        FxNamespace names = FxNamespace.of(graph.nodes());
+        FxNamespace names = FxNamespace.of(graph);
         List<Relocation> relocations = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Node producer : graph.nodes()) {

@@ -57,7 +57,7 @@ final class SizeRewrite {
         this.graph = graph;
         this.users = usersNearSizes(graph);
         this.edit = new GraphEdit(graph);
-        this.names = FxNamespace.of(graph.nodes());
+        this.names = FxNamespace.of(graph);
     }
 
     /**

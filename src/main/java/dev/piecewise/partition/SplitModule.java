@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -41,6 +40,8 @@ final class SplitModule {
         final LinkedHashSet<String> outputs = new LinkedHashSet<>();
         final LinkedHashSet<Integer> dependencies = new LinkedHashSet<>();
         final LinkedHashSet<Integer> dependents = new LinkedHashSet<>();
+        /** Dependencies not yet sorted, while looking for a cycle. */
+        int unsorted;
 
         Part(int id) {
             this.id = id;
@@ -53,14 +54,20 @@ final class SplitModule {
      * @param globalStateRegions grad-mode and autocast nodes with the subgraph ids of their region, in order;
      *                           split_module copies each into every submodule of its region after the first
      */
-    record Split(Map<Integer, Part> parts, Map<String, Integer> partOf, Map<String, Set<String>> consumers,
+    record Split(Map<Integer, Part> parts, SplitModule walk, Map<String, Set<String>> consumers,
                  SplitError error, Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
+
+        /** The id of the partition computing {@code node}; -1 for inputs and constants, which none computes. */
+        int partOf(String node) {
+            return walk.partOf(node);
+        }
     }
 
     private static final String SET_GRAD_ENABLED = "torch._C._set_grad_enabled";
 
     private final Graph graph;
-    private final Map<String, Integer> partOf;
+    /** Partition of each node by graph index, -1 until the walk reaches it and for placeholders and get_attr. */
+    private final int[] partOf;
     private final Map<Integer, Part> parts = new LinkedHashMap<>();
     private final Map<String, String> symbolToNode = new HashMap<>();
     private final Map<String, List<String>> symbolsOf = new HashMap<>();
@@ -76,7 +83,8 @@ final class SplitModule {
 
     private SplitModule(Graph graph) {
         this.graph = graph;
-        this.partOf = new HashMap<>(graph.size() * 2);
+        this.partOf = new int[graph.size()];
+        java.util.Arrays.fill(partOf, -1);
         this.threadSymbols = graph.carriesShapes();
     }
 
@@ -92,31 +100,37 @@ final class SplitModule {
         Map<String, Set<String>> consumers = new HashMap<>();
         // split_module binds every symbol in a first pass over the whole graph, before it records any use.
         nodes.forEach(this::bindSymbol);
-        for (Node node : nodes) {
+        for (int at = 0; at < nodes.size(); at++) {
+            Node node = nodes.get(at);
             if (node.op() == Op.PLACEHOLDER || node.op() == Op.GET_ATTR) {
                 continue;
             }
             if (node.op() == Op.OUTPUT) {
-                node.args().forEach(a -> Arg.forEachRef(a, def -> {
-                    recordUse(def, null);
-                    if (partOf.containsKey(def)) {
+                Arg.forEachRef(node.args(), def -> {
+                    recordUse(def, -1);
+                    if (partOf(def) >= 0) {
                         addConsumer(consumers, def, "output");
                     }
-                }));
+                });
                 continue;
             }
             int id = ids.get(node.name());
-            Part part = parts.computeIfAbsent(id, Part::new);
+            Part part = parts.get(id);
+            if (part == null) {
+                part = new Part(id);
+                parts.put(id, part);
+            }
             part.nodes.add(node.name());
-            partOf.put(node.name(), id);
+            partOf[at] = id;
             if (trackGlobalState(node, id)) {
                 continue; // its setup and unwind are copied into each submodule, so it makes no cross use
             }
+            String consumer = Submodule.nameOf(id);
             node.forEachInput(def -> {
-                recordUse(def, node.name());
-                Integer defined = partOf.get(def);
-                if (defined != null && defined != id) {
-                    addConsumer(consumers, def, Submodule.nameOf(id));
+                int defined = partOf(def);
+                recordUse(def, defined, id);
+                if (defined >= 0 && defined != id) {
+                    addConsumer(consumers, def, consumer);
                 }
             });
         }
@@ -130,7 +144,7 @@ final class SplitModule {
         if (error == null) {
             layOut();
         }
-        return new Split(parts, partOf, consumers, error, regions);
+        return new Split(parts, this, consumers, error, regions);
     }
 
     /**
@@ -237,20 +251,29 @@ final class SplitModule {
         }
     }
 
-    private void recordUse(String def, String use) {
-        Integer defined = partOf.get(def);
-        Integer used = use == null ? null : partOf.get(use);
-        if (Objects.equals(defined, used)) {
+    private int partOf(String node) {
+        int at = graph.indexOf(node);
+        return at < 0 ? -1 : partOf[at];
+    }
+
+    /** A use of {@code def} by the graph's output. */
+    private void recordUse(String def, int used) {
+        recordUse(def, partOf(def), used);
+    }
+
+    /** A use of {@code def} (in partition {@code defined}, -1 for none) by partition {@code used} (-1: the output). */
+    private void recordUse(String def, int defined, int used) {
+        if (defined == used) {
             return;
         }
-        if (defined != null) {
+        if (defined >= 0) {
             Part defPart = parts.get(defined);
             defPart.outputs.add(def);
-            if (used != null) {
+            if (used >= 0) {
                 defPart.dependents.add(used);
             }
         }
-        if (used == null) {
+        if (used < 0) {
             return;
         }
         Part usePart = parts.get(used);
@@ -259,7 +282,7 @@ final class SplitModule {
         if (threadSymbols) {
             threadSymbolsOf(def, usePart);
         }
-        if (defined != null) {
+        if (defined >= 0) {
             usePart.dependencies.add(defined);
         }
     }
@@ -277,8 +300,8 @@ final class SplitModule {
             }
             usePart.inputs.add(symbolNode);
             if (graph.node(symbolNode).op() != Op.PLACEHOLDER) {
-                Integer symbolDefined = partOf.get(symbolNode);
-                if (symbolDefined != null) {
+                int symbolDefined = partOf(symbolNode);
+                if (symbolDefined >= 0) {
                     Part symbolPart = parts.get(symbolDefined);
                     symbolPart.outputs.add(symbolNode);
                     symbolPart.dependents.add(usePart.id);
@@ -290,23 +313,22 @@ final class SplitModule {
 
     /** Kahn's algorithm, popping roots from the end as split_module does. */
     private SplitError cycleError() {
-        Map<Integer, Set<Integer>> remaining = new HashMap<>();
-        Deque<Integer> roots = new ArrayDeque<>();
+        // Dependencies and dependents are recorded in pairs, so counting the unsorted dependencies is enough.
+        Deque<Part> roots = new ArrayDeque<>();
         for (Part part : parts.values()) {
             // A partition that depends on itself (a shape symbol defined inside it) never becomes a root, as in PyTorch.
-            Set<Integer> deps = new HashSet<>(part.dependencies);
-            remaining.put(part.id, deps);
-            if (deps.isEmpty()) {
-                roots.push(part.id);
+            part.unsorted = part.dependencies.size();
+            if (part.unsorted == 0) {
+                roots.push(part);
             }
         }
         int sorted = 0;
         while (!roots.isEmpty()) {
-            int root = roots.pop();
+            Part root = roots.pop();
             sorted++;
-            for (int dependent : parts.get(root).dependents) {
-                Set<Integer> deps = remaining.get(dependent);
-                if (deps.remove(root) && deps.isEmpty()) {
+            for (int id : root.dependents) {
+                Part dependent = parts.get(id);
+                if (--dependent.unsorted == 0) {
                     roots.push(dependent);
                 }
             }

@@ -24,6 +24,27 @@ class FxNamespaceTest {
         assertThat(ns.create("output")).isEqualTo("output_9");
     }
 
+    /** Reading a graph's names through its index gives the names registering every one of them gives. */
+    @Test
+    void aGraphsNamesCountAsRegisteredWithoutCopyingThem() {
+        List<String> names = List.of("x", "size", "size_7", "size_1", "add", "sym_size_int_2", "getitem", "getitem_01",
+                "add_x_3", "output_3", "output");
+        List<Node> nodes = new java.util.ArrayList<>();
+        for (String name : names) {
+            nodes.add(new Node(name, name.equals("output") ? Op.OUTPUT : Op.PLACEHOLDER, name, List.of(),
+                    java.util.Map.of(), null, ValueInfo.of(ValueKind.TENSOR), null));
+        }
+        FxNamespace registered = FxNamespace.of(nodes);
+        FxNamespace indexed = FxNamespace.of(Graph.trusted("g", nodes, false));
+        List<String> candidates = List.of("size", "size", "sym_size_int", "sym_size_int", "add", "getitem", "size_1",
+                "add_x", "x", "output", "new_name", "size_9", "size");
+        for (String candidate : candidates) {
+            assertThat(indexed.create(candidate)).as(candidate).isEqualTo(registered.create(candidate));
+        }
+        // FX keeps the count of the last name registered, not the highest: size_1 came after size_7.
+        assertThat(FxNamespace.of(Graph.trusted("g", nodes, false)).create("size")).isEqualTo("size_2");
+    }
+
     @Test
     void numberedCandidatesKeepTheirNumberWhenFree() {
         FxNamespace ns = with("size", "size_2");
