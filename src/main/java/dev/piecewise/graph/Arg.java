@@ -63,6 +63,9 @@ public sealed interface Arg {
 
     NoneLit NONE = new NoneLit();
 
+    /** {@code {}}: the kwargs of most nodes, shared. */
+    Dict EMPTY_DICT = new Dict(Map.of());
+
     /** Visits every node reference depth-first, in the order torch.fx's map_arg does. */
     static void forEachRef(Arg arg, Consumer<String> action) {
         // Indexed loops, no iterators or lambdas: every edge of every graph passes here several times.

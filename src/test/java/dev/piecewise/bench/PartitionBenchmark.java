@@ -118,9 +118,13 @@ public final class PartitionBenchmark {
         }
     }
 
+    /**
+     * Serves a few hundred thousand nodes first, as a server that has been up a while has: until the JIT has
+     * compiled the parser and partitioner, a request costs several times what it does later.
+     */
     private static void warmUp(PartitionOptions options, RunRepository repository, HttpClient http, int port) {
         String text = SyntheticDecoder.fxText(1_000);
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 40; i++) {
             ParsedUpload upload = GraphFormat.FX_TEXT.read(text, "warm-up", 0);
             PartitionResult result = Partitioner.partition(upload.graph(), options);
             RunReport report = RunReports.report(UUID.randomUUID().toString(), "warm-up", Instant.now(), options,

@@ -181,13 +181,14 @@ final class ArgScanner {
     }
 
     private Arg parseDict() {
-        Map<String, Arg> entries = new LinkedHashMap<>();
+        Map<String, Arg> entries = null;
         while (true) {
             skipSpaces();
             if (pos < text.length() && text.charAt(pos) == '}') {
                 pos++;
-                return new Arg.Dict(entries);
+                return entries == null ? Arg.EMPTY_DICT : new Arg.Dict(entries);
             }
+            entries = entries == null ? new LinkedHashMap<>() : entries;
             int keyStart = pos;
             String key = pos < text.length() && (text.charAt(pos) == '\'' || text.charAt(pos) == '"')
                     ? parseQuoted() : readIdentifier();
