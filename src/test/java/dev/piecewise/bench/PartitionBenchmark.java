@@ -1,6 +1,7 @@
 package dev.piecewise.bench;
 
 import dev.piecewise.PiecewiseApplication;
+import dev.piecewise.bench.EngineBenchmark.Measurement;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.PartitionOptions;
@@ -30,6 +31,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import static dev.piecewise.bench.EngineBenchmark.best;
+import static dev.piecewise.bench.EngineBenchmark.cell;
+
 /**
  * Times every step of a run for synthetic decoders of 1k to 1M nodes: parse, partition, serialize (report and
  * gzip document), store (one row in H2), and the whole HTTP request (POST of the text, 201 with the run, gzip
@@ -42,9 +46,6 @@ public final class PartitionBenchmark {
     private static final int ROUNDS = 3;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
-    private record Measurement(double millis, long allocatedBytes) {
-    }
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args).map(Integer::parseInt).toList()
@@ -65,17 +66,17 @@ public final class PartitionBenchmark {
                 resetPeaks();
                 String text = SyntheticDecoder.fxText(Math.max(1, target / 11));
                 ParsedUpload[] upload = new ParsedUpload[1];
-                Measurement parse = best(() -> upload[0] = GraphFormat.FX_TEXT.read(text, "decoder", 0));
+                Measurement parse = best(ROUNDS, () -> upload[0] = GraphFormat.FX_TEXT.read(text, "decoder", 0));
                 PartitionResult[] result = new PartitionResult[1];
-                Measurement partition = best(() -> result[0] = Partitioner.partition(upload[0].graph(), options));
+                Measurement partition = best(ROUNDS, () -> result[0] = Partitioner.partition(upload[0].graph(), options));
                 byte[][] document = new byte[1][];
                 RunReport[] report = new RunReport[1];
-                Measurement serialize = best(() -> {
+                Measurement serialize = best(ROUNDS, () -> {
                     report[0] = RunReports.report(UUID.randomUUID().toString(), "decoder", Instant.now(), options,
                             upload[0], "sha-" + target, text.length(), result[0], null, java.util.List.of());
                     return document[0] = RunDocuments.encode(new RunDocument(report[0], RunDocument.rows(result[0].graph())));
                 });
-                Measurement store = best(() -> {
+                Measurement store = best(ROUNDS, () -> {
                     RunReport fresh = RunReports.report(UUID.randomUUID().toString(), "decoder", Instant.now(), options,
                             upload[0], "sha-" + target, text.length(), result[0], null, java.util.List.of());
                     repository.saveUploadIfAbsent("sha-" + target, text, text.length(), Instant.now());
@@ -93,10 +94,6 @@ public final class PartitionBenchmark {
         } finally {
             app.close();
         }
-    }
-
-    private static String cell(Measurement m) {
-        return String.format("%8.1f (%6.0f)", m.millis(), m.allocatedBytes() / 1e6);
     }
 
     /** POSTs the text as curl would, accepting gzip; returns the bytes that came back. */
@@ -134,23 +131,6 @@ public final class PartitionBenchmark {
             repository.save(report, document);
             post(http, port, text.getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    /** The fastest of a few rounds, with the bytes that round allocated on this thread. */
-    private static Measurement best(Supplier<Object> work) {
-        Measurement best = null;
-        for (int i = 0; i < ROUNDS; i++) {
-            long threadId = Thread.currentThread().getId();
-            long allocated = THREADS.getThreadAllocatedBytes(threadId);
-            long start = System.nanoTime();
-            work.get();
-            double millis = (System.nanoTime() - start) / 1e6;
-            Measurement m = new Measurement(millis, THREADS.getThreadAllocatedBytes(threadId) - allocated);
-            if (best == null || m.millis() < best.millis()) {
-                best = m;
-            }
-        }
-        return best;
     }
 
     /** The same for work done on other threads (the server's): bytes allocated by every live thread. */
