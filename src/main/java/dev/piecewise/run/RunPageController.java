@@ -149,6 +149,7 @@ class RunPageController {
         model.addAttribute("relocationsShown", run.relocations().subList(0, Math.min(200, run.relocations().size())));
         model.addAttribute("nodes", nodeRows(document, shown));
         model.addAttribute("codeLink", run.verdict().outcome() == Outcome.SPLIT_FAILS ? null : "/api/runs/" + id + "/code");
+        VerdictView.addTo(model, document, problems.subList(0, Math.min(6, problems.size())), SUBMODULES_PER_PAGE);
         return "run";
     }
 
@@ -164,6 +165,32 @@ class RunPageController {
         }
         return rows;
     }
+
+    /**
+     * The run page's one-click re-runs: the run's upload and options, with the options the form names instead
+     * (the splitting ops a graph that was not split calls, a suggestion, another graph of a multi-graph log).
+     */
+    @PostMapping("/runs/{id}/rerun")
+    String rerun(@PathVariable String id, @RequestParam org.springframework.util.MultiValueMap<String, String> given) {
+        RunReport.Options options = service.get(id).options();
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("splittingOps", String.join(",", options.splittingOps()));
+        params.put("sizeStrategy", options.sizeStrategy().id());
+        params.put("getitemRule", options.getitemRule().id());
+        params.put("mergeConsecutiveSplits", String.valueOf(options.mergeConsecutiveSplits()));
+        params.put("mergeEmptyAllocations", String.valueOf(options.mergeEmptyAllocations()));
+        given.forEach((option, values) -> {
+            if (!option.equals(CSRF_PARAMETER)) {
+                params.put(option, String.join(",", values));
+            }
+        });
+        RunRequest request = RunRequest.fromParameters(params);
+        Integer graphIndex = given.containsKey("graphIndex") ? request.graphIndex() : null;
+        return "redirect:/runs/" + service.rerun(id, request.options(), graphIndex).id();
+    }
+
+    /** The token field Spring Security adds to the pages' forms when authentication is on. */
+    private static final String CSRF_PARAMETER = "_csrf";
 
     @PostMapping("/runs/{id}/delete")
     String delete(@PathVariable String id) {
