@@ -59,13 +59,21 @@ class RunPageController {
                   @RequestParam(defaultValue = "partition") String action, Model model,
                   HttpServletResponse response) throws IOException {
         boolean fromFile = file != null && !file.isEmpty();
+        if (fromFile && !form.getText().isBlank()) {
+            // Neither wins silently: the page asks before sending both, and without scripts the form says so.
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("errorTitle", "Both a file and pasted text were given.");
+            model.addAttribute("error", "Which one should be partitioned, " + file.getOriginalFilename() + " or the "
+                    + "pasted text? The text is kept below: send it again to use it, or clear it and choose the file again.");
+            return "upload";
+        }
         byte[] upload = fromFile ? file.getBytes() : form.getText().getBytes(StandardCharsets.UTF_8);
         String fileName = fromFile ? file.getOriginalFilename() : null;
         if (upload.length > maxUploadBytes) {
             response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             model.addAttribute("errorTitle", "The graph is too large.");
-            model.addAttribute("error", "it has " + upload.length + " bytes; the limit is " + maxUploadBytes
-                    + " (piecewise.upload.max-size)");
+            model.addAttribute("error", "it has " + dev.piecewise.web.Problems.size(upload.length) + "; the limit is "
+                    + dev.piecewise.web.Problems.size(maxUploadBytes) + " (piecewise.upload.max-size)");
             return "upload";
         }
         try {
@@ -258,6 +266,21 @@ class RunPageController {
     @ResponseStatus(org.springframework.http.HttpStatus.BAD_REQUEST)
     String badFilter(BadOptionException e, Model model) {
         return errorPage(model, "That request cannot be answered", e.getMessage());
+    }
+
+    /** {@code ?page=abc}: a page for browsers, problem details for API clients. */
+    @ExceptionHandler(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class)
+    Object badParameter(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e,
+                        jakarta.servlet.http.HttpServletRequest request, Model model) {
+        org.springframework.http.ProblemDetail problem = dev.piecewise.web.Problems.badParameter(e);
+        if (!dev.piecewise.web.Problems.forBrowser(request)) {
+            return dev.piecewise.web.Problems.response(problem);
+        }
+        org.springframework.web.servlet.ModelAndView page = new org.springframework.web.servlet.ModelAndView(
+                "error-page", org.springframework.http.HttpStatus.BAD_REQUEST);
+        page.addObject("heading", "That address has a bad " + e.getName());
+        page.addObject("message", problem.getDetail() + ".");
+        return page;
     }
 
     private static String errorPage(Model model, String heading, String message) {

@@ -101,9 +101,27 @@ public record RunReport(String id, String name, Instant createdAt, String format
         }
     }
 
-    /** One line of the run history, read from the indexed columns alone. */
+    /**
+     * One line of the run history, read from the indexed columns alone.
+     *
+     * @param splittingOps           null, like both merge flags, for runs stored before the history kept them
+     * @param notSplit               no splitting op matched ({@link Verdict#notSplit})
+     */
     public record Summary(String id, String name, Instant createdAt, String format, int nodeCount, int submoduleCount,
-                          Outcome outcome, boolean compilable, SizeStrategy sizeStrategy, GetitemRule getitemRule) {
+                          Outcome outcome, boolean compilable, SizeStrategy sizeStrategy, GetitemRule getitemRule,
+                          List<String> splittingOps, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations,
+                          boolean notSplit) {
+
+        /** The splitting ops in a table cell: vLLM's defaults by that name, else the first and how many more. */
+        public String splittingOpsBrief() {
+            if (splittingOps == null) {
+                return null;
+            }
+            if (splittingOps.equals(dev.piecewise.partition.SplittingOps.VLLM_DEFAULTS)) {
+                return "vLLM's defaults";
+            }
+            return splittingOps.get(0) + (splittingOps.size() > 1 ? " +" + (splittingOps.size() - 1) : "");
+        }
     }
 
     public record Page(List<Summary> items, int page, int size, long total) {

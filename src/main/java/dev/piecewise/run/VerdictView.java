@@ -62,6 +62,7 @@ final class VerdictView {
             }
         }
         model.addAttribute("problemTraces", problemTraces);
+        model.addAttribute("offendingNodes", offending);
         Map<String, Integer> pageOf = new HashMap<>();
         List<Submodule> submodules = run.submodules();
         for (int i = 0; i < submodules.size(); i++) {
