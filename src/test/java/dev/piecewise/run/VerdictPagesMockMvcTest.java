@@ -54,6 +54,11 @@ class VerdictPagesMockMvcTest {
         assertThat(verdict.get("splittingOpCandidates").toString()).isEqualTo("[\"oracle::moe\"]");
         assertThat(verdict.get("summary").asString()).startsWith("Not split").contains("oracle::moe");
 
+        MvcTestResult text = mvc.post().uri("/api/runs").contentType(MediaType.TEXT_PLAIN).content(MOE_VIEW)
+                .header("Accept", "text/plain").exchange();
+        assertThat(text.getResponse().getContentAsString(StandardCharsets.UTF_8).split("\n")[1])
+                .startsWith("NOT SPLIT  outcome: ok");
+
         JsonNode split = create("?splittingOps=oracle::moe").get("verdict");
         assertThat(split.get("notSplit").asBoolean()).isFalse();
         assertThat(split.get("splittingOpCandidates").size()).isZero();
