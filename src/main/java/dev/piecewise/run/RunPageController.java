@@ -47,6 +47,17 @@ class RunPageController {
         this.maxUploadBytes = maxUpload.toBytes();
     }
 
+    /** Every page of this controller may label option values with where they stand in vLLM. */
+    @ModelAttribute("origins")
+    OptionOrigins origins() {
+        return OptionOrigins.INSTANCE;
+    }
+
+    @ModelAttribute("sizeStrategies")
+    dev.piecewise.partition.SizeStrategy[] sizeStrategies() {
+        return dev.piecewise.partition.SizeStrategy.values();
+    }
+
     @GetMapping("/")
     String upload(Model model) {
         model.addAttribute("form", new UploadForm());

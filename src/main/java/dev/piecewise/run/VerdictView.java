@@ -38,7 +38,6 @@ final class VerdictView {
     static void addTo(Model model, RunDocument document, List<dev.piecewise.partition.Problem> shownProblems, int perPage) {
         RunReport run = document.run();
         model.addAttribute("notSplit", run.verdict().notSplit());
-        model.addAttribute("origins", OptionOrigins.INSTANCE);
         model.addAttribute("defaultOps", run.options().splittingOps().equals(SplittingOps.VLLM_DEFAULTS));
         Map<String, ValueTrace> traces = new HashMap<>();
         Set<String> offending = new HashSet<>();

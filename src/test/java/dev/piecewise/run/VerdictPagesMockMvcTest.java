@@ -104,6 +104,14 @@ class VerdictPagesMockMvcTest {
     }
 
     @Test
+    void theUploadFormRefusesAnOpWrittenAsPythonWithTheNameMeant() throws Exception {
+        MvcTestResult result = mvc.post().uri("/runs").param("text", MOE_VIEW)
+                .param("splittingOps", "torch.ops.oracle.moe").with(csrf()).exchange();
+        assertThat(result).hasStatus(400);
+        assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("did you mean oracle::moe?");
+    }
+
+    @Test
     void aBadPageParameterIsAPageForBrowsersAndAProblemForApiClients() throws Exception {
         String id = create("?splittingOps=oracle::moe").get("id").asString();
         MvcTestResult page = mvc.get().uri("/runs/" + id + "?page=abc").header("Accept", BROWSER).exchange();
