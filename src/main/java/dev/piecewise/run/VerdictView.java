@@ -37,7 +37,8 @@ final class VerdictView {
      */
     static void addTo(Model model, RunDocument document, List<dev.piecewise.partition.Problem> shownProblems, int perPage) {
         RunReport run = document.run();
-        model.addAttribute("notSplit", run.verdict().notSplit());
+        // A graph not split that still fails (a Size among its own outputs) keeps its failing verdict.
+        model.addAttribute("notSplit", run.verdict().notSplit() && run.verdict().compilable());
         model.addAttribute("defaultOps", run.options().splittingOps().equals(SplittingOps.VLLM_DEFAULTS));
         Map<String, ValueTrace> traces = new HashMap<>();
         Set<String> offending = new HashSet<>();
