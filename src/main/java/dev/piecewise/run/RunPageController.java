@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
@@ -8,9 +9,14 @@ import dev.piecewise.graph.archive.ArchiveException;
 import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.Problem;
 import dev.piecewise.partition.Relocation;
+import dev.piecewise.partition.SizeStrategy;
 import dev.piecewise.partition.Submodule;
+import dev.piecewise.web.Problems;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -18,13 +24,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.ModelAndView;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,8 +63,8 @@ class RunPageController {
     }
 
     @ModelAttribute("sizeStrategies")
-    dev.piecewise.partition.SizeStrategy[] sizeStrategies() {
-        return dev.piecewise.partition.SizeStrategy.values();
+    SizeStrategy[] sizeStrategies() {
+        return SizeStrategy.values();
     }
 
     @GetMapping("/")
@@ -83,8 +92,8 @@ class RunPageController {
         if (upload.length > maxUploadBytes) {
             response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             model.addAttribute("errorTitle", "The graph is too large.");
-            model.addAttribute("error", "it has " + dev.piecewise.web.Problems.size(upload.length) + "; the limit is "
-                    + dev.piecewise.web.Problems.size(maxUploadBytes) + " (piecewise.upload.max-size)");
+            model.addAttribute("error", "it has " + Problems.size(upload.length) + "; the limit is "
+                    + Problems.size(maxUploadBytes) + " (piecewise.upload.max-size)");
             return "upload";
         }
         try {
@@ -123,7 +132,6 @@ class RunPageController {
         model.addAttribute("runs", runs);
         model.addAttribute("filter", filter);
         model.addAttribute("outcomes", Outcome.values());
-        model.addAttribute("strategies", dev.piecewise.partition.SizeStrategy.values());
         model.addAttribute("pages", (int) Math.max(1, (runs.total() + PAGE_SIZE - 1) / PAGE_SIZE));
         return "history";
     }
@@ -190,9 +198,9 @@ class RunPageController {
      * (the splitting ops a graph that was not split calls, a suggestion, another graph of a multi-graph log).
      */
     @PostMapping("/runs/{id}/rerun")
-    String rerun(@PathVariable String id, @RequestParam org.springframework.util.MultiValueMap<String, String> given) {
+    String rerun(@PathVariable String id, @RequestParam MultiValueMap<String, String> given) {
         RunReport.Options options = service.get(id).options();
-        Map<String, String> params = new java.util.LinkedHashMap<>();
+        Map<String, String> params = new LinkedHashMap<>();
         params.put("splittingOps", String.join(",", options.splittingOps()));
         params.put("sizeStrategy", options.sizeStrategy().id());
         params.put("getitemRule", options.getitemRule().id());
@@ -280,15 +288,14 @@ class RunPageController {
     }
 
     /** {@code ?page=abc}: a page for browsers, problem details for API clients. */
-    @ExceptionHandler(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class)
-    Object badParameter(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e,
-                        jakarta.servlet.http.HttpServletRequest request, Model model) {
-        org.springframework.http.ProblemDetail problem = dev.piecewise.web.Problems.badParameter(e);
-        if (!dev.piecewise.web.Problems.forBrowser(request)) {
-            return dev.piecewise.web.Problems.response(problem);
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    Object badParameter(MethodArgumentTypeMismatchException e,
+                        HttpServletRequest request) {
+        ProblemDetail problem = Problems.badParameter(e);
+        if (!Problems.forBrowser(request)) {
+            return Problems.response(problem);
         }
-        org.springframework.web.servlet.ModelAndView page = new org.springframework.web.servlet.ModelAndView(
-                "error-page", org.springframework.http.HttpStatus.BAD_REQUEST);
+        ModelAndView page = new ModelAndView("error-page", HttpStatus.BAD_REQUEST);
         page.addObject("heading", "That address has a bad " + e.getName());
         page.addObject("message", problem.getDetail() + ".");
         return page;

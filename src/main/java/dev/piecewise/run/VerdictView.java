@@ -1,6 +1,7 @@
 package dev.piecewise.run;
 
 import dev.piecewise.partition.Diagnostic;
+import dev.piecewise.partition.Problem;
 import dev.piecewise.partition.SplittingOps;
 import dev.piecewise.partition.Submodule;
 import org.springframework.ui.Model;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -35,7 +37,7 @@ final class VerdictView {
      * @param shownProblems the problems the verdict lists with their traces
      * @param perPage       submodules a page lists, so a traced node links to the page that shows its row
      */
-    static void addTo(Model model, RunDocument document, List<dev.piecewise.partition.Problem> shownProblems, int perPage) {
+    static void addTo(Model model, RunDocument document, List<Problem> shownProblems, int perPage) {
         RunReport run = document.run();
         // A graph not split that still fails (a Size among its own outputs) keeps its failing verdict.
         model.addAttribute("notSplit", run.verdict().notSplit() && run.verdict().compilable());
@@ -53,9 +55,9 @@ final class VerdictView {
             });
         }
         // A value that leaves one submodule and enters another is traced at its first problem only.
-        Map<dev.piecewise.partition.Problem, ValueTrace> problemTraces = new HashMap<>();
+        Map<Problem, ValueTrace> problemTraces = new HashMap<>();
         Set<String> traced = new HashSet<>();
-        for (dev.piecewise.partition.Problem problem : shownProblems) {
+        for (Problem problem : shownProblems) {
             String value = ValueTraces.tracedNode(problem);
             if (traces.containsKey(value) && traced.add(value)) {
                 problemTraces.put(problem, traces.get(value));
@@ -98,7 +100,7 @@ final class VerdictView {
             Diagnostic first = same.get(0);
             grouped.add(new DiagnosticGroup(first, linked(first.message()), same.size(),
                     same.size() == 1 ? List.of() : same.stream().map(Diagnostic::submodule)
-                            .filter(java.util.Objects::nonNull).distinct().toList()));
+                            .filter(Objects::nonNull).distinct().toList()));
         }
         return grouped;
     }

@@ -202,9 +202,13 @@ class RunPagesBrowserTest {
         assertThat(browser.findElement(By.id("suggestion")).getText()).contains("vLLM today").contains("PR #36038");
         assertThat(browser.findElement(By.cssSelector("#suggestion a")).getAttribute("href"))
                 .isEqualTo("https://github.com/vllm-project/vllm/pull/36038");
-        for (WebElement shown : List.of(verdict.findElement(By.cssSelector(".problems li")), producer, consumer, compiles)) {
-            assertThat(aboveTheFold(shown)).as(shown.getText()).isTrue();
+        for (int width : List.of(1280, 390)) {
+            browser.manage().window().setSize(new Dimension(width, 1000));
+            for (WebElement shown : List.of(verdict.findElement(By.cssSelector(".problems li b")), producer, consumer, compiles)) {
+                assertThat(aboveTheFold(shown)).as(width + " px: " + shown.getText()).isTrue();
+            }
         }
+        browser.manage().window().setSize(new Dimension(1280, 1000));
         assertThat(browser.findElement(By.id("options")).getText()).contains("none").contains("vLLM before the fix");
         screenshot("run-moe-failing-with-source");
 
