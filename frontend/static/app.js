@@ -41,6 +41,13 @@
         });
     }
 
+    /** 10485760 as "10 MB", as the service writes sizes. */
+    function size(bytes) {
+        if (bytes >= 1048576) return (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MB";
+        if (bytes >= 1024) return Math.round(bytes / 1024) + " KB";
+        return bytes + " bytes";
+    }
+
     function showDetected(text) {
         const out = document.getElementById("detected");
         if (out) out.value = detectFormat(text) || "none yet";
@@ -92,6 +99,48 @@
                 }
             });
         }
+        // A file and pasted text together: ask which one, and send only that.
+        const upload = document.querySelector("form.upload");
+        if (upload && textarea && file) {
+            upload.addEventListener("submit", function (e) {
+                if (!file.files.length || textarea.value.trim() === "") return;
+                const useFile = window.confirm("Both a file (" + file.files[0].name + ") and pasted text are given.\n"
+                    + "OK partitions the file, Cancel partitions the pasted text.");
+                if (useFile) textarea.value = "";
+                else file.value = "";
+            });
+        }
+        // Forms that start work say so and cannot be sent twice; the button pressed still counts (a hidden copy,
+        // since a disabled button is not sent).
+        document.querySelectorAll("form[data-busy]").forEach(function (form) {
+            form.addEventListener("submit", function (e) {
+                if (e.defaultPrevented) return;
+                const pressed = e.submitter;
+                if (pressed && pressed.name) {
+                    const copy = document.createElement("input");
+                    copy.type = "hidden";
+                    copy.name = pressed.name;
+                    copy.value = pressed.value;
+                    form.appendChild(copy);
+                }
+                form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+                form.setAttribute("aria-busy", "true");
+                const progress = form.querySelector("[data-progress]");
+                if (!progress) return;
+                const chosen = form.querySelector("input[type=file]");
+                const what = chosen && chosen.files.length ? chosen.files[0].name + " (" + size(chosen.files[0].size) + ")"
+                    : "the graph";
+                const verb = pressed && pressed.value === "compare" ? "comparing every strategy" : "partitioning";
+                const started = Date.now();
+                const tell = function () {
+                    progress.textContent = "Sending " + what + " and " + verb + "… "
+                        + Math.round((Date.now() - started) / 1000) + " s";
+                };
+                progress.hidden = false;
+                tell();
+                window.setInterval(tell, 1000);
+            });
+        });
         // Buttons that destroy something ask first.
         document.querySelectorAll("[data-confirm]").forEach(function (button) {
             button.addEventListener("click", function (e) {

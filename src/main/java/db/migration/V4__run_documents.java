@@ -138,7 +138,7 @@ public class V4__run_documents extends BaseJavaMigration {
             String suggestion = rs.getString("suggestion");
             RunReport.Verdict verdict = new RunReport.Verdict(Outcome.fromId(rs.getString("outcome")),
                     rs.getBoolean("compilable"), rs.getString("error"), problems,
-                    suggestion == null ? null : suggestion(suggestion));
+                    suggestion == null ? null : suggestion(suggestion), false, List.of());
             Boolean same = rs.getObject("split_view_same", Boolean.class);
             return new RunReport(id, rs.getString("name"), rs.getTimestamp("created_at").toInstant(),
                     rs.getString("format"), options,

@@ -69,7 +69,7 @@ class SecurityConfiguration {
             requests.requestMatchers("/admin", "/admin/**", "/api/admin/**", "/actuator/**").hasRole("ADMIN");
             requests.requestMatchers(HttpMethod.DELETE, "/api/runs/**").hasRole("ADMIN");
             requests.requestMatchers(HttpMethod.POST, "/runs/*/delete").hasRole("ADMIN");
-            requests.requestMatchers(HttpMethod.POST, "/api/runs", "/runs", "/runs/*/compare").hasRole("UPLOADER");
+            requests.requestMatchers(HttpMethod.POST, "/api/runs", "/runs", "/runs/*/compare", "/runs/*/rerun").hasRole("UPLOADER");
             if (auth.publicRead()) {
                 requests.requestMatchers(HttpMethod.GET, "/**").permitAll();
                 requests.requestMatchers(HttpMethod.HEAD, "/**").permitAll();

@@ -142,8 +142,8 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response, long limit) throws IOException {
         refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE, "Upload too large",
-                "the upload exceeds the limit of " + maxUploadBytes + " bytes (piecewise.upload.max-size)"
-                        + (limit > maxUploadBytes ? ", plus " + (limit - maxUploadBytes) + " bytes for multipart framing and options" : ""), 0);
+                "the upload exceeds the limit of " + Problems.size(maxUploadBytes) + " (piecewise.upload.max-size)"
+                        + (limit > maxUploadBytes ? ", plus " + Problems.size(limit - maxUploadBytes) + " for multipart framing and options" : ""), 0);
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
@@ -157,7 +157,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         // The rest of the body is not read: close the connection rather than swallow it.
         response.setHeader("Connection", "close");
         log.info("method={} path={} status={} refused: {}", request.getMethod(), request.getRequestURI(), status.value(), detail);
-        Problems.write(response, status, type, title, detail);
+        Problems.write(request, response, status, type, title, detail);
     }
 
     /**
@@ -280,8 +280,8 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
 
         void refuseTooLarge() throws IOException {
             answer(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE, "Upload too large",
-                    "the upload exceeds the limit of " + maxUploadBytes + " bytes (piecewise.upload.max-size; a multipart "
-                            + "body may have " + (limit - maxUploadBytes) + " bytes more for its framing and options)", 0);
+                    "the upload exceeds the limit of " + Problems.size(maxUploadBytes) + " (piecewise.upload.max-size; a "
+                            + "multipart body may have " + Problems.size(limit - maxUploadBytes) + " more for its framing and options)", 0);
         }
 
         void refuseFull(RuntimeException full) throws IOException {

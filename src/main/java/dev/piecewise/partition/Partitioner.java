@@ -126,16 +126,7 @@ public final class Partitioner {
 
     /** A graph that no splitting op cuts is one piece; say so, and which custom ops it does call. */
     private static Diagnostic noSplittingOp(Graph graph, PartitionOptions options) {
-        java.util.Set<String> customOps = new java.util.LinkedHashSet<>();
-        for (Node node : graph.nodes()) {
-            if (node.op() == Op.CALL_FUNCTION && node.target().startsWith("torch.ops.")
-                    && !node.target().startsWith("torch.ops.aten.") && customOps.size() < 10) {
-                String[] parts = node.target().substring("torch.ops.".length()).split("\\.");
-                if (parts.length >= 2) {
-                    customOps.add(parts[0] + "::" + parts[1]);
-                }
-            }
-        }
+        List<String> customOps = SplittingOps.customOpsCalled(graph.nodes(), 10);
         return Diagnostic.warning("no-splitting-op", "No node matches the splitting ops ("
                 + String.join(", ", options.splittingOps().names()) + "), so the graph stays one piece"
                 + (customOps.isEmpty() ? "." : ". Custom ops it calls: " + String.join(", ", customOps) + "."), null, null);

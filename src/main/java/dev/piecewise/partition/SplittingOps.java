@@ -32,8 +32,10 @@ public final class SplittingOps {
         this.names = List.copyOf(names);
         for (String name : names) {
             if (!OP_NAME.matcher(name).matches()) {
+                String meant = opName(name);
                 throw new IllegalArgumentException("splitting op '" + name
-                        + "' is not of the form ns::op or ns::op.overload (e.g. vllm::unified_attention_with_output)");
+                        + "' is not of the form ns::op or ns::op.overload (e.g. vllm::unified_attention_with_output)"
+                        + (meant == null ? "" : "; did you mean " + meant + "?"));
             }
             String dotted = "torch.ops." + name.replace("::", ".");
             targets.add(dotted);
@@ -56,6 +58,41 @@ public final class SplittingOps {
             }
         }
         return names.isEmpty() ? new SplittingOps(VLLM_DEFAULTS) : new SplittingOps(List.copyOf(names));
+    }
+
+    /**
+     * The name a target printed as Python ({@code torch.ops.oracle.moe}, {@code torch.ops.aten.foo.default},
+     * {@code oracle.moe}) stands for ({@code oracle::moe}, {@code aten::foo.default}); null when it is none.
+     */
+    public static String opName(String target) {
+        String dotted = target.startsWith("torch.ops.") ? target.substring("torch.ops.".length()) : target;
+        String[] parts = dotted.split("\\.", -1);
+        if (parts.length < 2 || parts.length > 3) {
+            return null;
+        }
+        String name = parts[0] + "::" + parts[1] + (parts.length == 3 ? "." + parts[2] : "");
+        return OP_NAME.matcher(name).matches() ? name : null;
+    }
+
+    /**
+     * The custom ops (not {@code aten}) a graph calls, as {@code ns::op}, in the order first called, at most
+     * {@code limit}: the likely splitting ops of a graph that none of the chosen ones cuts.
+     */
+    public static List<String> customOpsCalled(Iterable<Node> nodes, int limit) {
+        Set<String> ops = new LinkedHashSet<>();
+        for (Node node : nodes) {
+            if (ops.size() >= limit) {
+                break;
+            }
+            if (node.op() == Op.CALL_FUNCTION && node.target().startsWith("torch.ops.")
+                    && !node.target().startsWith("torch.ops.aten.")) {
+                String[] parts = node.target().substring("torch.ops.".length()).split("\\.");
+                if (parts.length >= 2) {
+                    ops.add(parts[0] + "::" + parts[1]);
+                }
+            }
+        }
+        return List.copyOf(ops);
     }
 
     public List<String> names() {

@@ -12,13 +12,21 @@ import java.util.List;
  * returns and the node table the run page lists. {@code run} comes first so a reader that needs only the report
  * stops before the nodes.
  *
- * @param nodes every node of the partitioned graph (after the strategy's rewrites) in graph order; empty when
- *              the split fails and for runs stored before documents existed
+ * @param nodes  every node of the partitioned graph (after the strategy's rewrites) in graph order; empty when
+ *               the split fails and for runs stored before documents existed
+ * @param traces the values the verdict's problems name, traced to their producer and consumers with source lines,
+ *               shapes and dtypes ({@link ValueTraces}); empty for runs stored before traces were kept
  */
-public record RunDocument(RunReport run, List<NodeRow> nodes) {
+public record RunDocument(RunReport run, List<NodeRow> nodes, List<ValueTrace> traces) {
 
     public RunDocument {
         nodes = List.copyOf(nodes);
+        traces = traces == null ? List.of() : List.copyOf(traces);
+    }
+
+    /** A run without traced values (stored before they were kept, or with no problem to trace). */
+    public RunDocument(RunReport run, List<NodeRow> nodes) {
+        this(run, nodes, List.of());
     }
 
     /** One node as the run page lists it. */

@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
@@ -8,9 +9,14 @@ import dev.piecewise.graph.archive.ArchiveException;
 import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.Problem;
 import dev.piecewise.partition.Relocation;
+import dev.piecewise.partition.SizeStrategy;
 import dev.piecewise.partition.Submodule;
+import dev.piecewise.web.Problems;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -18,13 +24,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.ModelAndView;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +56,17 @@ class RunPageController {
         this.maxUploadBytes = maxUpload.toBytes();
     }
 
+    /** Every page of this controller may label option values with where they stand in vLLM. */
+    @ModelAttribute("origins")
+    OptionOrigins origins() {
+        return OptionOrigins.INSTANCE;
+    }
+
+    @ModelAttribute("sizeStrategies")
+    SizeStrategy[] sizeStrategies() {
+        return SizeStrategy.values();
+    }
+
     @GetMapping("/")
     String upload(Model model) {
         model.addAttribute("form", new UploadForm());
@@ -59,13 +79,21 @@ class RunPageController {
                   @RequestParam(defaultValue = "partition") String action, Model model,
                   HttpServletResponse response) throws IOException {
         boolean fromFile = file != null && !file.isEmpty();
+        if (fromFile && !form.getText().isBlank()) {
+            // Neither wins silently: the page asks before sending both, and without scripts the form says so.
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("errorTitle", "Both a file and pasted text were given.");
+            model.addAttribute("error", "Which one should be partitioned, " + file.getOriginalFilename() + " or the "
+                    + "pasted text? The text is kept below: send it again to use it, or clear it and choose the file again.");
+            return "upload";
+        }
         byte[] upload = fromFile ? file.getBytes() : form.getText().getBytes(StandardCharsets.UTF_8);
         String fileName = fromFile ? file.getOriginalFilename() : null;
         if (upload.length > maxUploadBytes) {
             response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             model.addAttribute("errorTitle", "The graph is too large.");
-            model.addAttribute("error", "it has " + upload.length + " bytes; the limit is " + maxUploadBytes
-                    + " (piecewise.upload.max-size)");
+            model.addAttribute("error", "it has " + Problems.size(upload.length) + "; the limit is "
+                    + Problems.size(maxUploadBytes) + " (piecewise.upload.max-size)");
             return "upload";
         }
         try {
@@ -104,7 +132,6 @@ class RunPageController {
         model.addAttribute("runs", runs);
         model.addAttribute("filter", filter);
         model.addAttribute("outcomes", Outcome.values());
-        model.addAttribute("strategies", dev.piecewise.partition.SizeStrategy.values());
         model.addAttribute("pages", (int) Math.max(1, (runs.total() + PAGE_SIZE - 1) / PAGE_SIZE));
         return "history";
     }
@@ -149,6 +176,7 @@ class RunPageController {
         model.addAttribute("relocationsShown", run.relocations().subList(0, Math.min(200, run.relocations().size())));
         model.addAttribute("nodes", nodeRows(document, shown));
         model.addAttribute("codeLink", run.verdict().outcome() == Outcome.SPLIT_FAILS ? null : "/api/runs/" + id + "/code");
+        VerdictView.addTo(model, document, problems.subList(0, Math.min(6, problems.size())), SUBMODULES_PER_PAGE);
         return "run";
     }
 
@@ -164,6 +192,32 @@ class RunPageController {
         }
         return rows;
     }
+
+    /**
+     * The run page's one-click re-runs: the run's upload and options, with the options the form names instead
+     * (the splitting ops a graph that was not split calls, a suggestion, another graph of a multi-graph log).
+     */
+    @PostMapping("/runs/{id}/rerun")
+    String rerun(@PathVariable String id, @RequestParam MultiValueMap<String, String> given) {
+        RunReport.Options options = service.get(id).options();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("splittingOps", String.join(",", options.splittingOps()));
+        params.put("sizeStrategy", options.sizeStrategy().id());
+        params.put("getitemRule", options.getitemRule().id());
+        params.put("mergeConsecutiveSplits", String.valueOf(options.mergeConsecutiveSplits()));
+        params.put("mergeEmptyAllocations", String.valueOf(options.mergeEmptyAllocations()));
+        given.forEach((option, values) -> {
+            if (!option.equals(CSRF_PARAMETER)) {
+                params.put(option, String.join(",", values));
+            }
+        });
+        RunRequest request = RunRequest.fromParameters(params);
+        Integer graphIndex = given.containsKey("graphIndex") ? request.graphIndex() : null;
+        return "redirect:/runs/" + service.rerun(id, request.options(), graphIndex).id();
+    }
+
+    /** The token field Spring Security adds to the pages' forms when authentication is on. */
+    private static final String CSRF_PARAMETER = "_csrf";
 
     @PostMapping("/runs/{id}/delete")
     String delete(@PathVariable String id) {
@@ -231,6 +285,20 @@ class RunPageController {
     @ResponseStatus(org.springframework.http.HttpStatus.BAD_REQUEST)
     String badFilter(BadOptionException e, Model model) {
         return errorPage(model, "That request cannot be answered", e.getMessage());
+    }
+
+    /** {@code ?page=abc}: a page for browsers, problem details for API clients. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    Object badParameter(MethodArgumentTypeMismatchException e,
+                        HttpServletRequest request) {
+        ProblemDetail problem = Problems.badParameter(e);
+        if (!Problems.forBrowser(request)) {
+            return Problems.response(problem);
+        }
+        ModelAndView page = new ModelAndView("error-page", HttpStatus.BAD_REQUEST);
+        page.addObject("heading", "That address has a bad " + e.getName());
+        page.addObject("message", problem.getDetail() + ".");
+        return page;
     }
 
     private static String errorPage(Model model, String heading, String message) {

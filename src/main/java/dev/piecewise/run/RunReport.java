@@ -49,18 +49,34 @@ public record RunReport(String id, String name, Instant createdAt, String format
     }
 
     /**
-     * @param summary    the verdict in one or two sentences, for people reading curl output
-     * @param error      the first line PyTorch raises for split-fails and bad-call, else null
-     * @param suggestion an option set that compiles when this one does not, or null
+     * @param summary                the verdict in one or two sentences, for people reading curl output
+     * @param error                  the first line PyTorch raises for split-fails and bad-call, else null
+     * @param suggestion             an option set that compiles when this one does not, or null
+     * @param notSplit               no node matches the splitting ops, so the graph is one piece: it "compiles"
+     *                               only because vLLM would not cut it (false for runs stored before this was kept)
+     * @param splittingOpCandidates  for a run not split, the custom ops the graph calls (the likely splitting
+     *                               ops, as {@code ns::op}); else empty
      */
     public record Verdict(Outcome outcome, boolean compilable, String summary, String error, List<Problem> problems,
-                          Options suggestion) {
+                          Options suggestion, boolean notSplit, List<String> splittingOpCandidates) {
 
-        public Verdict(Outcome outcome, boolean compilable, String error, List<Problem> problems, Options suggestion) {
-            this(outcome, compilable, summarize(outcome, error, problems, suggestion), error, problems, suggestion);
+        public Verdict {
+            splittingOpCandidates = splittingOpCandidates == null ? List.of() : List.copyOf(splittingOpCandidates);
         }
 
-        private static String summarize(Outcome outcome, String error, List<Problem> problems, Options suggestion) {
+        public Verdict(Outcome outcome, boolean compilable, String error, List<Problem> problems, Options suggestion,
+                       boolean notSplit, List<String> splittingOpCandidates) {
+            this(outcome, compilable, summarize(outcome, error, problems, suggestion, notSplit, splittingOpCandidates),
+                    error, problems, suggestion, notSplit, splittingOpCandidates);
+        }
+
+        private static String summarize(Outcome outcome, String error, List<Problem> problems, Options suggestion,
+                                        boolean notSplit, List<String> candidates) {
+            if (notSplit && outcome == Outcome.OK) {
+                return "Not split: no node matches the splitting ops, so the graph stays one piece and nothing "
+                        + "crosses a cut." + (candidates.isEmpty() ? "" : " The graph calls "
+                        + String.join(", ", candidates) + ": pass the splitting ones as splittingOps.");
+            }
             String fix = suggestion == null ? "" : " With sizeStrategy=" + suggestion.sizeStrategy().id()
                     + " and getitemRule=" + suggestion.getitemRule().id() + " every piece compiles.";
             switch (outcome) {
@@ -85,9 +101,27 @@ public record RunReport(String id, String name, Instant createdAt, String format
         }
     }
 
-    /** One line of the run history, read from the indexed columns alone. */
+    /**
+     * One line of the run history, read from the indexed columns alone.
+     *
+     * @param splittingOps           null, like both merge flags, for runs stored before the history kept them
+     * @param notSplit               no splitting op matched ({@link Verdict#notSplit})
+     */
     public record Summary(String id, String name, Instant createdAt, String format, int nodeCount, int submoduleCount,
-                          Outcome outcome, boolean compilable, SizeStrategy sizeStrategy, GetitemRule getitemRule) {
+                          Outcome outcome, boolean compilable, SizeStrategy sizeStrategy, GetitemRule getitemRule,
+                          List<String> splittingOps, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations,
+                          boolean notSplit) {
+
+        /** The splitting ops in a table cell: vLLM's defaults by that name, else the first and how many more. */
+        public String splittingOpsBrief() {
+            if (splittingOps == null) {
+                return null;
+            }
+            if (splittingOps.equals(dev.piecewise.partition.SplittingOps.VLLM_DEFAULTS)) {
+                return "vLLM's defaults";
+            }
+            return splittingOps.get(0) + (splittingOps.size() > 1 ? " +" + (splittingOps.size() - 1) : "");
+        }
     }
 
     public record Page(List<Summary> items, int page, int size, long total) {

@@ -17,6 +17,9 @@ import java.util.Map;
 /** Puts a partition result and what is known of its upload into the run report. */
 public final class RunReports {
 
+    /** Custom ops a run that is not split names as likely splitting ops. */
+    private static final int MAX_CANDIDATES = 10;
+
     private RunReports() {
     }
 
@@ -35,6 +38,7 @@ public final class RunReports {
                                    String sha256, long bytes, PartitionResult result, String compareGroup,
                                    List<Diagnostic> notes) {
         Graph graph = upload.graph();
+        boolean notSplit = graph.nodes().stream().noneMatch(options.splittingOps()::splitsAt);
         return new RunReport(id, name, createdAt, upload.format().id(), options(options),
                 new RunReport.GraphInfo(graph.nodes().size(), sha256, bytes, graph.carriesShapes(), upload.graphCount(),
                         upload.graphIndex()),
@@ -43,7 +47,8 @@ public final class RunReports {
                 notes.isEmpty() ? result.diagnostics()
                         : java.util.stream.Stream.concat(notes.stream(), result.diagnostics().stream()).toList(),
                 new RunReport.Verdict(result.outcome(), result.compilable(), result.error(), result.problems(),
-                        result.suggestion() == null ? null : options(result.suggestion())),
+                        result.suggestion() == null ? null : options(result.suggestion()), notSplit,
+                        notSplit ? SplittingOps.customOpsCalled(graph.nodes(), MAX_CANDIDATES) : List.of()),
                 upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, result.submodules()),
                 compareGroup);
     }

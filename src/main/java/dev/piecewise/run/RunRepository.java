@@ -40,12 +40,15 @@ public class RunRepository {
     public void save(RunReport run, byte[] document) {
         jdbc.sql("""
                         insert into runs (id, name, created_at, format, graph_sha256, node_count, size_strategy,
-                            getitem_rule, outcome, compilable, submodule_count, compare_group, document)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            getitem_rule, outcome, compilable, submodule_count, compare_group, document, splitting_ops,
+                            merge_consecutive_splits, merge_empty_allocations, not_split)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(run.id(), run.name(), Timestamp.from(run.createdAt()), run.format(), run.graph().sha256(),
                         run.graph().nodeCount(), run.options().sizeStrategy().id(), run.options().getitemRule().id(),
                         run.verdict().outcome().id(), run.verdict().compilable(), run.submodules().size(),
-                        run.compareGroup(), document)
+                        run.compareGroup(), document, String.join(" ", run.options().splittingOps()),
+                        run.options().mergeConsecutiveSplits(), run.options().mergeEmptyAllocations(),
+                        run.verdict().notSplit())
                 .update();
     }
 
@@ -91,13 +94,17 @@ public class RunRepository {
         pageParams.add(size);
         pageParams.add((long) page * size);
         List<RunReport.Summary> items = jdbc.sql("select id, name, created_at, format, node_count, submodule_count, "
-                        + "outcome, compilable, size_strategy, getitem_rule from runs" + where
+                        + "outcome, compilable, size_strategy, getitem_rule, splitting_ops, merge_consecutive_splits, "
+                        + "merge_empty_allocations, not_split from runs" + where
                         + " order by created_at desc, id desc limit ? offset ?")
                 .params(pageParams)
                 .query((rs, n) -> new RunReport.Summary(rs.getString("id"), rs.getString("name"),
                         rs.getTimestamp("created_at").toInstant(), rs.getString("format"), rs.getInt("node_count"),
                         rs.getInt("submodule_count"), Outcome.fromId(rs.getString("outcome")), rs.getBoolean("compilable"),
-                        SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule"))))
+                        SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule")),
+                        rs.getString("splitting_ops") == null ? null : List.of(rs.getString("splitting_ops").split(" ")),
+                        rs.getObject("merge_consecutive_splits", Boolean.class),
+                        rs.getObject("merge_empty_allocations", Boolean.class), rs.getBoolean("not_split")))
                 .list();
         return new RunReport.Page(items, page, size, total);
     }

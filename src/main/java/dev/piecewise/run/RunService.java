@@ -139,10 +139,25 @@ public class RunService {
     /** Starts a comparison of a stored run's upload under its options, as a new group; the run itself stays as it is. */
     public String startComparison(String runId) {
         RunReport run = get(runId);
-        byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return startComparison(upload, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
+        return startComparison(storedUpload(runId), null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
                 run.graph().graphIndex(), RunReports.partitionOptions(run.options())));
+    }
+
+    /**
+     * A new run of a stored run's upload under other options (the run page's one-click re-runs: the splitting ops
+     * a graph that was not split calls, a suggestion, another graph of a multi-graph log).
+     *
+     * @param graphIndex which graph of the upload; null for the run's own
+     */
+    public RunReport rerun(String runId, PartitionOptions options, Integer graphIndex) {
+        RunReport run = get(runId);
+        return create(storedUpload(runId), null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
+                graphIndex == null ? run.graph().graphIndex() : graphIndex, options));
+    }
+
+    private byte[] storedUpload(String runId) {
+        return runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -253,7 +268,7 @@ public class RunService {
         WorkDeadline.check("after partitioning");
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options, upload.parsed(), upload.sha256(),
                 upload.bytes().length, result, compareGroup, notes);
-        RunDocument document = new RunDocument(report, RunDocument.rows(result.graph()));
+        RunDocument document = new RunDocument(report, RunDocument.rows(result.graph()), ValueTraces.of(result));
         byte[] encoded = RunDocuments.encode(document);
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));

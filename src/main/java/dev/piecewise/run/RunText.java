@@ -50,7 +50,8 @@ final class RunText {
         RunReport.Verdict v = run.verdict();
         sb.append(run.name()).append("  (").append(run.format()).append(", ").append(run.graph().nodeCount())
                 .append(" nodes, sizeStrategy=").append(run.options().sizeStrategy().id()).append(")\n");
-        sb.append(v.compilable() ? "COMPILABLE" : "NOT COMPILABLE").append("  outcome: ").append(v.outcome().id()).append('\n');
+        sb.append(v.notSplit() && v.compilable() ? "NOT SPLIT" : v.compilable() ? "COMPILABLE" : "NOT COMPILABLE").append("  outcome: ")
+                .append(v.outcome().id()).append('\n');
         sb.append(v.summary()).append('\n');
         sb.append("submodules: ").append(run.submodules().stream()
                 .map(s -> s.name() + (s.splitting() ? "*" : "") + "[" + s.nodes().size() + "]")

@@ -27,13 +27,20 @@ public class UploadForm {
         params.put("graphIndex", graphIndex);
         params.put("compileId", compileId);
         // The prefilled defaults left as they are count as none given, so a trace's own vLLM config applies.
-        boolean untouched = SplittingOps.parse(splittingOps).names().equals(SplittingOps.VLLM_DEFAULTS);
-        params.put("splittingOps", untouched ? "" : splittingOps);
+        params.put("splittingOps", defaultsUntouched() ? "" : splittingOps);
         params.put("sizeStrategy", sizeStrategy);
         params.put("getitemRule", getitemRule);
         params.put("mergeConsecutiveSplits", String.valueOf(mergeConsecutiveSplits));
         params.put("mergeEmptyAllocations", String.valueOf(mergeEmptyAllocations));
         return params;
+    }
+
+    private boolean defaultsUntouched() {
+        try {
+            return SplittingOps.parse(splittingOps).names().equals(SplittingOps.VLLM_DEFAULTS);
+        } catch (IllegalArgumentException notOpNames) {
+            return false; // passed on, so the options are refused naming splittingOps and the name meant
+        }
     }
 
     public String getName() {

@@ -98,11 +98,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> badParameter(MethodArgumentTypeMismatchException e) {
-        ProblemDetail p = Problems.problem(HttpStatus.BAD_REQUEST, Problems.BAD_OPTION, "Bad option",
-                "'" + Problems.truncate(String.valueOf(e.getValue())) + "' is not a valid " + e.getName()
-                        + (e.getRequiredType() == int.class ? ": a whole number is expected" : ""));
-        p.setProperty("option", e.getName());
-        return Problems.response(p);
+        return Problems.response(Problems.badParameter(e));
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)

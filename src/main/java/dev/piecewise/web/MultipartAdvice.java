@@ -23,7 +23,7 @@ class MultipartAdvice {
     private final String detail;
 
     MultipartAdvice(@Value("${piecewise.upload.max-size}") DataSize limit) {
-        this.detail = "the upload exceeds the limit of " + limit.toBytes() + " bytes (piecewise.upload.max-size)";
+        this.detail = "the upload exceeds the limit of " + Problems.size(limit.toBytes()) + " (piecewise.upload.max-size)";
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
@@ -34,7 +34,7 @@ class MultipartAdvice {
         }
         ModelAndView page = new ModelAndView("error-page", HttpStatus.CONTENT_TOO_LARGE);
         page.addObject("heading", "Upload too large");
-        page.addObject("message", "413: " + detail + ".");
+        page.addObject("message", "The graph is larger than this service accepts: " + detail + ".");
         return page;
     }
 

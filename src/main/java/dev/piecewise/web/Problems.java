@@ -66,6 +66,59 @@ public final class Problems {
         return text.substring(0, MAX_ECHO) + "… (" + text.length() + " characters)";
     }
 
+    /** A byte count as people read it: {@code 50 MB}, {@code 512 KB}, {@code 900 bytes} (binary units, as Spring's). */
+    public static String size(long bytes) {
+        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MB";
+        }
+        if (bytes >= 1 << 20) {
+            return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (double) (1 << 20));
+        }
+        if (bytes >= 1 << 10) {
+            return (bytes >> 10) + " KB";
+        }
+        return bytes + " bytes";
+    }
+
+    /**
+     * A browser asked: it navigates to pages (not under {@code /api/}) and accepts HTML, so it gets an error page;
+     * API clients and curl keep problem details.
+     */
+    public static boolean forBrowser(jakarta.servlet.http.HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return !request.getRequestURI().startsWith("/api/") && accept != null && accept.contains("text/html");
+    }
+
+    /** A request parameter that is not of its type ({@code page=abc}), naming it and what is expected. */
+    public static ProblemDetail badParameter(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, BAD_OPTION, "Bad option",
+                "'" + truncate(String.valueOf(e.getValue())) + "' is not a valid " + e.getName()
+                        + (e.getRequiredType() == int.class ? ": a whole number is expected" : ""));
+        p.setProperty("option", e.getName());
+        return p;
+    }
+
+    /**
+     * Writes a problem straight to the response, for filters that answer before Spring MVC does: a small page for
+     * browsers ({@link #forBrowser}), problem details for everyone else.
+     */
+    public static void write(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                             HttpStatus status, String type, String title, String detail) throws java.io.IOException {
+        if (!forBrowser(request)) {
+            write(response, status, type, title, detail);
+            return;
+        }
+        response.setStatus(status.value());
+        response.setContentType(MediaType.TEXT_HTML_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        String escapedTitle = org.springframework.web.util.HtmlUtils.htmlEscape(title);
+        response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escapedTitle
+                + " · Piecewise</title><link rel=\"stylesheet\" href=\"/app.css\"></head><body><main id=\"main\"><h1>"
+                + escapedTitle + "</h1><p>" + org.springframework.web.util.HtmlUtils.htmlEscape(detail)
+                + "</p><p><a href=\"/\">Back to the upload</a> · <a href=\"/runs\">the history</a></p></main></body></html>");
+    }
+
     /** Writes a problem straight to the response, for filters that answer before Spring MVC does. */
     public static void write(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String type,
                              String title, String detail) throws java.io.IOException {

@@ -127,6 +127,23 @@ class HostileClientsTest {
     }
 
     @Test
+    void anOversizeUploadIsAPageForBrowsersAndAProblemForTheApi() {
+        byte[] big = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        String browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        HttpApi.Response page = new HttpApi(port).send("/runs", r -> r.header("Accept", browserAccept)
+                .header("Content-Type", "multipart/form-data; boundary=b").POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+        assertThat(page.status()).isEqualTo(413);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.body()).contains("<h1>Upload too large</h1>").contains("3 MB").doesNotContain("3145728");
+
+        HttpApi.Response problem = new HttpApi(port).postRaw(big, "text/plain", Map.of(), "application/json");
+        assertThat(problem.status()).isEqualTo(413);
+        assertThat(problem.contentType()).startsWith("application/problem+json");
+        assertThat(problem.json().get("detail").asString()).contains("limit of 3 MB");
+    }
+
+    @Test
     void tooManyPartsAndParametersAreProblemsNamingTheLimit() {
         HttpApi api = new HttpApi(port);
         Map<String, String> parts = new java.util.LinkedHashMap<>();

@@ -91,7 +91,7 @@ class RunDocumentMigrationTest {
         for (String id : ids) {
             HttpApi.Response response = api.get("/api/runs/" + id);
             assertThat(response.status()).as(id).isEqualTo(200);
-            assertThat(withoutCopies(response.json(), id)).as(id).isEqualTo(before.get(id));
+            assertThat(withoutAddedFields(response.json(), id)).as(id).isEqualTo(before.get(id));
         }
         JsonNode outcomes = JSON.valueToTree(ids.stream().map(id -> before.get(id).get("verdict").get("outcome").asString())
                 .distinct().sorted().toList());
@@ -99,11 +99,15 @@ class RunDocumentMigrationTest {
     }
 
     /**
-     * The run without the submodules' {@code copies}, a field added since (the API adds fields, never renames
-     * them): a run stored before knows of no copies, so it reports none.
+     * The run without the fields added since (the API adds fields, never renames them): the submodules'
+     * {@code copies} and the verdict's {@code notSplit} and {@code splittingOpCandidates}. A run stored before
+     * knows of no copies and was not known to be unsplit, so it reports none and false.
      */
-    private static JsonNode withoutCopies(JsonNode run, String id) {
+    private static JsonNode withoutAddedFields(JsonNode run, String id) {
         JsonNode copy = run.deepCopy();
+        tools.jackson.databind.node.ObjectNode verdict = (tools.jackson.databind.node.ObjectNode) copy.get("verdict");
+        assertThat(verdict.remove("notSplit").asBoolean()).as(id).isFalse();
+        assertThat(verdict.remove("splittingOpCandidates").isEmpty()).as(id).isTrue();
         List<JsonNode> submodules = new ArrayList<>(copy.get("submodules").values());
         if (!copy.get("splitView").isNull()) {
             submodules.addAll(copy.get("splitView").get("submodules").values());

@@ -152,6 +152,148 @@ class RunPagesBrowserTest {
         assertThat(browser.findElement(By.id("verdict")).getText()).contains("submod_0").contains("output spec mismatch");
     }
 
+    /** Whether an element's box lies within the first screen of the page, as loaded. */
+    private static boolean aboveTheFold(WebElement element) {
+        Number bottom = (Number) browser.executeScript(
+                "const r = arguments[0].getBoundingClientRect(); return r.bottom + window.scrollY;", element);
+        Number screen = (Number) browser.executeScript("return window.innerHeight;");
+        return element.isDisplayed() && bottom.doubleValue() <= screen.doubleValue();
+    }
+
+    @Test
+    void aGraphNoSplittingOpCutsIsNotSplitAndOneClickSplitsIt() throws IOException {
+        // moe_view without splittingOps: vLLM's default ops match nothing, so there is one piece and nothing to check.
+        JsonNode run = createRun("moe_view", "graph.txt", Map.of());
+        browser.get(url("/runs/" + run.get("id").asString()));
+        WebElement verdict = browser.findElement(By.id("verdict"));
+        assertThat(verdict.getAttribute("class")).contains("warn").doesNotContain("ok");
+        assertThat(verdict.findElement(By.cssSelector(".verdict")).getText()).isEqualTo("not split");
+        assertThat(verdict.findElement(By.cssSelector("#rerun-splitting input[name=splittingOps]")).getAttribute("value"))
+                .isEqualTo("oracle::moe");
+        assertThat(aboveTheFold(verdict.findElement(By.cssSelector("#rerun-splitting button")))).isTrue();
+        assertThat(browser.findElement(By.id("options")).getText()).contains("vLLM's defaults (15)")
+                .contains("decompose").contains("mergeEmptyAllocations");
+        screenshot("run-not-split");
+
+        browser.findElement(By.cssSelector("#rerun-splitting button")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                .until(d -> !d.getCurrentUrl().contains(run.get("id").asString()));
+        assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("ok");
+        assertThat(browser.findElement(By.id("submodule-count")).getText()).isEqualTo("3 submodules");
+        assertThat(browser.findElement(By.id("options")).getText()).contains("oracle::moe");
+        screenshot("run-not-split-rerun");
+    }
+
+    @Test
+    void aFailingMoeDumpShowsWhatCrossesFromWhichLineAndTheRunThatCompiles() throws IOException {
+        // print_readable() output carries "# File: make_oracle.py:112 in forward, code: orig_shape = x.shape".
+        JsonNode run = createRun("moe_view", "readable.py", Map.of("splittingOps", "oracle::moe", "sizeStrategy", "none"));
+        browser.get(url("/runs/" + run.get("id").asString()));
+        WebElement verdict = browser.findElement(By.id("verdict"));
+        assertThat(verdict.findElement(By.cssSelector(".verdict")).getText()).isEqualTo("aot-fails");
+        WebElement producer = verdict.findElement(By.cssSelector(".trace .producer"));
+        assertThat(producer.getText()).contains("size").contains("submod_0").contains("[s77, 32]")
+                .contains("make_oracle.py:112 in forward").contains("orig_shape = x.shape");
+        WebElement consumer = verdict.findElement(By.cssSelector(".trace .consumer"));
+        assertThat(consumer.getText()).contains("view_1").contains("submod_2")
+                .contains("make_oracle.py:117 in forward").contains("return out.view(orig_shape)");
+        WebElement compiles = browser.findElement(By.cssSelector("#suggestion button"));
+        assertThat(compiles.getText()).contains("sizeStrategy=decompose");
+        assertThat(browser.findElement(By.id("suggestion")).getText()).contains("vLLM today").contains("PR #36038");
+        assertThat(browser.findElement(By.cssSelector("#suggestion a")).getAttribute("href"))
+                .isEqualTo("https://github.com/vllm-project/vllm/pull/36038");
+        for (int width : List.of(1280, 390)) {
+            browser.manage().window().setSize(new Dimension(width, 1000));
+            for (WebElement shown : List.of(verdict.findElement(By.cssSelector(".problems li b")), producer, consumer, compiles)) {
+                assertThat(aboveTheFold(shown)).as(width + " px: " + shown.getText()).isTrue();
+            }
+        }
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertThat(browser.findElement(By.id("options")).getText()).contains("none").contains("vLLM before the fix");
+        screenshot("run-moe-failing-with-source");
+
+        // The offending node's row is highlighted in its submodule, and the trace links to it.
+        producer.findElement(By.cssSelector("a")).click();
+        waitForUrl("#node-size");
+        WebElement row = browser.findElement(By.id("node-size"));
+        assertThat(row.getAttribute("class")).contains("offending");
+        assertThat(row.isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("node-view_1")).getAttribute("class")).contains("offending");
+
+        browser.findElement(By.cssSelector("#suggestion button")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                .until(d -> !d.getCurrentUrl().contains(run.get("id").asString()));
+        assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("ok");
+        assertThat(browser.findElement(By.id("options")).getText()).contains("decompose").contains("oracle::moe");
+        screenshot("run-moe-suggestion-run");
+    }
+
+    @Test
+    void aLogOfSeveralGraphsSaysWhichOneAndRunsTheOthers() throws IOException {
+        byte[] log = Fixtures.read(Fixtures.ROOT.resolve("formats/torch-2.11-TORCH_LOGS-graph_code.log"))
+                .getBytes(StandardCharsets.UTF_8);
+        JsonNode run = new HttpApi(port).postMultipart("dynamo.log", log, Map.of("splittingOps", "oracle::moe")).json();
+        browser.get(url("/runs/" + run.get("id").asString()));
+        WebElement graphs = browser.findElement(By.id("graphs-in-upload"));
+        assertThat(graphs.getText()).contains("Graph 1 of 2");
+        graphs.findElement(By.cssSelector("button")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                .until(d -> !d.getCurrentUrl().contains(run.get("id").asString()));
+        assertThat(browser.findElement(By.id("graphs-in-upload")).getText()).contains("Graph 2 of 2");
+        screenshot("run-graph-2-of-2");
+    }
+
+    @Test
+    void repeatedDiagnosticsAreOneLineWithACount() throws IOException {
+        // print_readable() output of a vLLM MoE model: split_module threads s77 into most submodules, one
+        // threaded-shape-symbols diagnostic each.
+        JsonNode run = createRun("vllm_moe_lm", "readable.py",
+                Map.of("splittingOps", "vllm::unified_attention_with_output, vllm::moe_forward"));
+        long threaded = java.util.stream.StreamSupport.stream(run.get("diagnostics").spliterator(), false)
+                .filter(d -> d.get("code").asString().equals("threaded-shape-symbols")).count();
+        assertThat(threaded).isGreaterThan(2);
+        browser.get(url("/runs/" + run.get("id").asString()));
+        List<WebElement> lines = browser.findElements(By.cssSelector("ul.diagnostics li"));
+        assertThat(lines.size()).isLessThan(run.get("diagnostics").size());
+        long counted = lines.stream().mapToLong(li -> li.findElements(By.cssSelector(".count-badge")).isEmpty() ? 1
+                : Long.parseLong(li.findElement(By.cssSelector(".count-badge")).getText().substring(1))).sum();
+        assertThat(counted).isEqualTo(run.get("diagnostics").size());
+        WebElement grouped = lines.stream().filter(li -> li.getText().contains("threaded-shape-symbols")).findFirst().orElseThrow();
+        assertThat(grouped.getText()).contains("×" + threaded);
+        // "vLLM PR #35251" in the message is a link to the pull request.
+        assertThat(grouped.findElement(By.cssSelector("a")).getAttribute("href"))
+                .isEqualTo("https://github.com/vllm-project/vllm/pull/35251");
+        screenshot("run-diagnostics-grouped");
+    }
+
+    @Test
+    void theUploadFormAsksWhichOfAFileAndPastedTextToUseAndSaysItIsWorking() throws IOException {
+        browser.get(url("/"));
+        browser.findElement(By.id("file")).sendKeys(Fixtures.TORCH.resolve("moe_view/graph.txt").toAbsolutePath().toString());
+        fill("text", "graph():\n    return ()");
+        fill("splittingOps", "oracle::moe");
+        browser.findElement(By.cssSelector("button[value=partition]")).click();
+        assertThat(browser.switchTo().alert().getText()).contains("graph.txt").contains("pasted text");
+        browser.switchTo().alert().accept(); // the file
+        waitForUrl("/runs/");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("graph.txt");
+        assertThat(browser.findElement(By.id("submodule-count")).getText()).isEqualTo("3 submodules");
+
+        // While the request runs, the buttons are disabled and the page says what it is doing.
+        browser.get(url("/"));
+        fill("text", Fixtures.read("moe_view", "graph.txt"));
+        browser.executeScript("document.querySelector('form.upload').addEventListener('submit', function (e) {"
+                + " window.setTimeout(function () { window.seen = [document.querySelector('button[value=partition]').disabled,"
+                + " document.getElementById('progress').textContent]; }, 0); e.preventDefault(); });");
+        browser.findElement(By.cssSelector("button[value=partition]")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(5))
+                .until(d -> browser.executeScript("return window.seen") != null);
+        @SuppressWarnings("unchecked")
+        List<Object> seen = (List<Object>) browser.executeScript("return window.seen");
+        assertThat(seen.get(0)).isEqualTo(true);
+        assertThat((String) seen.get(1)).startsWith("Sending the graph and partitioning");
+    }
+
     @Test
     void historyFiltersAndPaginates() throws IOException {
         String tag = "page-" + UUID.randomUUID().toString().substring(0, 8);
@@ -188,7 +330,7 @@ class RunPagesBrowserTest {
         assertThat(browser.findElements(By.cssSelector("svg.diagram g.box.splitting"))).hasSize(16);
         assertThat(browser.findElements(By.cssSelector("svg.diagram path.edge.bad"))).isNotEmpty();
         assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("aot-fails");
-        assertThat(browser.findElement(By.id("verdict")).getText()).contains("Compiles with").contains("sizeStrategy=decompose");
+        assertThat(browser.findElement(By.cssSelector("#suggestion button")).getText()).contains("sizeStrategy=decompose");
         screenshot("run-vllm-moe-lm");
     }
 
