@@ -6,6 +6,7 @@ import dev.piecewise.graph.format.SplitView;
 import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.RepeatedPieces;
 import dev.piecewise.partition.SplittingOps;
 import dev.piecewise.partition.Submodule;
 import dev.piecewise.partition.SubmoduleValue;
@@ -45,7 +46,7 @@ public final class RunReports {
                 new RunReport.Verdict(result.outcome(), result.compilable(), result.error(), result.problems(),
                         result.suggestion() == null ? null : options(result.suggestion())),
                 upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, result.submodules()),
-                compareGroup);
+                compareGroup, RepeatedPieces.find(result.submodules(), result.graph()));
     }
 
     /**
