@@ -235,6 +235,7 @@ public final class RepeatedPieces {
             items.forEach(this::text);
         }
 
+        /** Length, then each char: ASCII as one byte, any other as a 0xFF marker and its two bytes. */
         private void text(String s) {
             if (s == null) {
                 integer(-1);
@@ -243,14 +244,27 @@ public final class RepeatedPieces {
             integer(s.length());
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                room(2);
-                buffer[length++] = (byte) (c >> 8);
-                buffer[length++] = (byte) c;
+                room(3);
+                if (c < 0x80) {
+                    buffer[length++] = (byte) c;
+                } else {
+                    buffer[length++] = (byte) 0xFF;
+                    buffer[length++] = (byte) (c >> 8);
+                    buffer[length++] = (byte) c;
+                }
             }
         }
 
         private void integer(long v) {
-            room(8);
+            room(9);
+            if (v == (int) v) { // most are small: four bytes after a marker
+                buffer[length++] = 4;
+                for (int shift = 24; shift >= 0; shift -= 8) {
+                    buffer[length++] = (byte) (v >> shift);
+                }
+                return;
+            }
+            buffer[length++] = 8;
             for (int shift = 56; shift >= 0; shift -= 8) {
                 buffer[length++] = (byte) (v >> shift);
             }
