@@ -25,7 +25,7 @@ final class RunDiagram {
     private static final int BOX_H = 46;
     private static final int GAP_X = 56;
     private static final int MARGIN = 16;
-    private static final int LANE_H = 16;
+    private static final int LANE_H = 18;
     private static final double CHAR_W = 6.1; // 10 px monospace
     private static final int LABEL_CHARS = 30;
     private static final int LISTED_VALUES = 12;
@@ -113,7 +113,7 @@ final class RunDiagram {
                     .append(" V").append(top - 1).append("\" marker-end=\"url(#").append(edge.container ? "arrow-bad" : "arrow")
                     .append(")\"><title>").append(escape(order.get(edge.from).name() + " → " + order.get(edge.to).name()
                             + ": " + String.join(", ", edge.values) + (edge.count > edge.values.size() ? ", …" : "")))
-                    .append("</title></path><text class=\"label\" x=\"").append(edge.x1 + 4).append("\" y=\"").append(y - 3)
+                    .append("</title></path><text class=\"label\" x=\"").append(edge.x1 + 4).append("\" y=\"").append(y - 5)
                     .append("\">").append(escape(edge.label())).append("</text></g>");
         }
         for (int i = 0; i < order.size(); i++) {
