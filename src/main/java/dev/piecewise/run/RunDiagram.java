@@ -6,6 +6,7 @@ import dev.piecewise.partition.Submodule;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class RunDiagram {
         order.sort(Comparator.comparingInt(s -> called.getOrDefault(s.name(), Integer.MAX_VALUE)));
         Map<String, Integer> position = new HashMap<>(order.size() * 2);
         order.forEach(s -> position.put(s.name(), position.size()));
-        Set<String> bad = new java.util.HashSet<>();
+        Set<String> bad = new HashSet<>();
         run.verdict().problems().forEach(p -> bad.add(p.submodule()));
 
         int[] offPageIn = new int[order.size()];
@@ -107,8 +108,8 @@ final class RunDiagram {
                         + "markerHeight=\"4\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>");
         for (Edge edge : edges) {
             double y = top - 8 - edge.lane * LANE_H - 6;
-            String bad1 = edge.container ? " bad" : "";
-            svg.append("<g class=\"crossing").append(bad1).append("\"><path class=\"edge").append(bad1).append("\" d=\"M")
+            String badClass = edge.container ? " bad" : "";
+            svg.append("<g class=\"crossing").append(badClass).append("\"><path class=\"edge").append(badClass).append("\" d=\"M")
                     .append(edge.x1).append(',').append(top).append(" V").append(y).append(" H").append(edge.x2)
                     .append(" V").append(top - 1).append("\" marker-end=\"url(#").append(edge.container ? "arrow-bad" : "arrow")
                     .append(")\"><title>").append(escape(order.get(edge.from).name() + " → " + order.get(edge.to).name()
