@@ -59,8 +59,9 @@ final class RunDiagram {
     /**
      * @param shown   the submodules the page lists
      * @param repeats for submodules that are one of several identical pieces, how many there are
+     * @param marked  the submodule the page's search found, or null
      */
-    static String svg(RunReport run, List<Submodule> shown, Map<String, Integer> repeats) {
+    static String svg(RunReport run, List<Submodule> shown, Map<String, Integer> repeats, String marked) {
         Map<String, Integer> called = new HashMap<>(run.emissionOrder().size() * 2);
         run.emissionOrder().forEach(name -> called.put(name, called.size()));
         List<Submodule> order = new ArrayList<>(shown);
@@ -122,6 +123,7 @@ final class RunDiagram {
             int x = MARGIN + i * (BOX_W + GAP_X);
             Integer repeated = repeats.get(s.name());
             svg.append("<g class=\"box").append(s.splitting() ? " splitting" : "").append(bad.contains(s.name()) ? " bad" : "")
+                    .append(s.name().equals(marked) ? " found" : "")
                     .append("\"><a href=\"#").append(escape(s.name())).append("\"><rect x=\"").append(x).append("\" y=\"")
                     .append(top).append("\" width=\"").append(BOX_W).append("\" height=\"").append(BOX_H).append("\" rx=\"6\"/>")
                     .append("<text x=\"").append(x + BOX_W / 2).append("\" y=\"").append(top + 19)
@@ -129,7 +131,7 @@ final class RunDiagram {
                     .append("<text x=\"").append(x + BOX_W / 2).append("\" y=\"").append(top + 36)
                     .append("\" text-anchor=\"middle\" class=\"meta\">").append(s.splitting() ? "splitting · " : "")
                     .append(s.nodes().size()).append(s.nodes().size() == 1 ? " node" : " nodes")
-                    .append(repeated == null ? "" : " · ×" + repeated).append("</text></a></g>");
+                    .append(repeated == null ? "" : String.format(java.util.Locale.ROOT, " · ×%,d", repeated)).append("</text></a></g>");
             if (offPageIn[i] + offPageOut[i] > 0) {
                 svg.append("<text class=\"offpage\" x=\"").append(x + BOX_W / 2).append("\" y=\"").append(top + BOX_H + 14)
                         .append("\" text-anchor=\"middle\">")

@@ -148,7 +148,8 @@ class RunPageController {
         model.addAttribute("perPage", SUBMODULES_PER_PAGE);
         RepetitionView repetition = RepetitionView.of(run, SUBMODULES_PER_PAGE);
         model.addAttribute("repetition", repetition);
-        model.addAttribute("diagram", RunDiagram.svg(run, shown, repetition == null ? Map.of() : repetition.repeats()));
+        model.addAttribute("diagram", RunDiagram.svg(run, shown, repetition == null ? Map.of() : repetition.repeats(),
+                found == null ? null : found.submodule()));
         Map<String, List<Relocation>> relocations = new HashMap<>();
         for (Relocation r : run.relocations()) {
             java.util.stream.Stream.of(r.from(), r.to()).filter(Objects::nonNull).distinct()

@@ -105,7 +105,7 @@ class RunPagesBrowserTest {
         fill("splittingOps", "oracle::moe");
         screenshot("upload");
         browser.findElement(By.cssSelector("button[value=partition]")).click();
-        assertThat(browser.getCurrentUrl()).contains("/runs/");
+        waitForUrl("/runs/"); // the upload and redirect may take a moment on a loaded machine
         assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("ok");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("graph.txt");
         assertThat(browser.findElements(By.cssSelector("svg.diagram g.box"))).hasSize(3);
@@ -299,6 +299,7 @@ class RunPagesBrowserTest {
         assertThat(rowTop.doubleValue()).as("the marked row is scrolled into view").isBetween(0.0, 1000.0);
         assertThat(browser.findElements(By.cssSelector("svg.diagram g.box text.name")).stream().map(WebElement::getText))
                 .contains("submod_18000").doesNotContain("submod_0");
+        assertThat(browser.findElement(By.cssSelector("svg.diagram g.box.found text.name")).getText()).isEqualTo("submod_18000");
         screenshot("run-big-search");
     }
 
