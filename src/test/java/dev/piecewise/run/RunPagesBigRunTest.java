@@ -121,6 +121,9 @@ class RunPagesBigRunTest {
         assertThat(last.body()).contains("Match 1 of 1: submodule submod_18182")
                 .contains("Submodules 18161 to 18183 of 18183");
 
+        // No node is called RELU_900: names containing it, ignoring case, are relu_900 and relu_9000 to relu_9009;
+        // layer 900's relu is in the piece between layers 899 and 900, submod_1800.
+        assertThat(api().get("/runs/" + id + "?find=RELU_900").body()).contains("Match 1 of 11: node relu_900 in submod_1800");
         assertThat(api().get("/runs/" + id + "?find=no_such_node").body()).contains("Nothing matches");
     }
 }
