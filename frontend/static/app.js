@@ -141,6 +141,9 @@
                 window.setInterval(tell, 1000);
             });
         });
+        // The run page's search marks what it found: bring it into view.
+        const found = document.getElementById("found") || document.querySelector("details.found");
+        if (found) found.scrollIntoView({block: "center"});
         // Buttons that destroy something ask first.
         document.querySelectorAll("[data-confirm]").forEach(function (button) {
             button.addEventListener("click", function (e) {

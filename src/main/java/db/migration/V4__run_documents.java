@@ -147,7 +147,7 @@ public class V4__run_documents extends BaseJavaMigration {
                     List.of(), strings(rs.getString("emission_order")), List.of(), List.of(), List.of(), List.of(),
                     verdict, same == null ? null
                     : new RunReport.SplitViewReport(List.of(), same, strings(rs.getString("split_view_differences"))),
-                    rs.getString("compare_group"));
+                    rs.getString("compare_group"), null);
         }).get(0);
         return new RunReport(id, run.name(), run.createdAt(), run.format(), run.options(), run.graph(),
                 submodules(db, "submodule", id), run.emissionOrder(),
@@ -167,7 +167,7 @@ public class V4__run_documents extends BaseJavaMigration {
                 run.splitView() == null ? null : new RunReport.SplitViewReport(
                         submodules(db, "split_view_submodule", id), run.splitView().sameAsRepartition(),
                         run.splitView().differences()),
-                run.compareGroup());
+                run.compareGroup(), null);
     }
 
     private static List<Submodule> submodules(Connection db, String table, String id) throws SQLException {

@@ -138,16 +138,28 @@ class RunPageController {
 
     /**
      * One run, from its stored document alone: the page lists one page of submodules (or only those with
-     * problems) and the node rows of those submodules.
+     * problems) and the node rows of those submodules. {@code find} opens the page holding the {@code hit}-th
+     * match of a node, target or submodule ({@link RunSearch}) and marks it.
      */
     @GetMapping("/runs/{id}")
     String run(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
-               @RequestParam(defaultValue = "false") boolean problemsOnly, Model model) {
+               @RequestParam(defaultValue = "false") boolean problemsOnly,
+               @RequestParam(required = false) String find, @RequestParam(defaultValue = "0") int hit, Model model) {
         RunDocument document = service.document(id);
         RunReport run = document.run();
         model.addAttribute("run", run);
         Set<String> withProblems = new HashSet<>();
         run.verdict().problems().forEach(p -> withProblems.add(p.submodule()));
+        List<RunSearch.Hit> hits = RunSearch.find(document, find);
+        RunSearch.Hit found = hits.isEmpty() ? null : hits.get(Math.min(Math.max(0, hit), hits.size() - 1));
+        if (found != null) {
+            problemsOnly = false; // a match is shown among every submodule
+            page = found.submoduleIndex() / SUBMODULES_PER_PAGE;
+        }
+        model.addAttribute("find", find == null ? "" : find.strip());
+        model.addAttribute("hits", hits.size());
+        model.addAttribute("hitIndex", found == null ? 0 : hits.indexOf(found));
+        model.addAttribute("found", found);
         List<Submodule> listed = problemsOnly
                 ? run.submodules().stream().filter(s -> withProblems.contains(s.name())).toList() : run.submodules();
         int pages = Math.max(1, (listed.size() + SUBMODULES_PER_PAGE - 1) / SUBMODULES_PER_PAGE);
@@ -161,8 +173,10 @@ class RunPageController {
         model.addAttribute("page", current);
         model.addAttribute("pages", pages);
         model.addAttribute("perPage", SUBMODULES_PER_PAGE);
-        model.addAttribute("diagram", RunDiagram.svg(run, SUBMODULES_PER_PAGE));
-        model.addAttribute("diagramTruncated", run.emissionOrder().size() > RunDiagram.MAX_SUBMODULES);
+        RepetitionView repetition = RepetitionView.of(run, SUBMODULES_PER_PAGE);
+        model.addAttribute("repetition", repetition);
+        model.addAttribute("diagram", RunDiagram.svg(run, shown, repetition == null ? Map.of() : repetition.repeats(),
+                found == null ? null : found.submodule()));
         Map<String, List<Relocation>> relocations = new HashMap<>();
         for (Relocation r : run.relocations()) {
             java.util.stream.Stream.of(r.from(), r.to()).filter(Objects::nonNull).distinct()

@@ -7,6 +7,7 @@ import dev.piecewise.partition.GetitemRule;
 import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.Problem;
 import dev.piecewise.partition.ProblemDirection;
+import dev.piecewise.partition.RepeatedPieces;
 import dev.piecewise.partition.Relocation;
 import dev.piecewise.partition.SizeStrategy;
 import dev.piecewise.partition.Submodule;
@@ -19,12 +20,14 @@ import java.util.List;
  * by {@link RunJson}, which writes every enum as its id.
  *
  * @param compareGroup the runs made together to compare option sets share this id; null for a single run
+ * @param repetition   the submodules that are the same graph; null when the split failed and for runs stored
+ *                     before it was computed
  */
 public record RunReport(String id, String name, Instant createdAt, String format, Options options, GraphInfo graph,
                         List<Submodule> submodules, List<String> emissionOrder, List<Relocation> relocations,
                         List<Crossing> crossings, List<CreatedNode> createdNodes,
                         List<Diagnostic> diagnostics, Verdict verdict, SplitViewReport splitView,
-                        String compareGroup) {
+                        String compareGroup, RepeatedPieces.Repetition repetition) {
 
     public record Options(List<String> splittingOps, SizeStrategy sizeStrategy, GetitemRule getitemRule,
                           boolean mergeConsecutiveSplits, boolean mergeEmptyAllocations) {

@@ -6,6 +6,7 @@ import dev.piecewise.graph.format.SplitView;
 import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.RepeatedPieces;
 import dev.piecewise.partition.SplittingOps;
 import dev.piecewise.partition.Submodule;
 import dev.piecewise.partition.SubmoduleValue;
@@ -50,7 +51,7 @@ public final class RunReports {
                         result.suggestion() == null ? null : options(result.suggestion()), notSplit,
                         notSplit ? SplittingOps.customOpsCalled(graph.nodes(), MAX_CANDIDATES) : List.of()),
                 upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, result.submodules()),
-                compareGroup);
+                compareGroup, RepeatedPieces.find(result.submodules(), result.graph()));
     }
 
     /**

@@ -100,14 +100,17 @@ class RunDocumentMigrationTest {
 
     /**
      * The run without the fields added since (the API adds fields, never renames them): the submodules'
-     * {@code copies} and the verdict's {@code notSplit} and {@code splittingOpCandidates}. A run stored before
-     * knows of no copies and was not known to be unsplit, so it reports none and false.
+     * {@code copies}, the verdict's {@code notSplit} and {@code splittingOpCandidates}, and {@code repetition}. A
+     * run stored before knows of no copies, was not known to be unsplit and knows of no repeated pieces, so it
+     * reports none, false and null.
      */
     private static JsonNode withoutAddedFields(JsonNode run, String id) {
         JsonNode copy = run.deepCopy();
         tools.jackson.databind.node.ObjectNode verdict = (tools.jackson.databind.node.ObjectNode) copy.get("verdict");
         assertThat(verdict.remove("notSplit").asBoolean()).as(id).isFalse();
         assertThat(verdict.remove("splittingOpCandidates").isEmpty()).as(id).isTrue();
+        assertThat(copy.get("repetition").isNull()).as(id + " repetition").isTrue();
+        ((tools.jackson.databind.node.ObjectNode) copy).remove("repetition");
         List<JsonNode> submodules = new ArrayList<>(copy.get("submodules").values());
         if (!copy.get("splitView").isNull()) {
             submodules.addAll(copy.get("splitView").get("submodules").values());

@@ -105,7 +105,7 @@ class RunPagesBrowserTest {
         fill("splittingOps", "oracle::moe");
         screenshot("upload");
         browser.findElement(By.cssSelector("button[value=partition]")).click();
-        assertThat(browser.getCurrentUrl()).contains("/runs/");
+        waitForUrl("/runs/"); // the upload and redirect may take a moment on a loaded machine
         assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("ok");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("graph.txt");
         assertThat(browser.findElements(By.cssSelector("svg.diagram g.box"))).hasSize(3);
@@ -349,6 +349,100 @@ class RunPagesBrowserTest {
         assertThat(browser.findElements(By.cssSelector("details.submodule")).get(0).getAttribute("id"))
                 .isEqualTo(run.get("submodules").get(40).get("name").asString());
         screenshot("run-decoder-100-layers");
+    }
+
+    /**
+     * vllm_moe_lm has 8 layers cut at attention and MoE (see RepeatedPiecesTest): the piece after each attention
+     * is one graph 8 times, the piece between MoE and the next attention 7 times; with the first and the last
+     * piece that is 4 distinct compiled graphs, and 16 splitting pieces that each name their own layer.
+     */
+    @Test
+    void identicalPiecesAreGroupedAndTheDiagramReadsLeftToRight() throws IOException {
+        JsonNode run = createRun("vllm_moe_lm", "graph.txt",
+                Map.of("splittingOps", "vllm::unified_attention_with_output, vllm::moe_forward"));
+        browser.get(url("/runs/" + run.get("id").asString()));
+        assertThat(browser.findElement(By.id("distinct-pieces")).getText()).startsWith("Distinct pieces: 20 of 33")
+                .contains("vLLM compiles 4 distinct graphs for its 17 compiled pieces");
+        // After attention: o_proj, residual add, norm, the Size's sym_size, view, router (6 nodes); between MoE and
+        // the next attention: view, add, norm, qkv, split, q/k/v getitems, unsqueeze, rotary mul, empty_like (11).
+        assertThat(browser.findElements(By.cssSelector("ul.groups li")).stream().map(WebElement::getText))
+                .containsExactly("submod_2, 6, 10, …, 30: 8 × the same graph (6 nodes, hash "
+                                + run.get("repetition").get("groups").get(0).get("hash").asString() + ")",
+                        "submod_4, 8, 12, …, 28: 7 × the same graph (11 nodes, hash "
+                                + run.get("repetition").get("groups").get(1).get("hash").asString() + ")");
+        assertThat(browser.findElement(By.cssSelector("#submod_6 summary")).getText()).contains("×8 same graph");
+
+        // Boxes of one size in one row, in call order; every edge above them, ending at a point of its own.
+        List<WebElement> rects = browser.findElements(By.cssSelector("svg.diagram g.box rect"));
+        assertThat(rects).hasSize(33);
+        double top = Double.parseDouble(rects.get(0).getAttribute("y"));
+        double previousX = -1;
+        for (WebElement rect : rects) {
+            assertThat(Double.parseDouble(rect.getAttribute("y"))).isEqualTo(top);
+            assertThat(rect.getAttribute("width")).isEqualTo(rects.get(0).getAttribute("width"));
+            assertThat(Double.parseDouble(rect.getAttribute("x"))).isGreaterThan(previousX);
+            previousX = Double.parseDouble(rect.getAttribute("x"));
+        }
+        assertThat(browser.findElements(By.cssSelector("svg.diagram g.box text.name")).stream().map(WebElement::getText)
+                .toList()).isEqualTo(Fixtures.strings(run.get("emissionOrder")));
+        List<WebElement> edges = browser.findElements(By.cssSelector("svg.diagram path.edge"));
+        assertThat(edges).isNotEmpty();
+        java.util.Set<String> arrowheads = new java.util.HashSet<>();
+        for (WebElement edge : edges) {
+            // M x1,top V lane H x2 V top-1
+            String[] d = edge.getAttribute("d").split("[ MVH,]+");
+            assertThat(Double.parseDouble(d[3])).as("lane above the boxes").isLessThan(top);
+            arrowheads.add(d[4]);
+        }
+        assertThat(arrowheads).hasSize(edges.size());
+        List<String> labels = browser.findElements(By.cssSelector("svg.diagram g.crossing text.label")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(labels).hasSize(edges.size()).allMatch(l -> l.contains(": "));
+        assertThat(labels).contains("out: tensor"); // the MoE op's result, into the piece after it
+        WebElement wrap = browser.findElement(By.cssSelector(".diagram-wrap"));
+        assertThat(((Number) browser.executeScript("return arguments[0].scrollWidth", wrap)).intValue())
+                .isGreaterThan(wrap.getSize().getWidth());
+        screenshot("run-repeated-pieces");
+    }
+
+    @Test
+    void aSingleSubmoduleIsOneSmallBox() throws IOException {
+        JsonNode run = createRun("moe_view", "graph.txt", Map.of("splittingOps", "oracle::nothing"));
+        browser.get(url("/runs/" + run.get("id").asString()));
+        assertThat(browser.findElements(By.cssSelector("svg.diagram g.box"))).hasSize(1);
+        assertThat(browser.findElement(By.cssSelector("svg.diagram")).getSize().getWidth()).isLessThan(300);
+        assertThat(browser.findElement(By.id("distinct-pieces")).getText()).startsWith("Distinct pieces: 1 of 1");
+    }
+
+    /**
+     * A 100,003-node decoder (9,091 layers, 18,183 submodules; RunPagesBigRunTest says why): relu_9000 sits in
+     * submod_18000, on page 451 of 455; one search opens that page with the node's row in view and marked.
+     */
+    @Test
+    void aBigRunIsSearchedInOneStep() throws IOException {
+        byte[] decoder = dev.piecewise.bench.SyntheticDecoder.fxText(9_091).getBytes(StandardCharsets.UTF_8);
+        JsonNode run = new HttpApi(port).postRaw(decoder, "text/plain", Map.of("splittingOps", "oracle::attn",
+                "name", "decoder-100k")).json();
+        browser.get(url("/runs/" + run.get("id").asString()));
+        assertThat(browser.findElement(By.id("distinct-pieces")).getText()).startsWith("Distinct pieces: 4 of 18,183");
+        assertThat(browser.findElements(By.cssSelector("svg.diagram g.box"))).hasSize(RunPageController.SUBMODULES_PER_PAGE);
+        screenshot("run-big");
+        WebElement find = browser.findElement(By.id("find"));
+        find.sendKeys("relu_9000");
+        find.submit();
+        waitForUrl("find=relu_9000");
+        assertThat(browser.findElement(By.id("find-result")).getText()).startsWith("Match 1 of 1: node relu_9000 in submod_18000");
+        assertThat(browser.findElement(By.cssSelector("nav[aria-label='Submodule pages'] span")).getText())
+                .isEqualTo("Submodules 18001 to 18040 of 18183");
+        WebElement row = browser.findElement(By.id("found"));
+        assertThat(row.getText()).startsWith("relu_9000");
+        assertThat(row.isDisplayed()).isTrue();
+        Number rowTop = (Number) browser.executeScript("return arguments[0].getBoundingClientRect().top", row);
+        assertThat(rowTop.doubleValue()).as("the marked row is scrolled into view").isBetween(0.0, 1000.0);
+        assertThat(browser.findElements(By.cssSelector("svg.diagram g.box text.name")).stream().map(WebElement::getText))
+                .contains("submod_18000").doesNotContain("submod_0");
+        assertThat(browser.findElement(By.cssSelector("svg.diagram g.box.found text.name")).getText()).isEqualTo("submod_18000");
+        screenshot("run-big-search");
     }
 
     @Test

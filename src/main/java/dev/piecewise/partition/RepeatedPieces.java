@@ -1,0 +1,289 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Node;
+import dev.piecewise.graph.ValueInfo;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds submodules whose graphs are the same up to node names, so a run can say which pieces vLLM compiles
+ * once (src/docs/architecture.md, "Repeated pieces").
+ *
+ * <p>Each submodule's graph, as split_module builds it, is hashed with SHA-256 over: its inputs by position with
+ * their kind, shape and dtype (parameters and attributes are inputs there); every node's opcode, target, kind,
+ * shape, dtype and arguments, where a reference is written as the position of a node of the same submodule or of
+ * an input, never as a name; and its outputs the same way. Constants (vLLM's layer-name strings included) and
+ * module targets count as they are written, so two pieces are grouped only when they are the same graph. Each
+ * node is hashed once: linear in the size of the graph.
+ */
+public final class RepeatedPieces {
+
+    private RepeatedPieces() {
+    }
+
+    /**
+     * @param pieces           every submodule
+     * @param distinct         how many different graphs they are
+     * @param compiledPieces   the submodules vLLM compiles (those without a splitting op)
+     * @param distinctCompiled how many different graphs those are
+     * @param groups           the graphs that occur more than once, in the order of their first submodule
+     */
+    public record Repetition(int pieces, int distinct, int compiledPieces, int distinctCompiled, List<Group> groups) {
+        public Repetition {
+            groups = List.copyOf(groups);
+        }
+    }
+
+    /**
+     * @param hash       the first 16 hex digits of the structural hash: equal pieces of any run share it
+     * @param splitting  whether the pieces hold a splitting op (vLLM runs those as they are)
+     * @param nodeCount  the nodes of one piece
+     * @param submodules the pieces, in graph-id order
+     */
+    public record Group(String hash, boolean splitting, int nodeCount, List<String> submodules) {
+        public Group {
+            submodules = List.copyOf(submodules);
+        }
+    }
+
+    /** @param graph the graph the submodules were cut from (after the strategy's rewrites); null when the split failed */
+    public static Repetition find(List<Submodule> submodules, Graph graph) {
+        if (graph == null) {
+            return null;
+        }
+        Map<String, List<Submodule>> byHash = new LinkedHashMap<>();
+        StructuralHash hash = new StructuralHash();
+        for (Submodule submodule : submodules) {
+            byHash.computeIfAbsent(hash.of(submodule, graph), k -> new ArrayList<>(1)).add(submodule);
+        }
+        List<Group> groups = new ArrayList<>();
+        int compiled = 0;
+        int distinctCompiled = 0;
+        for (Map.Entry<String, List<Submodule>> e : byHash.entrySet()) {
+            Submodule first = e.getValue().get(0);
+            if (!first.splitting()) {
+                compiled += e.getValue().size();
+                distinctCompiled++;
+            }
+            if (e.getValue().size() > 1) {
+                groups.add(new Group(e.getKey(), first.splitting(), first.nodes().size(),
+                        e.getValue().stream().map(Submodule::name).toList()));
+            }
+        }
+        return new Repetition(submodules.size(), byHash.size(), compiled, distinctCompiled, groups);
+    }
+
+    /** Feeds a canonical byte form of one submodule's graph to a digest, through a buffer: no string per node. */
+    private static final class StructuralHash {
+        private static final byte INPUT = 1;
+        private static final byte LOCAL = 2;
+        private static final byte OUTSIDE = 3;
+
+        private final MessageDigest digest;
+        private final byte[] buffer = new byte[8192];
+        private int length;
+        private Map<String, Integer> inputs;
+        private Map<String, Integer> locals;
+
+        StructuralHash() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+        }
+
+        String of(Submodule submodule, Graph graph) {
+            inputs = new HashMap<>(submodule.inputs().size() * 2);
+            locals = new HashMap<>(submodule.nodes().size() * 2);
+            Map<String, String> copyOf = new HashMap<>();
+            submodule.copies().forEach(c -> copyOf.put(c.name(), c.of()));
+            integer(submodule.splitting() ? 1 : 0);
+            integer(submodule.inputs().size());
+            for (SubmoduleValue input : submodule.inputs()) {
+                inputs.put(input.name(), inputs.size());
+                integer(input.threaded() ? 1 : 0);
+                Node node = graph.node(input.name());
+                value(node == null ? ValueInfo.of(input.kind()) : node.value());
+            }
+            integer(submodule.nodes().size());
+            for (String name : submodule.nodes()) {
+                // A grad-mode or autocast copy is the node it copies, reading this submodule's values.
+                String of = copyOf.get(name);
+                Node node = graph.node(of != null ? of : name);
+                if (node == null) {
+                    text(name); // not in the graph: nothing structural is known, so the name itself decides
+                } else {
+                    node(node);
+                }
+                locals.put(name, locals.size());
+            }
+            integer(submodule.outputs().size());
+            for (SubmoduleValue output : submodule.outputs()) {
+                ref(output.name());
+                text(output.kind().id());
+            }
+            flush();
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        }
+
+        private void node(Node node) {
+            integer(node.op().ordinal());
+            text(node.target());
+            value(node.value());
+            integer(node.args().size());
+            node.args().forEach(this::arg);
+            integer(node.kwargs().size());
+            node.kwargs().forEach((key, arg) -> {
+                text(key);
+                arg(arg);
+            });
+        }
+
+        private void ref(String name) {
+            Integer local = locals.get(name);
+            Integer input = local == null ? inputs.get(name) : null;
+            if (local != null) {
+                tag(LOCAL);
+                integer(local);
+            } else if (input != null) {
+                tag(INPUT);
+                integer(input);
+            } else {
+                tag(OUTSIDE); // split_module makes every outside value an input; kept apart should that ever fail
+                text(name);
+            }
+        }
+
+        private void arg(Arg arg) {
+            if (arg instanceof Arg.Ref r) {
+                tag((byte) 10);
+                ref(r.name());
+            } else if (arg instanceof Arg.IntLit i) {
+                tag((byte) 11);
+                integer(i.value());
+            } else if (arg instanceof Arg.FloatLit f) {
+                tag((byte) 12);
+                text(f.text());
+            } else if (arg instanceof Arg.BoolLit b) {
+                tag((byte) 13);
+                integer(b.value() ? 1 : 0);
+            } else if (arg instanceof Arg.NoneLit) {
+                tag((byte) 14);
+            } else if (arg instanceof Arg.Str s) {
+                tag((byte) 15);
+                text(s.value());
+            } else if (arg instanceof Arg.Repr r) {
+                tag((byte) 16);
+                text(r.text());
+            } else if (arg instanceof Arg.Tuple t) {
+                tag((byte) 17);
+                integer(t.items().size());
+                t.items().forEach(this::arg);
+            } else if (arg instanceof Arg.ListArg l) {
+                tag((byte) 18);
+                integer(l.items().size());
+                l.items().forEach(this::arg);
+            } else if (arg instanceof Arg.Dict d) {
+                tag((byte) 19);
+                integer(d.entries().size());
+                d.entries().forEach((key, value) -> {
+                    text(key);
+                    arg(value);
+                });
+            } else if (arg instanceof Arg.Slice s) {
+                tag((byte) 20);
+                arg(s.start());
+                arg(s.stop());
+                arg(s.step());
+            }
+        }
+
+        private void value(ValueInfo value) {
+            if (value == null) {
+                tag((byte) 0);
+                return;
+            }
+            tag((byte) 1);
+            text(value.kind().id());
+            strings(value.shape());
+            text(value.dtype());
+            text(value.expr());
+            if (value.items() == null) {
+                integer(-1);
+            } else {
+                integer(value.items().size());
+                value.items().forEach(this::value);
+            }
+        }
+
+        private void strings(List<String> items) {
+            if (items == null) {
+                integer(-1);
+                return;
+            }
+            integer(items.size());
+            items.forEach(this::text);
+        }
+
+        /** Length, then each char: ASCII as one byte, any other as a 0xFF marker and its two bytes. */
+        private void text(String s) {
+            if (s == null) {
+                integer(-1);
+                return;
+            }
+            integer(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                room(3);
+                if (c < 0x80) {
+                    buffer[length++] = (byte) c;
+                } else {
+                    buffer[length++] = (byte) 0xFF;
+                    buffer[length++] = (byte) (c >> 8);
+                    buffer[length++] = (byte) c;
+                }
+            }
+        }
+
+        private void integer(long v) {
+            room(9);
+            if (v == (int) v) { // most are small: four bytes after a marker
+                buffer[length++] = 4;
+                for (int shift = 24; shift >= 0; shift -= 8) {
+                    buffer[length++] = (byte) (v >> shift);
+                }
+                return;
+            }
+            buffer[length++] = 8;
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer[length++] = (byte) (v >> shift);
+            }
+        }
+
+        private void tag(byte b) {
+            room(1);
+            buffer[length++] = b;
+        }
+
+        private void room(int bytes) {
+            if (length + bytes > buffer.length) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            digest.update(buffer, 0, length);
+            length = 0;
+        }
+    }
+}
