@@ -175,10 +175,12 @@ class RunPageController {
     String compare(@PathVariable String id, Model model) {
         RunReport run = service.get(id);
         model.addAttribute("run", run);
-        model.addAttribute("group", run.compareGroup() == null ? List.of() : service.group(run.compareGroup()));
+        model.addAttribute("rows", service.comparisonOf(run).map(service::comparisonRows).orElse(List.of()));
+        model.addAttribute("problemsShown", ComparisonRow.PROBLEMS_SHOWN);
         return "compare";
     }
 
+    /** Compares the run's graph under every option set, or opens the comparison made before. */
     @PostMapping("/runs/{id}/compare")
     String compareNow(@PathVariable String id) {
         return "redirect:/comparing/" + service.startComparison(id);

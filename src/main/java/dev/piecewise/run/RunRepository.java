@@ -107,13 +107,46 @@ public class RunRepository {
                 .query(String.class).list();
     }
 
+    /** The comparison of a graph and splitting ops ({@link Comparisons#key}), if one was stored. */
+    Optional<String> comparisonByKey(String key) {
+        return jdbc.sql("select group_id from comparison where graph_key = ?").param(key).query(String.class).optional();
+    }
+
+    boolean isComparison(String group) {
+        return jdbc.sql("select count(*) from comparison where group_id = ?").param(group).query(Integer.class).single() > 0;
+    }
+
+    /** @throws org.springframework.dao.DuplicateKeyException when the same comparison was stored meanwhile */
+    void saveComparison(String group, String key, Instant createdAt) {
+        jdbc.sql("insert into comparison (group_id, graph_key, created_at) values (?, ?, ?)")
+                .params(group, key, Timestamp.from(createdAt)).update();
+    }
+
+    /**
+     * Puts a run that belongs to no group into one, with its document saying so.
+     *
+     * @return false when the run is gone or already in a group
+     */
+    boolean joinGroup(String runId, String group, byte[] document) {
+        return jdbc.sql("update runs set compare_group = ?, document = ? where id = ? and compare_group is null")
+                .params(group, document, runId).update() == 1;
+    }
+
     boolean delete(String id) {
-        Optional<String> sha = jdbc.sql("select graph_sha256 from runs where id = ?").param(id).query(String.class).optional();
-        if (sha.isEmpty()) {
+        List<String[]> row = jdbc.sql("select graph_sha256, compare_group from runs where id = ?").param(id)
+                .query((rs, n) -> new String[]{rs.getString(1), rs.getString(2)}).list();
+        if (row.isEmpty()) {
             return false;
         }
+        String sha = row.get(0)[0];
+        String group = row.get(0)[1];
         jdbc.sql("delete from runs where id = ?").param(id).update();
-        deleteUploadIfUnused(sha.get());
+        deleteUploadIfUnused(sha);
+        if (group != null) {
+            // A comparison whose runs are all gone is forgotten, so comparing that graph again makes it anew.
+            jdbc.sql("delete from comparison where group_id = ? and not exists (select 1 from runs where compare_group = ?)")
+                    .params(group, group).update();
+        }
         return true;
     }
 
