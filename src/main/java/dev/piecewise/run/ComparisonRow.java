@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.SplittingOps;
@@ -22,7 +23,16 @@ record ComparisonRow(String id, RunReport.Options options, boolean vllmToday, Ou
     static final int PROBLEMS_SHOWN = 3;
     static final int ERROR_SHOWN = 200;
 
-    static ComparisonRow of(RunReport run) {
+    /** What a row is made of, read from a stored run without its node lists ({@link RunDocuments#comparisonRow}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Outline(String id, RunReport.Options options, List<Named> submodules, RunReport.Verdict verdict) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Named(String name) {
+    }
+
+    static ComparisonRow of(Outline run) {
         RunReport.Verdict verdict = run.verdict();
         List<String> first = verdict.problems().stream().filter(p -> p.value() != null).limit(PROBLEMS_SHOWN)
                 .map(p -> p.value() + " (" + p.kind().id() + ") " + p.direction().id() + " of " + p.submodule())

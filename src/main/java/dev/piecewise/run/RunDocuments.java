@@ -28,6 +28,9 @@ public final class RunDocuments {
     private static final ObjectReader RUN_READER = RunJson.MAPPER.readerFor(RunReport.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    private static final ObjectReader OUTLINE_READER = RunJson.MAPPER.readerFor(ComparisonRow.Outline.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private RunDocuments() {
     }
 
@@ -54,6 +57,18 @@ public final class RunDocuments {
         try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
             moveToRun(parser);
             return RUN_READER.readValue(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The parts of the report a comparison's row needs: node lists and everything else are skipped, not built.
+     */
+    static ComparisonRow comparisonRow(byte[] stored) {
+        try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
+            moveToRun(parser);
+            return ComparisonRow.of(OUTLINE_READER.readValue(parser));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

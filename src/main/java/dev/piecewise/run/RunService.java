@@ -284,9 +284,9 @@ public class RunService {
         List<ComparisonRow> rows = new ArrayList<>();
         List<String> splittingOps = null;
         for (String id : runs.groupMembers(group)) {
-            RunReport run = get(id); // one at a time: only the row of each stays in memory
-            splittingOps = run.options().splittingOps();
-            rows.add(ComparisonRow.of(run));
+            ComparisonRow row = RunDocuments.comparisonRow(storedDocument(id)); // one run at a time, no node lists
+            splittingOps = row.options().splittingOps();
+            rows.add(row);
         }
         if (splittingOps != null) {
             rows.sort(ComparisonRow.inWhatIfOrder(splittingOps));

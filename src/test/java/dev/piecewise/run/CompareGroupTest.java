@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.bench.SyntheticDecoder;
 import dev.piecewise.fixtures.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,7 +50,7 @@ class CompareGroupTest {
     }
 
     private static void waitUntilStored(HttpApi api, String progress) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 3000; i++) { // five minutes at most: a 100k-node graph takes a while on a busy machine
             HttpApi.Response answer = api.get(progress);
             if (answer.status() == 302) {
                 assertThat(answer.location()).endsWith("/compare");
@@ -140,5 +141,29 @@ class CompareGroupTest {
         String next = compare(api, again);
         assertThat(next).isNotEqualTo(group);
         assertThat(api.get("/api/groups/" + next).json().get("runs").size()).isEqualTo(8);
+    }
+
+    /**
+     * The page is built from each run's verdict, never its nodes: its size follows the option sets, not the graph.
+     * 20k nodes here keep the test quick; with {@code -Dpiecewise.test.compareLayers=9100} (100k nodes) it passes too.
+     */
+    @Test
+    void theComparisonOfABigGraphIsASmallPage() throws InterruptedException {
+        HttpApi api = new HttpApi(port);
+        int layers = Integer.getInteger("piecewise.test.compareLayers", 1_820); // 11 nodes a layer
+        byte[] decoder = SyntheticDecoder.fxText(layers).getBytes(StandardCharsets.UTF_8);
+        JsonNode run = api.postRaw(decoder, "text/plain", Map.of("splittingOps", uniqueOps().replace("moe", "attn"),
+                "sizeStrategy", "none")).json();
+        assertThat(run.get("graph").get("nodeCount").asInt()).isGreaterThan(layers * 10);
+        int problems = run.get("verdict").get("problems").size();
+        assertThat(problems).isGreaterThan(layers);
+        String id = run.get("id").asString();
+        compare(api, id);
+        String page = api.get("/runs/" + id + "/compare").body();
+        int bytes = page.getBytes(StandardCharsets.UTF_8).length;
+        System.out.printf("compare page of a %,d-node graph: %,d bytes%n", run.get("graph").get("nodeCount").asInt(), bytes);
+        assertThat(bytes).isLessThan(300_000);
+        assertThat(page.split("<tr ").length - 1).isEqualTo(8);
+        assertThat(page).contains(String.format("%,d problems:", problems)).contains("vLLM today");
     }
 }
