@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.partition.Outcome;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -74,15 +75,53 @@ public final class RunDocuments {
         }
     }
 
-    /** Writes the report as JSON to {@code out} token by token, without building it in memory. */
+    /**
+     * Writes the report as JSON to {@code out} token by token, without building it in memory, with its
+     * {@code links} (not stored) last.
+     */
     public static void copyRun(byte[] stored, OutputStream out) {
         try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in);
              JsonGenerator generator = RunJson.MAPPER.createGenerator(out)) {
             moveToRun(parser);
-            generator.copyCurrentStructure(parser);
+            generator.writeStartObject();
+            String id = null;
+            Outcome outcome = null;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                generator.writeName(name);
+                parser.nextToken();
+                if (name.equals("verdict")) {
+                    outcome = copyVerdict(parser, generator);
+                    continue;
+                }
+                if (name.equals("id")) {
+                    id = parser.getValueAsString();
+                }
+                generator.copyCurrentStructure(parser);
+            }
+            generator.writeName("links");
+            generator.writePOJO(RunLinks.of(id, outcome));
+            generator.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Copies the verdict object the parser is at, and returns its outcome. */
+    private static Outcome copyVerdict(JsonParser parser, JsonGenerator generator) {
+        Outcome outcome = null;
+        generator.writeStartObject();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            generator.writeName(name);
+            parser.nextToken();
+            if (name.equals("outcome")) {
+                outcome = Outcome.fromId(parser.getValueAsString());
+            }
+            generator.copyCurrentStructure(parser);
+        }
+        generator.writeEndObject();
+        return outcome;
     }
 
     private static void moveToRun(JsonParser parser) {

@@ -108,7 +108,8 @@ public record RunReport(String id, String name, Instant createdAt, String format
 
     /** One line of the run history, read from the indexed columns alone. */
     public record Summary(String id, String name, Instant createdAt, String format, int nodeCount, int submoduleCount,
-                          Outcome outcome, boolean compilable, SizeStrategy sizeStrategy, GetitemRule getitemRule) {
+                          Outcome outcome, boolean compilable, SizeStrategy sizeStrategy, GetitemRule getitemRule,
+                          RunLinks links) {
     }
 
     public record Page(List<Summary> items, int page, int size, long total) {

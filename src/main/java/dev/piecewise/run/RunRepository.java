@@ -97,7 +97,8 @@ public class RunRepository {
                 .query((rs, n) -> new RunReport.Summary(rs.getString("id"), rs.getString("name"),
                         rs.getTimestamp("created_at").toInstant(), rs.getString("format"), rs.getInt("node_count"),
                         rs.getInt("submodule_count"), Outcome.fromId(rs.getString("outcome")), rs.getBoolean("compilable"),
-                        SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule"))))
+                        SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule")),
+                        RunLinks.of(rs.getString("id"), Outcome.fromId(rs.getString("outcome")))))
                 .list();
         return new RunReport.Page(items, page, size, total);
     }
