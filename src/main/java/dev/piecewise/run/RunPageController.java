@@ -100,8 +100,9 @@ class RunPageController {
                    @RequestParam(required = false) String verdict, @RequestParam(required = false) String sizeStrategy,
                    @RequestParam(required = false) String from, @RequestParam(required = false) String to, Model model) {
         RunFilter filter = RunFilter.parse(name, verdict, sizeStrategy, from, to);
-        RunReport.Page runs = service.page(filter, Math.max(0, page), PAGE_SIZE);
+        HistoryEntry.Page runs = service.history(filter, Math.max(0, page), PAGE_SIZE);
         model.addAttribute("runs", runs);
+        model.addAttribute("filtered", !filter.equals(RunFilter.parse(null, null, null, null, null)));
         model.addAttribute("filter", filter);
         model.addAttribute("outcomes", Outcome.values());
         model.addAttribute("strategies", dev.piecewise.partition.SizeStrategy.values());

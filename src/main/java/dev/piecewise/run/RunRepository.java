@@ -62,8 +62,11 @@ public class RunRepository {
                 .param(runId).query(byte[].class).optional().map(RunDocuments::decompress);
     }
 
-    /** Newest first; each filter is ignored when null. */
-    RunReport.Page page(RunFilter filter, int page, int size) {
+    /** A filter as SQL: the where clause and its parameters. */
+    private record Where(String sql, List<Object> params) {
+    }
+
+    private static Where where(RunFilter filter) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<Object> params = new ArrayList<>();
         if (filter.nameContains() != null) {
@@ -86,21 +89,77 @@ public class RunRepository {
             where.append(" and created_at < ?");
             params.add(Timestamp.from(filter.createdTo().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
         }
-        long total = jdbc.sql("select count(*) from runs" + where).params(params).query(Long.class).single();
-        List<Object> pageParams = new ArrayList<>(params);
+        return new Where(where.toString(), params);
+    }
+
+    private static final String SUMMARY_COLUMNS = "id, name, created_at, format, node_count, submodule_count, outcome, "
+            + "compilable, size_strategy, getitem_rule";
+
+    private static RunReport.Summary summary(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new RunReport.Summary(rs.getString("id"), rs.getString("name"),
+                rs.getTimestamp("created_at").toInstant(), rs.getString("format"), rs.getInt("node_count"),
+                rs.getInt("submodule_count"), Outcome.fromId(rs.getString("outcome")), rs.getBoolean("compilable"),
+                SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule")),
+                RunLinks.of(rs.getString("id"), Outcome.fromId(rs.getString("outcome"))));
+    }
+
+    /** Newest first; each filter is ignored when null. */
+    RunReport.Page page(RunFilter filter, int page, int size) {
+        Where where = where(filter);
+        long total = jdbc.sql("select count(*) from runs" + where.sql()).params(where.params()).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(where.params());
         pageParams.add(size);
         pageParams.add((long) page * size);
-        List<RunReport.Summary> items = jdbc.sql("select id, name, created_at, format, node_count, submodule_count, "
-                        + "outcome, compilable, size_strategy, getitem_rule from runs" + where
+        List<RunReport.Summary> items = jdbc.sql("select " + SUMMARY_COLUMNS + " from runs" + where.sql()
                         + " order by created_at desc, id desc limit ? offset ?")
                 .params(pageParams)
-                .query((rs, n) -> new RunReport.Summary(rs.getString("id"), rs.getString("name"),
-                        rs.getTimestamp("created_at").toInstant(), rs.getString("format"), rs.getInt("node_count"),
-                        rs.getInt("submodule_count"), Outcome.fromId(rs.getString("outcome")), rs.getBoolean("compilable"),
-                        SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule")),
-                        RunLinks.of(rs.getString("id"), Outcome.fromId(rs.getString("outcome")))))
+                .query((rs, n) -> summary(rs))
                 .list();
         return new RunReport.Page(items, page, size, total);
+    }
+
+    /**
+     * The history page: the runs that match, a group's as one entry (at the time of its newest match), newest
+     * first.
+     */
+    HistoryEntry.Page history(RunFilter filter, int page, int size) {
+        Where where = where(filter);
+        String entry = "coalesce(compare_group, id)";
+        long runs = jdbc.sql("select count(*) from runs" + where.sql()).params(where.params()).query(Long.class).single();
+        long total = jdbc.sql("select count(distinct " + entry + ") from runs" + where.sql()).params(where.params())
+                .query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(where.params());
+        pageParams.add(size);
+        pageParams.add((long) page * size);
+        List<String> keys = jdbc.sql("select " + entry + " as entry_key, max(created_at) as latest from runs" + where.sql()
+                        + " group by " + entry + " order by latest desc, entry_key desc limit ? offset ?")
+                .params(pageParams).query((rs, n) -> rs.getString("entry_key")).list();
+        if (keys.isEmpty()) {
+            return new HistoryEntry.Page(List.of(), page, size, total, runs);
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(keys.size(), "?"));
+        List<Object> memberParams = new ArrayList<>(where.params());
+        memberParams.addAll(keys);
+        java.util.Map<String, List<RunReport.Summary>> byKey = new java.util.HashMap<>();
+        java.util.Map<String, String> groups = new java.util.HashMap<>();
+        jdbc.sql("select " + SUMMARY_COLUMNS + ", compare_group from runs" + where.sql() + " and " + entry + " in (" + in
+                        + ") order by created_at, id")
+                .params(memberParams)
+                .query((java.sql.ResultSet rs) -> {
+                    String group = rs.getString("compare_group");
+                    String key = group != null ? group : rs.getString("id");
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(summary(rs));
+                    if (group != null) {
+                        groups.put(key, group);
+                    }
+                });
+        java.util.Set<String> comparisons = groups.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>(
+                jdbc.sql("select group_id from comparison where group_id in ("
+                                + String.join(", ", java.util.Collections.nCopies(groups.size(), "?")) + ")")
+                        .params(new ArrayList<Object>(groups.values())).query(String.class).list());
+        List<HistoryEntry> entries = keys.stream().map(key -> new HistoryEntry(groups.get(key),
+                comparisons.contains(key), byKey.get(key))).toList();
+        return new HistoryEntry.Page(entries, page, size, total, runs);
     }
 
     List<String> groupMembers(String group) {

@@ -448,6 +448,11 @@ public class RunService {
         return runs.page(filter, page, size);
     }
 
+    /** The history page's lines: runs alone and groups, newest first. */
+    public HistoryEntry.Page history(RunFilter filter, int page, int size) {
+        return runs.history(filter, page, size);
+    }
+
     public void delete(String id) {
         recentRuns.remove(id);
         Boolean deleted = transaction.execute(status -> runs.delete(id));
