@@ -16,10 +16,6 @@ public record HistoryEntry(String group, boolean comparison, List<RunReport.Summ
         runs = List.copyOf(runs);
     }
 
-    public boolean isGroup() {
-        return group != null;
-    }
-
     public RunReport.Summary first() {
         return runs.get(0);
     }
