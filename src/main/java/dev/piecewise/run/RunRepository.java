@@ -167,7 +167,7 @@ public class RunRepository {
                 .query(String.class).list();
     }
 
-    /** The comparison of a graph and splitting ops ({@link Comparisons#key}), if one was stored. */
+    /** The comparison of a graph and splitting ops ({@link RunService#comparisonKey}), if one was stored. */
     Optional<String> comparisonByKey(String key) {
         return jdbc.sql("select group_id from comparison where graph_key = ?").param(key).query(String.class).optional();
     }

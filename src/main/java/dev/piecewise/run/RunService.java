@@ -184,7 +184,7 @@ public class RunService {
      * What makes two comparisons the same: the upload, its format, which graph of it, and the splitting ops (in
      * any order). The other options are what a comparison varies.
      */
-    static String comparisonKey(String uploadSha256, String format, int graphIndex, List<String> splittingOps) {
+    public static String comparisonKey(String uploadSha256, String format, int graphIndex, List<String> splittingOps) {
         String ops = String.join(",", splittingOps.stream().distinct().sorted().toList());
         return sha256((uploadSha256 + "\n" + format + "\n" + graphIndex + "\n" + ops)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -68,7 +68,7 @@ class RunDocumentMigrationTest {
         for (String id : ids) {
             HttpApi.Response response = api.get("/api/runs/" + id);
             assertThat(response.status()).as(id).isEqualTo(200);
-            assertThat(withoutCopies(response.json(), id)).as(id).isEqualTo(before.get(id));
+            assertThat(asAnsweredBefore(response.json(), id)).as(id).isEqualTo(before.get(id));
         }
         JsonNode outcomes = JSON.valueToTree(ids.stream().map(id -> before.get(id).get("verdict").get("outcome").asString())
                 .distinct().sorted().toList());
@@ -76,11 +76,13 @@ class RunDocumentMigrationTest {
     }
 
     /**
-     * The run without the submodules' {@code copies}, a field added since (the API adds fields, never renames
-     * them): a run stored before knows of no copies, so it reports none.
+     * The run without the fields added since (the API adds fields, never renames them): the submodules'
+     * {@code copies} (a run stored before knows of none, so it reports none) and the run's {@code links}.
      */
-    private static JsonNode withoutCopies(JsonNode run, String id) {
+    private static JsonNode asAnsweredBefore(JsonNode run, String id) {
         JsonNode copy = run.deepCopy();
+        assertThat(copy.get("links").get("self").asString()).isEqualTo("/api/runs/" + id);
+        ((tools.jackson.databind.node.ObjectNode) copy).remove("links");
         List<JsonNode> submodules = new ArrayList<>(copy.get("submodules").values());
         if (!copy.get("splitView").isNull()) {
             submodules.addAll(copy.get("splitView").get("submodules").values());
@@ -90,6 +92,23 @@ class RunDocumentMigrationTest {
             ((tools.jackson.databind.node.ObjectNode) submodule).remove("copies");
         }
         return copy;
+    }
+
+    @Test
+    void aComparisonStoredBeforeIsFoundAgain() {
+        HttpApi api = new HttpApi(port);
+        JsonNode before = JSON.readTree(Fixtures.read(FIXTURES.resolve("v3-runs.json")));
+        List<String> members = before.properties().stream().filter(e -> !e.getValue().get("compareGroup").isNull())
+                .map(Map.Entry::getKey).toList();
+        assertThat(members).hasSize(8);
+        String group = before.get(members.get(0)).get("compareGroup").asString();
+        String page = api.get("/runs/" + members.get(3) + "/compare").body();
+        members.forEach(id -> assertThat(page).contains("data-run=\"" + id + "\""));
+        assertThat(page).doesNotContain("Run every option set");
+        long runs = api.get("/api/runs?size=1").json().get("total").asLong();
+        HttpApi.Response again = api.submitForm("/", "/runs/" + members.get(3) + "/compare", "");
+        assertThat(again.location()).endsWith("/comparing/" + group);
+        assertThat(api.get("/api/runs?size=1").json().get("total").asLong()).isEqualTo(runs);
     }
 
     @Test
