@@ -97,6 +97,15 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void enumsAreDescribedAsTheApiWritesThem() {
+        JsonNode summary = doc.get("components").get("schemas").get("Summary").get("properties");
+        assertThat(summary.get("outcome").get("enum").valueStream().map(JsonNode::asString))
+                .containsExactlyInAnyOrder("ok", "aot-fails", "split-fails", "bad-call");
+        assertThat(summary.get("sizeStrategy").get("enum").valueStream().map(JsonNode::asString))
+                .contains("decompose", "move-to-consumer", "decompose-list");
+    }
+
+    @Test
     void runAnswersHaveLinks() {
         JsonNode links = doc.get("components").get("schemas").get("RunLinks").get("properties");
         assertThat(links.propertyNames()).containsExactlyInAnyOrder("self", "page", "upload", "code");
