@@ -102,7 +102,7 @@ class RunPageController {
         RunFilter filter = RunFilter.parse(name, verdict, sizeStrategy, from, to);
         HistoryEntry.Page runs = service.history(filter, Math.max(0, page), PAGE_SIZE);
         model.addAttribute("runs", runs);
-        model.addAttribute("filtered", !filter.equals(RunFilter.parse(null, null, null, null, null)));
+        model.addAttribute("filtered", !filter.filtersNothing());
         model.addAttribute("filter", filter);
         model.addAttribute("outcomes", Outcome.values());
         model.addAttribute("strategies", dev.piecewise.partition.SizeStrategy.values());

@@ -107,8 +107,7 @@ public class RunService {
                      ParsedUpload read) {
         Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new java.util.HashMap<>(), notes);
-        store(parsed, List.of(run), () -> {
-        });
+        store(parsed, List.of(run), () -> { });
         recentRuns.put(run.document());
         return run.report();
     }
@@ -361,8 +360,7 @@ public class RunService {
     /**
      * Stores the upload in a short transaction of its own (a concurrent request may store the same text first:
      * then it is simply there), then the runs, and what {@code alsoInTransaction} writes, in one transaction. If
-     * that fails, an upload no run uses is removed
-     * again, so a failed request leaves nothing behind.
+     * that fails, an upload no run uses is removed again, so a failed request leaves nothing behind.
      */
     private void store(Upload upload, List<Prepared> prepared, Runnable alsoInTransaction) {
         long start = System.nanoTime();
