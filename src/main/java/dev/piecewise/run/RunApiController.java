@@ -53,9 +53,20 @@ public class RunApiController {
         this.budget = budget;
     }
 
-    @Operation(summary = "Create a run from a multipart upload",
-            description = "The graph in part 'file'; options as text parts. 201 with Location /api/runs/{id}.")
-    @ApiResponse(responseCode = "201", description = "the run")
+    /** Both create methods are one POST in the OpenAPI description: the same words for both. */
+    private static final String CREATE_SUMMARY = "Create a run from a multipart upload or the graph as the raw body";
+    private static final String CREATE_DESCRIPTION = "Either multipart/form-data with the graph in part 'file' and "
+            + "the options as text parts, or the graph as the raw body (text/plain or any text/* for fx-text, fx-python "
+            + "and torch-trace, application/json for fx-json, application/octet-stream, application/zip or "
+            + "application/gzip for archives) with the options as query parameters. The format is detected from the "
+            + "text, not the type. 201 with the run (Location /api/runs/{id}), or with the group when the upload made "
+            + "several runs (Location /api/groups/{id}); Accept: text/plain gets a one-screen summary.";
+
+    @Operation(summary = CREATE_SUMMARY, description = CREATE_DESCRIPTION)
+    @ApiResponse(responseCode = "201", description = "the run with its links, or the group of runs the upload made",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(oneOf = {RunAnswer.class, RunGroup.class})),
+                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
@@ -82,14 +93,17 @@ public class RunApiController {
     }
 
     // One POST in the OpenAPI description: this request body lists the multipart form and the raw bodies.
-    @Operation(summary = "Create a run from the graph as the raw body",
-            description = "text/plain for fx-text, fx-python and torch-trace, application/json for fx-json, "
-                    + "application/zip or application/gzip for archives; options as query parameters.")
+    @Operation(summary = CREATE_SUMMARY, description = CREATE_DESCRIPTION)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the graph: multipart part 'file', or the raw body",
-            content = {
+            required = true, content = {
                     @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = MultipartUpload.class)),
                     @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
-                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"))})
+                    @Content(mediaType = "text/*", schema = @Schema(type = "string")),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object",
+                            description = "an fx-graph-json/1 document")),
+                    @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "application/gzip", schema = @Schema(type = "string", format = "binary"))})
     @Parameter(name = "name", in = ParameterIn.QUERY, description = "free text, at most 200 characters")
     @Parameter(name = "format", in = ParameterIn.QUERY,
             schema = @Schema(allowableValues = {"auto", "fx-text", "fx-python", "fx-json"}, defaultValue = "auto"))
@@ -107,12 +121,17 @@ public class RunApiController {
             schema = @Schema(allowableValues = {"vllm", "tuple-only", "off"}, defaultValue = "vllm"))
     @Parameter(name = "mergeConsecutiveSplits", in = ParameterIn.QUERY, schema = @Schema(type = "boolean", defaultValue = "true"))
     @Parameter(name = "mergeEmptyAllocations", in = ParameterIn.QUERY, schema = @Schema(type = "boolean", defaultValue = "true"))
-    @ApiResponse(responseCode = "201", description = "the run")
+    @ApiResponse(responseCode = "201", description = "the run with its links, or the group of runs the upload made",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(oneOf = {RunAnswer.class, RunGroup.class})),
+                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "400", description = "a graph that does not parse (with line and column) or a bad option",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "upload over the limit", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "415", description = "another content type", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "expect= was not met: the run (or group), stored like any other")
+    @ApiResponse(responseCode = "422", description = "expect= was not met: the run (or group), stored like any other",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(oneOf = {RunAnswer.class, RunGroup.class})))
     @PostMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/*", MediaType.APPLICATION_JSON_VALUE,
             MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/zip", "application/gzip", "application/x-gzip",
             "application/x-tar"}, produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
@@ -156,12 +175,12 @@ public class RunApiController {
                 .status(expectation.metBy(created.runs()) ? HttpStatus.CREATED : HttpStatus.UNPROCESSABLE_CONTENT)
                 .location(URI.create(created.single() ? "/api/runs/" + created.runs().get(0).id()
                         : "/api/groups/" + created.group()));
-        RunGroup group = new RunGroup(created.group(), created.runs());
+        RunGroup group = RunGroup.of(created.group(), created.runs());
         if (RunText.wanted(request)) {
             return response.contentType(RunText.TYPE).body(created.single() ? RunText.summary(created.runs().get(0))
                     : RunText.summary(group));
         }
-        return response.body(created.single() ? created.runs().get(0) : group);
+        return response.body(created.single() ? RunAnswer.of(created.runs().get(0)) : group);
     }
 
     /**
@@ -207,8 +226,10 @@ public class RunApiController {
 
     @Operation(summary = "One run", description = "fields=summary: the verdict, crossings and problems, and each "
             + "submodule's name and counts without node lists, for harnesses that only need the verdict.")
-    @ApiResponse(responseCode = "200", description = "the run", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = RunReport.class)))
+    @ApiResponse(responseCode = "200", description = "the run with its links (fields=summary: without node lists)",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(oneOf = {RunAnswer.class, RunOverview.class})),
+                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
     @Parameter(name = "fields", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"all", "summary"},
             defaultValue = "all"))
@@ -239,6 +260,8 @@ public class RunApiController {
 
     @Operation(summary = "Runs, newest first", description = "Filters: name contains, verdict (an outcome), "
             + "size strategy, from and to (days, UTC).")
+    @ApiResponse(responseCode = "200", description = "one page of runs, each with its links")
+    @ApiResponse(responseCode = "400", description = "a bad filter, page or size", content = @Content(mediaType = "application/problem+json"))
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     RunReport.Page list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size,
                         @RequestParam(required = false) String name, @RequestParam(required = false) String verdict,
@@ -265,6 +288,9 @@ public class RunApiController {
 
     /** The split module as vLLM writes it to computation_graph.py, to diff against a vLLM cache. */
     @Operation(summary = "The split module as Python, as vLLM writes computation_graph.py")
+    @ApiResponse(responseCode = "200", description = "computation_graph.py",
+            content = @Content(mediaType = "text/x-python", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "409", description = "the split fails, so there is no split module",
             content = @Content(mediaType = "application/problem+json"))
     @GetMapping(value = "/{id}/code", produces = "text/x-python")
@@ -281,6 +307,9 @@ public class RunApiController {
     }
 
     @Operation(summary = "The original upload")
+    @ApiResponse(responseCode = "200", description = "the upload as it was sent",
+            content = @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
     @GetMapping(value = "/{id}/upload", produces = MediaType.TEXT_PLAIN_VALUE)
     String upload(@PathVariable String id) {
         return service.upload(id).orElseThrow(() -> new RunNotFoundException(id));

@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.partition.Outcome;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -26,6 +27,9 @@ public final class RunDocuments {
     private static final int BUFFER = 1 << 16;
     /** Reads the report and leaves the node table after it unread. */
     private static final ObjectReader RUN_READER = RunJson.MAPPER.readerFor(RunReport.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final ObjectReader OUTLINE_READER = RunJson.MAPPER.readerFor(ComparisonRow.Outline.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RunDocuments() {
@@ -59,15 +63,65 @@ public final class RunDocuments {
         }
     }
 
-    /** Writes the report as JSON to {@code out} token by token, without building it in memory. */
+    /**
+     * The parts of the report a comparison's row needs: node lists and everything else are skipped, not built.
+     */
+    static ComparisonRow comparisonRow(byte[] stored) {
+        try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
+            moveToRun(parser);
+            return ComparisonRow.of(OUTLINE_READER.readValue(parser));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the report as JSON to {@code out} token by token, without building it in memory, with its
+     * {@code links} (not stored) last.
+     */
     public static void copyRun(byte[] stored, OutputStream out) {
         try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in);
              JsonGenerator generator = RunJson.MAPPER.createGenerator(out)) {
             moveToRun(parser);
-            generator.copyCurrentStructure(parser);
+            generator.writeStartObject();
+            String id = null;
+            Outcome outcome = null;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                generator.writeName(name);
+                parser.nextToken();
+                if (name.equals("verdict")) {
+                    outcome = copyVerdict(parser, generator);
+                    continue;
+                }
+                if (name.equals("id")) {
+                    id = parser.getValueAsString();
+                }
+                generator.copyCurrentStructure(parser);
+            }
+            generator.writeName("links");
+            generator.writePOJO(RunLinks.of(id, outcome));
+            generator.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Copies the verdict object the parser is at, and returns its outcome. */
+    private static Outcome copyVerdict(JsonParser parser, JsonGenerator generator) {
+        Outcome outcome = null;
+        generator.writeStartObject();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            generator.writeName(name);
+            parser.nextToken();
+            if (name.equals("outcome")) {
+                outcome = Outcome.fromId(parser.getValueAsString());
+            }
+            generator.copyCurrentStructure(parser);
+        }
+        generator.writeEndObject();
+        return outcome;
     }
 
     private static void moveToRun(JsonParser parser) {

@@ -22,6 +22,11 @@ public record RunFilter(String nameContains, Outcome outcome, SizeStrategy sizeS
                 date("from", from), date("to", to));
     }
 
+    /** Whether no filter is set: then every run matches. */
+    public boolean filtersNothing() {
+        return nameContains == null && outcome == null && sizeStrategy == null && createdFrom == null && createdTo == null;
+    }
+
     private static java.time.LocalDate date(String option, String value) {
         String v = blankToNull(value);
         try {

@@ -14,7 +14,7 @@ import java.util.List;
 public record RunOverview(String id, String name, Instant createdAt, String format, RunReport.Options options,
                           RunReport.GraphInfo graph, List<SubmoduleCounts> submodules, List<String> emissionOrder,
                           List<Crossing> crossings, RunReport.Verdict verdict, String compareGroup,
-                          RepeatedPieces.Repetition repetition) {
+                          RepeatedPieces.Repetition repetition, RunLinks links) {
 
     public record SubmoduleCounts(String name, int graphId, boolean splitting, int nodeCount, int inputCount,
                                   int outputCount) {
@@ -23,7 +23,7 @@ public record RunOverview(String id, String name, Instant createdAt, String form
     static RunOverview of(RunReport run) {
         return new RunOverview(run.id(), run.name(), run.createdAt(), run.format(), run.options(), run.graph(),
                 run.submodules().stream().map(RunOverview::counts).toList(), run.emissionOrder(), run.crossings(),
-                run.verdict(), run.compareGroup(), run.repetition());
+                run.verdict(), run.compareGroup(), run.repetition(), RunLinks.of(run.id(), run.verdict().outcome()));
     }
 
     private static SubmoduleCounts counts(Submodule s) {

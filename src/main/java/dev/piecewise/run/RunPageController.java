@@ -128,8 +128,9 @@ class RunPageController {
                    @RequestParam(required = false) String verdict, @RequestParam(required = false) String sizeStrategy,
                    @RequestParam(required = false) String from, @RequestParam(required = false) String to, Model model) {
         RunFilter filter = RunFilter.parse(name, verdict, sizeStrategy, from, to);
-        RunReport.Page runs = service.page(filter, Math.max(0, page), PAGE_SIZE);
+        HistoryEntry.Page runs = service.history(filter, Math.max(0, page), PAGE_SIZE);
         model.addAttribute("runs", runs);
+        model.addAttribute("filtered", !filter.filtersNothing());
         model.addAttribute("filter", filter);
         model.addAttribute("outcomes", Outcome.values());
         model.addAttribute("pages", (int) Math.max(1, (runs.total() + PAGE_SIZE - 1) / PAGE_SIZE));
@@ -243,10 +244,12 @@ class RunPageController {
     String compare(@PathVariable String id, Model model) {
         RunReport run = service.get(id);
         model.addAttribute("run", run);
-        model.addAttribute("group", run.compareGroup() == null ? List.of() : service.group(run.compareGroup()));
+        model.addAttribute("rows", service.comparisonOf(run).map(service::comparisonRows).orElse(List.of()));
+        model.addAttribute("problemsShown", ComparisonRow.PROBLEMS_SHOWN);
         return "compare";
     }
 
+    /** Compares the run's graph under every option set, or opens the comparison made before. */
     @PostMapping("/runs/{id}/compare")
     String compareNow(@PathVariable String id) {
         return "redirect:/comparing/" + service.startComparison(id);

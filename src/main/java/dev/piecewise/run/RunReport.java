@@ -5,11 +5,13 @@ import dev.piecewise.partition.Crossing;
 import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.GetitemRule;
 import dev.piecewise.partition.Outcome;
+import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.Problem;
 import dev.piecewise.partition.ProblemDirection;
 import dev.piecewise.partition.RepeatedPieces;
 import dev.piecewise.partition.Relocation;
 import dev.piecewise.partition.SizeStrategy;
+import dev.piecewise.partition.SplittingOps;
 import dev.piecewise.partition.Submodule;
 
 import java.time.Instant;
@@ -31,6 +33,25 @@ public record RunReport(String id, String name, Instant createdAt, String format
 
     public record Options(List<String> splittingOps, SizeStrategy sizeStrategy, GetitemRule getitemRule,
                           boolean mergeConsecutiveSplits, boolean mergeEmptyAllocations) {
+
+        /** The same choices apart from the splitting ops: what a comparison varies. */
+        public boolean sameChoices(Options other) {
+            return sizeStrategy == other.sizeStrategy && getitemRule == other.getitemRule
+                    && mergeConsecutiveSplits == other.mergeConsecutiveSplits
+                    && mergeEmptyAllocations == other.mergeEmptyAllocations;
+        }
+
+        /** Whether these are vLLM's choices today (src/docs/partitioning.md, "Options"). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isVllmToday() {
+            return sameChoices(RunReports.options(PartitionOptions.vllmDefaults(new SplittingOps(splittingOps))));
+        }
+    }
+
+    /** The same run as a member of {@code group}. */
+    RunReport inGroup(String group) {
+        return new RunReport(id, name, createdAt, format, options, graph, submodules, emissionOrder, relocations,
+                crossings, createdNodes, diagnostics, verdict, splitView, group, repetition);
     }
 
     /**
@@ -113,7 +134,7 @@ public record RunReport(String id, String name, Instant createdAt, String format
     public record Summary(String id, String name, Instant createdAt, String format, int nodeCount, int submoduleCount,
                           Outcome outcome, boolean compilable, SizeStrategy sizeStrategy, GetitemRule getitemRule,
                           List<String> splittingOps, Boolean mergeConsecutiveSplits, Boolean mergeEmptyAllocations,
-                          boolean notSplit) {
+                          boolean notSplit, RunLinks links) {
 
         /** The splitting ops in a table cell: vLLM's defaults by that name, else the first and how many more. */
         public String splittingOpsBrief() {

@@ -65,8 +65,11 @@ public class RunRepository {
                 .param(runId).query(byte[].class).optional().map(RunDocuments::decompress);
     }
 
-    /** Newest first; each filter is ignored when null. */
-    RunReport.Page page(RunFilter filter, int page, int size) {
+    /** A filter as SQL: the where clause and its parameters. */
+    private record Where(String sql, List<Object> params) {
+    }
+
+    private static Where where(RunFilter filter) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<Object> params = new ArrayList<>();
         if (filter.nameContains() != null) {
@@ -89,24 +92,81 @@ public class RunRepository {
             where.append(" and created_at < ?");
             params.add(Timestamp.from(filter.createdTo().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
         }
-        long total = jdbc.sql("select count(*) from runs" + where).params(params).query(Long.class).single();
-        List<Object> pageParams = new ArrayList<>(params);
+        return new Where(where.toString(), params);
+    }
+
+    private static final String SUMMARY_COLUMNS = "id, name, created_at, format, node_count, submodule_count, outcome, "
+            + "compilable, size_strategy, getitem_rule, splitting_ops, merge_consecutive_splits, merge_empty_allocations, "
+            + "not_split";
+
+    private static RunReport.Summary summary(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new RunReport.Summary(rs.getString("id"), rs.getString("name"),
+                rs.getTimestamp("created_at").toInstant(), rs.getString("format"), rs.getInt("node_count"),
+                rs.getInt("submodule_count"), Outcome.fromId(rs.getString("outcome")), rs.getBoolean("compilable"),
+                SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule")),
+                rs.getString("splitting_ops") == null ? null : List.of(rs.getString("splitting_ops").split(" ")),
+                rs.getObject("merge_consecutive_splits", Boolean.class),
+                rs.getObject("merge_empty_allocations", Boolean.class), rs.getBoolean("not_split"),
+                RunLinks.of(rs.getString("id"), Outcome.fromId(rs.getString("outcome"))));
+    }
+
+    /** Newest first; each filter is ignored when null. */
+    RunReport.Page page(RunFilter filter, int page, int size) {
+        Where where = where(filter);
+        long total = jdbc.sql("select count(*) from runs" + where.sql()).params(where.params()).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(where.params());
         pageParams.add(size);
         pageParams.add((long) page * size);
-        List<RunReport.Summary> items = jdbc.sql("select id, name, created_at, format, node_count, submodule_count, "
-                        + "outcome, compilable, size_strategy, getitem_rule, splitting_ops, merge_consecutive_splits, "
-                        + "merge_empty_allocations, not_split from runs" + where
+        List<RunReport.Summary> items = jdbc.sql("select " + SUMMARY_COLUMNS + " from runs" + where.sql()
                         + " order by created_at desc, id desc limit ? offset ?")
                 .params(pageParams)
-                .query((rs, n) -> new RunReport.Summary(rs.getString("id"), rs.getString("name"),
-                        rs.getTimestamp("created_at").toInstant(), rs.getString("format"), rs.getInt("node_count"),
-                        rs.getInt("submodule_count"), Outcome.fromId(rs.getString("outcome")), rs.getBoolean("compilable"),
-                        SizeStrategy.fromId(rs.getString("size_strategy")), GetitemRule.fromId(rs.getString("getitem_rule")),
-                        rs.getString("splitting_ops") == null ? null : List.of(rs.getString("splitting_ops").split(" ")),
-                        rs.getObject("merge_consecutive_splits", Boolean.class),
-                        rs.getObject("merge_empty_allocations", Boolean.class), rs.getBoolean("not_split")))
+                .query((rs, n) -> summary(rs))
                 .list();
         return new RunReport.Page(items, page, size, total);
+    }
+
+    /**
+     * The history page: the runs that match, a group's as one entry (at the time of its newest match), newest
+     * first.
+     */
+    HistoryEntry.Page history(RunFilter filter, int page, int size) {
+        Where where = where(filter);
+        String entry = "coalesce(compare_group, id)";
+        long runs = jdbc.sql("select count(*) from runs" + where.sql()).params(where.params()).query(Long.class).single();
+        long total = jdbc.sql("select count(distinct " + entry + ") from runs" + where.sql()).params(where.params())
+                .query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(where.params());
+        pageParams.add(size);
+        pageParams.add((long) page * size);
+        List<String> keys = jdbc.sql("select " + entry + " as entry_key, max(created_at) as latest from runs" + where.sql()
+                        + " group by " + entry + " order by latest desc, entry_key desc limit ? offset ?")
+                .params(pageParams).query((rs, n) -> rs.getString("entry_key")).list();
+        if (keys.isEmpty()) {
+            return new HistoryEntry.Page(List.of(), page, size, total, runs);
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(keys.size(), "?"));
+        List<Object> memberParams = new ArrayList<>(where.params());
+        memberParams.addAll(keys);
+        java.util.Map<String, List<RunReport.Summary>> byKey = new java.util.HashMap<>();
+        java.util.Map<String, String> groups = new java.util.HashMap<>();
+        jdbc.sql("select " + SUMMARY_COLUMNS + ", compare_group from runs" + where.sql() + " and " + entry + " in (" + in
+                        + ") order by created_at, id")
+                .params(memberParams)
+                .query((java.sql.ResultSet rs) -> {
+                    String group = rs.getString("compare_group");
+                    String key = group != null ? group : rs.getString("id");
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(summary(rs));
+                    if (group != null) {
+                        groups.put(key, group);
+                    }
+                });
+        java.util.Set<String> comparisons = groups.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>(
+                jdbc.sql("select group_id from comparison where group_id in ("
+                                + String.join(", ", java.util.Collections.nCopies(groups.size(), "?")) + ")")
+                        .params(new ArrayList<Object>(groups.values())).query(String.class).list());
+        List<HistoryEntry> entries = keys.stream().map(key -> new HistoryEntry(groups.get(key),
+                comparisons.contains(key), byKey.get(key))).toList();
+        return new HistoryEntry.Page(entries, page, size, total, runs);
     }
 
     List<String> groupMembers(String group) {
@@ -114,13 +174,46 @@ public class RunRepository {
                 .query(String.class).list();
     }
 
+    /** The comparison of a graph and splitting ops ({@link RunService#comparisonKey}), if one was stored. */
+    Optional<String> comparisonByKey(String key) {
+        return jdbc.sql("select group_id from comparison where graph_key = ?").param(key).query(String.class).optional();
+    }
+
+    boolean isComparison(String group) {
+        return jdbc.sql("select count(*) from comparison where group_id = ?").param(group).query(Integer.class).single() > 0;
+    }
+
+    /** @throws org.springframework.dao.DuplicateKeyException when the same comparison was stored meanwhile */
+    void saveComparison(String group, String key, Instant createdAt) {
+        jdbc.sql("insert into comparison (group_id, graph_key, created_at) values (?, ?, ?)")
+                .params(group, key, Timestamp.from(createdAt)).update();
+    }
+
+    /**
+     * Puts a run that belongs to no group into one, with its document saying so.
+     *
+     * @return false when the run is gone or already in a group
+     */
+    boolean joinGroup(String runId, String group, byte[] document) {
+        return jdbc.sql("update runs set compare_group = ?, document = ? where id = ? and compare_group is null")
+                .params(group, document, runId).update() == 1;
+    }
+
     boolean delete(String id) {
-        Optional<String> sha = jdbc.sql("select graph_sha256 from runs where id = ?").param(id).query(String.class).optional();
-        if (sha.isEmpty()) {
+        List<String[]> row = jdbc.sql("select graph_sha256, compare_group from runs where id = ?").param(id)
+                .query((rs, n) -> new String[]{rs.getString(1), rs.getString(2)}).list();
+        if (row.isEmpty()) {
             return false;
         }
+        String sha = row.get(0)[0];
+        String group = row.get(0)[1];
         jdbc.sql("delete from runs where id = ?").param(id).update();
-        deleteUploadIfUnused(sha.get());
+        deleteUploadIfUnused(sha);
+        if (group != null) {
+            // A comparison whose runs are all gone is forgotten, so comparing that graph again makes it anew.
+            jdbc.sql("delete from comparison where group_id = ? and not exists (select 1 from runs where compare_group = ?)")
+                    .params(group, group).update();
+        }
         return true;
     }
 

@@ -57,6 +57,8 @@ public class RunService {
     /** Waits for the partitions of comparisons started from the pages; a few at a time, the rest queue. */
     private final ExecutorService coordinators;
     private final Map<String, ComparisonProgress> comparing = new ConcurrentHashMap<>();
+    /** The comparisons under way by {@link #comparisonKey}, so a second click finds the first one's group. */
+    private final Map<String, String> comparingByKey = new ConcurrentHashMap<>();
     /** Up to a million nodes' worth of decoded runs: paging a 100k-node run costs one decode, not one a page. */
     private final RecentRuns recentRuns = new RecentRuns(1_000_000);
 
@@ -105,7 +107,7 @@ public class RunService {
                      ParsedUpload read) {
         Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new java.util.HashMap<>(), notes);
-        store(parsed, List.of(run));
+        store(parsed, List.of(run), () -> { });
         recentRuns.put(run.document());
         return run.report();
     }
@@ -114,33 +116,98 @@ public class RunService {
      * Runs the upload under every option set of {@link PartitionOptions#whatIfSets} with the request's splitting
      * ops, as one group of runs (one parse, the partitions side by side on a bounded pool, one transaction), in the
      * background: returns after parsing (a graph that does not parse still fails the request);
-     * {@link #comparison} tells how far it got.
+     * {@link #comparison} tells how far it got. A graph compared before with the same splitting ops is not
+     * compared again: its comparison's group is returned.
      *
      * @return the comparison group's id
      */
     public String startComparison(byte[] upload, String fileName, RunRequest request) {
+        GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(UploadText.decode(upload));
+        String key = comparisonKey(sha256(upload), format.id(), request.graphIndex(), request.options().splittingOps().names());
+        return startComparison(upload, fileName, request, key, null);
+    }
+
+    /**
+     * Compares a stored run's upload under every option set with its splitting ops. The run itself is the row of
+     * its own option set, so the comparison makes only the others; when the run already belongs to another group
+     * (a trace's graphs, an archive) it stays there and the comparison makes every option set.
+     *
+     * @return the comparison group's id, an existing one when this graph and splitting ops were compared before
+     */
+    public String startComparison(String runId) {
+        RunReport run = get(runId);
+        String key = comparisonKey(run);
+        Optional<String> existing = existingComparison(key);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return startComparison(upload, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
+                run.graph().graphIndex(), RunReports.partitionOptions(run.options())), key,
+                run.compareGroup() == null ? run : null);
+    }
+
+    /** @param original the run that joins the group as the row of its option set, or null */
+    private String startComparison(byte[] upload, String fileName, RunRequest request, String key, RunReport original) {
+        Optional<String> existing = existingComparison(key);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
         Upload parsed = parse(upload, fileName, request, null);
         String group = UUID.randomUUID().toString();
-        int total = PartitionOptions.whatIfSets(request.options().splittingOps()).size();
-        comparing.put(group, new ComparisonProgress(0, total, null));
+        List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps()).stream()
+                .filter(set -> original == null || !original.options().sameChoices(RunReports.options(set))).toList();
+        comparing.put(group, new ComparisonProgress(0, sets.size(), null));
+        String sameComparison = comparingByKey.putIfAbsent(key, group);
+        if (sameComparison != null) { // the same comparison was started a moment ago: that one it is
+            comparing.remove(group);
+            return sameComparison;
+        }
         coordinators.submit(() -> {
             try {
-                compare(parsed, request, group, () -> comparing.computeIfPresent(group,
+                compare(parsed, sets, group, key, original, () -> comparing.computeIfPresent(group,
                         (g, p) -> new ComparisonProgress(p.done() + 1, p.total(), null)));
                 comparing.remove(group);
             } catch (RuntimeException e) {
                 log.warn("comparison {} failed", group, e);
-                comparing.put(group, new ComparisonProgress(0, total, e.getMessage()));
+                comparing.put(group, new ComparisonProgress(0, sets.size(), e.getMessage()));
+            } finally {
+                comparingByKey.remove(key, group);
             }
         });
         return group;
     }
 
-    /** Starts a comparison of a stored run's upload under its options, as a new group; the run itself stays as it is. */
-    public String startComparison(String runId) {
-        RunReport run = get(runId);
-        return startComparison(storedUpload(runId), null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
-                run.graph().graphIndex(), RunReports.partitionOptions(run.options())));
+    /**
+     * What makes two comparisons the same: the upload, its format, which graph of it, and the splitting ops (in
+     * any order). The other options are what a comparison varies.
+     */
+    public static String comparisonKey(String uploadSha256, String format, int graphIndex, List<String> splittingOps) {
+        String ops = String.join(",", splittingOps.stream().distinct().sorted().toList());
+        return sha256((uploadSha256 + "\n" + format + "\n" + graphIndex + "\n" + ops)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String comparisonKey(RunReport run) {
+        return comparisonKey(run.graph().sha256(), run.format(), run.graph().graphIndex(), run.options().splittingOps());
+    }
+
+    /** A comparison of the same graph and splitting ops, stored or under way. */
+    private Optional<String> existingComparison(String key) {
+        Optional<String> stored = runs.comparisonByKey(key);
+        return stored.isPresent() ? stored : Optional.ofNullable(comparingByKey.get(key));
+    }
+
+    /**
+     * The stored comparison a run belongs to, or else the one of its graph and splitting ops (the run was made
+     * apart from it, or it belongs to a trace's or an archive's group).
+     */
+    public Optional<String> comparisonOf(RunReport run) {
+        if (run.compareGroup() != null && runs.isComparison(run.compareGroup())) {
+            return Optional.of(run.compareGroup());
+        }
+        return runs.comparisonByKey(comparisonKey(run));
     }
 
     /**
@@ -177,12 +244,12 @@ public class RunService {
         return runs.groupMembers(group);
     }
 
-    private List<RunReport> compare(Upload parsed, RunRequest request, String group, Runnable onePartitioned) {
+    private void compare(Upload parsed, List<PartitionOptions> sets, String group, String key, RunReport original,
+                         Runnable onePartitioned) {
         List<Future<Prepared>> pending = new ArrayList<>();
         // The eight option sets look for suggestions among the same candidates: each is partitioned once.
         Map<PartitionOptions, Outcome> outcomes = new ConcurrentHashMap<>();
         Instant start = now();
-        List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps());
         for (int i = 0; i < sets.size(); i++) {
             PartitionOptions options = sets.get(i);
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
@@ -193,12 +260,25 @@ public class RunService {
                 return prepared;
             }));
         }
-        List<Prepared> runs = new ArrayList<>();
+        List<Prepared> made = new ArrayList<>();
         for (Future<Prepared> run : pending) {
-            runs.add(result(run));
+            made.add(result(run));
         }
-        store(parsed, runs);
-        return runs.stream().map(Prepared::report).toList();
+        byte[] joined = null;
+        if (original != null) {
+            RunDocument document = RunDocuments.decode(storedDocument(original.id()));
+            joined = RunDocuments.encode(new RunDocument(document.run().inGroup(group), document.nodes()));
+        }
+        byte[] originalInGroup = joined;
+        store(parsed, made, () -> {
+            runs.saveComparison(group, key, start);
+            if (originalInGroup != null) {
+                runs.joinGroup(original.id(), group, originalInGroup);
+            }
+        });
+        if (original != null) {
+            recentRuns.remove(original.id());
+        }
     }
 
     private static Prepared result(Future<Prepared> run) {
@@ -213,6 +293,21 @@ public class RunService {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** A comparison's runs as its page lists them, vLLM today first. */
+    List<ComparisonRow> comparisonRows(String group) {
+        List<ComparisonRow> rows = new ArrayList<>();
+        List<String> splittingOps = null;
+        for (String id : runs.groupMembers(group)) {
+            ComparisonRow row = RunDocuments.comparisonRow(storedDocument(id)); // one run at a time, no node lists
+            splittingOps = row.options().splittingOps();
+            rows.add(row);
+        }
+        if (splittingOps != null) {
+            rows.sort(ComparisonRow.inWhatIfOrder(splittingOps));
+        }
+        return rows;
     }
 
     /** The runs of a comparison group in the order they were made. */
@@ -281,19 +376,25 @@ public class RunService {
 
     /**
      * Stores the upload in a short transaction of its own (a concurrent request may store the same text first:
-     * then it is simply there), then the runs in one transaction. If that fails, an upload no run uses is removed
-     * again, so a failed request leaves nothing behind.
+     * then it is simply there), then the runs, and what {@code alsoInTransaction} writes, in one transaction. If
+     * that fails, an upload no run uses is removed again, so a failed request leaves nothing behind.
      */
-    private void store(Upload upload, List<Prepared> prepared) {
+    private void store(Upload upload, List<Prepared> prepared, Runnable alsoInTransaction) {
         long start = System.nanoTime();
         storeUpload(upload, prepared.get(0).report().createdAt());
         try {
             try {
-                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.encoded())));
+                transaction.executeWithoutResult(status -> {
+                    prepared.forEach(p -> runs.save(p.report(), p.encoded()));
+                    alsoInTransaction.run();
+                });
             } catch (DataIntegrityViolationException uploadDeletedMeanwhile) {
                 // The last run of this upload was deleted between the two transactions: store it again, once.
                 storeUpload(upload, prepared.get(0).report().createdAt());
-                transaction.executeWithoutResult(status -> prepared.forEach(p -> runs.save(p.report(), p.encoded())));
+                transaction.executeWithoutResult(status -> {
+                    prepared.forEach(p -> runs.save(p.report(), p.encoded()));
+                    alsoInTransaction.run();
+                });
             }
         } catch (RuntimeException e) {
             transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(upload.sha256()));
@@ -360,6 +461,11 @@ public class RunService {
 
     public RunReport.Page page(RunFilter filter, int page, int size) {
         return runs.page(filter, page, size);
+    }
+
+    /** The history page's lines: runs alone and groups, newest first. */
+    public HistoryEntry.Page history(RunFilter filter, int page, int size) {
+        return runs.history(filter, page, size);
     }
 
     public void delete(String id) {

@@ -83,10 +83,11 @@ final class RunText {
 
     static String summary(RunGroup group) {
         StringBuilder sb = new StringBuilder();
-        long compilable = group.runs().stream().filter(r -> r.verdict().compilable()).count();
-        sb.append(group.runs().size()).append(" runs, ").append(compilable).append(" compilable  (group ")
+        List<RunReport> runs = group.runs().stream().map(RunAnswer::run).toList();
+        long compilable = runs.stream().filter(r -> r.verdict().compilable()).count();
+        sb.append(runs.size()).append(" runs, ").append(compilable).append(" compilable  (group ")
                 .append(group.id()).append(")\n");
-        for (RunReport run : group.runs()) {
+        for (RunReport run : runs) {
             sb.append(run.verdict().compilable() ? "  ok    " : "  FAIL  ").append(run.verdict().outcome().id()).append("  ")
                     .append(run.name()).append("  ").append(page(run)).append('\n');
         }

@@ -35,6 +35,7 @@ public class TraceApiController {
     }
 
     @Operation(summary = "The graphs of the TORCH_TRACE log a run came from")
+    @ApiResponse(responseCode = "200", description = "every graph of the log, in the order logged")
     @ApiResponse(responseCode = "404", description = "no such run", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "409", description = "the run is not from a TORCH_TRACE log",
             content = @Content(mediaType = "application/problem+json"))

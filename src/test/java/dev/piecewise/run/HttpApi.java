@@ -91,6 +91,28 @@ final class HttpApi {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
+    /**
+     * Submits the form of a page as a browser would: loads {@code page} for its session cookie and CSRF token,
+     * then posts the token (and {@code fields}, already URL-encoded) to {@code action}. Redirects are not followed.
+     */
+    Response submitForm(String page, String action, String fields) {
+        Response form = get(page);
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(form.body());
+        if (!token.find()) {
+            throw new IllegalStateException(page + " has no form with a CSRF token");
+        }
+        String cookie = form.header("Set-Cookie");
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(base + action))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(token.group(1), StandardCharsets.UTF_8)
+                        + (fields.isEmpty() ? "" : "&" + fields)));
+        if (cookie != null) {
+            post.header("Cookie", cookie.split(";")[0]);
+        }
+        return send(post.build());
+    }
+
     Response delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
     }

@@ -110,7 +110,9 @@ class RunApiBigAnswersTest {
         assertThat(answer.statusCode()).isEqualTo(302);
         String page = new HttpApi(port).get(answer.headers().firstValue("Location").orElseThrow()
                 .replaceFirst("^https?://[^/]+", "")).body();
-        assertThat(page).contains("and " + (problems - 5) + " more");
+        // The cell lists the first problems, then how many more there are, linked to the run.
+        assertThat(page).contains(String.format("%,d problems:", problems))
+                .contains(String.format("and %,d more", problems - ComparisonRow.PROBLEMS_SHOWN));
     }
 
     private String base() {

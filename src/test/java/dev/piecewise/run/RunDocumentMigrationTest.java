@@ -100,9 +100,9 @@ class RunDocumentMigrationTest {
 
     /**
      * The run without the fields added since (the API adds fields, never renames them): the submodules'
-     * {@code copies}, the verdict's {@code notSplit} and {@code splittingOpCandidates}, and {@code repetition}. A
-     * run stored before knows of no copies, was not known to be unsplit and knows of no repeated pieces, so it
-     * reports none, false and null.
+     * {@code copies}, the verdict's {@code notSplit} and {@code splittingOpCandidates}, {@code repetition} and the
+     * run's {@code links}. A run stored before knows of no copies, was not known to be unsplit and knows of no
+     * repeated pieces, so it reports none, false and null.
      */
     private static JsonNode withoutAddedFields(JsonNode run, String id) {
         JsonNode copy = run.deepCopy();
@@ -111,6 +111,8 @@ class RunDocumentMigrationTest {
         assertThat(verdict.remove("splittingOpCandidates").isEmpty()).as(id).isTrue();
         assertThat(copy.get("repetition").isNull()).as(id + " repetition").isTrue();
         ((tools.jackson.databind.node.ObjectNode) copy).remove("repetition");
+        assertThat(copy.get("links").get("self").asString()).isEqualTo("/api/runs/" + id);
+        ((tools.jackson.databind.node.ObjectNode) copy).remove("links");
         List<JsonNode> submodules = new ArrayList<>(copy.get("submodules").values());
         if (!copy.get("splitView").isNull()) {
             submodules.addAll(copy.get("splitView").get("submodules").values());
@@ -120,6 +122,23 @@ class RunDocumentMigrationTest {
             ((tools.jackson.databind.node.ObjectNode) submodule).remove("copies");
         }
         return copy;
+    }
+
+    @Test
+    void aComparisonStoredBeforeIsFoundAgain() {
+        HttpApi api = new HttpApi(port);
+        JsonNode before = JSON.readTree(Fixtures.read(FIXTURES.resolve("v3-runs.json")));
+        List<String> members = before.properties().stream().filter(e -> !e.getValue().get("compareGroup").isNull())
+                .map(Map.Entry::getKey).toList();
+        assertThat(members).hasSize(8);
+        String group = before.get(members.get(0)).get("compareGroup").asString();
+        String page = api.get("/runs/" + members.get(3) + "/compare").body();
+        members.forEach(id -> assertThat(page).contains("data-run=\"" + id + "\""));
+        assertThat(page).doesNotContain("Run every option set");
+        long runs = api.get("/api/runs?size=1").json().get("total").asLong();
+        HttpApi.Response again = api.submitForm("/", "/runs/" + members.get(3) + "/compare", "");
+        assertThat(again.location()).endsWith("/comparing/" + group);
+        assertThat(api.get("/api/runs?size=1").json().get("total").asLong()).isEqualTo(runs);
     }
 
     @Test

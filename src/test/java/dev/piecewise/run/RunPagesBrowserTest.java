@@ -461,6 +461,102 @@ class RunPagesBrowserTest {
         screenshot("compare");
     }
 
+    /** Splitting ops no other test uses, so no earlier comparison of the same graph and ops exists. */
+    private static String uniqueOps() {
+        return "oracle::moe, test::only_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static void waitForComparison() {
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60))
+                .until(d -> d.getCurrentUrl().endsWith("/compare") && !d.findElements(By.cssSelector("table.compare")).isEmpty());
+    }
+
+    @Test
+    void comparingARunMakesItTheRowOfItsOptionSetsMarksVllmTodayAndComparingAgainReusesTheGroup() throws IOException {
+        String ops = uniqueOps();
+        String id = createRun("moe_view", "graph.txt", Map.of("splittingOps", ops)).get("id").asString();
+        browser.get(url("/runs/" + id + "/compare"));
+        browser.findElement(By.cssSelector("form button.primary")).click();
+        waitForComparison();
+        List<WebElement> rows = browser.findElements(By.cssSelector("table.compare tbody tr"));
+        assertThat(rows).hasSize(8);
+        List<WebElement> today = browser.findElements(By.cssSelector("table.compare tbody tr.vllm-today"));
+        assertThat(today).hasSize(1);
+        assertThat(today.get(0).getAttribute("data-run")).isEqualTo(id);
+        assertThat(today.get(0).getText()).contains("vLLM today").contains("this run").contains("decompose");
+        assertThat(browser.findElement(By.cssSelector("table.compare thead")).getText())
+                .contains("Merge consecutive splits").contains("Merge empty allocations").contains("Getitem rule");
+        List<String> members = rows.stream().map(r -> r.getAttribute("data-run")).toList();
+        assertThat(members).doesNotHaveDuplicates();
+        screenshot("compare-group");
+        long runs = new HttpApi(port).get("/api/runs?size=1").json().get("total").asLong();
+
+        // The same file and ops compared again from the upload page: the same group, no new runs.
+        browser.get(url("/"));
+        browser.findElement(By.id("file")).sendKeys(Fixtures.TORCH.resolve("moe_view/graph.txt").toAbsolutePath().toString());
+        fill("splittingOps", ops);
+        browser.findElement(By.cssSelector("button[value=compare]")).click();
+        waitForComparison();
+        assertThat(browser.getCurrentUrl()).endsWith("/runs/" + id + "/compare");
+        assertThat(browser.findElements(By.cssSelector("table.compare tbody tr")).stream().map(r -> r.getAttribute("data-run")))
+                .containsExactlyElementsOf(members);
+        assertThat(new HttpApi(port).get("/api/runs?size=1").json().get("total").asLong()).isEqualTo(runs);
+    }
+
+    @Test
+    void historyShowsAGroupAsOneLineThatOpensFormatsNumbersAndFitsAPhone() throws IOException {
+        String tag = "hist-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = createRun("moe_view", "graph.txt", Map.of("splittingOps", uniqueOps(), "name", tag)).get("id").asString();
+        browser.get(url("/runs/" + id + "/compare"));
+        browser.findElement(By.cssSelector("form button.primary")).click();
+        waitForComparison();
+        byte[] decoder = Fixtures.read(Fixtures.ROOT.resolve("scale/decoder-100-layers.txt")).getBytes(StandardCharsets.UTF_8);
+        JsonNode big = new HttpApi(port).postRaw(decoder, "text/plain", Map.of("splittingOps", "oracle::attn",
+                "name", tag + "-decoder")).json();
+        int nodes = big.get("graph").get("nodeCount").asInt();
+        assertThat(nodes).isGreaterThan(999);
+
+        browser.get(url("/runs?name=" + tag));
+        assertThat(browser.findElement(By.id("run-count")).getText()).isEqualTo("9 runs");
+        List<WebElement> lines = browser.findElements(By.cssSelector("table.runs > tbody > tr:not(.member)"));
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).findElement(By.cssSelector("td[data-label=Nodes]")).getText())
+                .isEqualTo(String.format("%,d", nodes));
+        WebElement group = browser.findElement(By.cssSelector("table.runs tbody.group"));
+        assertThat(group.findElement(By.cssSelector("tr.group-head")).getText()).contains(tag).contains("8 option sets compared")
+                .contains("5 of 8 compile");
+        List<WebElement> members = group.findElements(By.cssSelector("tr.member"));
+        assertThat(members).hasSize(8).noneMatch(WebElement::isDisplayed);
+        group.findElement(By.tagName("summary")).click();
+        assertThat(members).allMatch(WebElement::isDisplayed);
+        assertThat(group.findElements(By.cssSelector("tr.member[data-run='" + id + "']"))).hasSize(1);
+        screenshot("history-groups");
+
+        browser.manage().window().setSize(new Dimension(390, 1000));
+        try {
+            Number overflow = (Number) browser.executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertThat(overflow.intValue()).as("the page scrolls sideways on a phone").isLessThanOrEqualTo(0);
+            Number viewport = (Number) browser.executeScript("return document.documentElement.clientWidth;");
+            WebElement single = lines.get(0);
+            WebElement when = single.findElement(By.tagName("time"));
+            assertThat(when.getSize().getHeight()).as("the date on one line").isLessThan(2 * 16 * 3 / 2);
+            WebElement delete = single.findElement(By.cssSelector("button.danger"));
+            assertThat(delete.isDisplayed()).isTrue();
+            assertThat(delete.getLocation().getX() + delete.getSize().getWidth()).isLessThanOrEqualTo(viewport.intValue());
+            WebElement memberDelete = members.get(7).findElement(By.cssSelector("button.danger"));
+            assertThat(memberDelete.getLocation().getX() + memberDelete.getSize().getWidth())
+                    .isLessThanOrEqualTo(viewport.intValue());
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 1000));
+        }
+
+        browser.get(url("/runs?name=" + UUID.randomUUID()));
+        assertThat(browser.findElement(By.id("no-runs")).getText()).contains("No run matches these filters");
+        assertThat(browser.findElements(By.cssSelector("table.runs"))).isEmpty();
+        screenshot("history-empty");
+    }
+
     @Test
     void diffOfTwoRunsShowsWhatMoved() throws IOException {
         String tag = "diff-" + UUID.randomUUID().toString().substring(0, 8);
