@@ -104,6 +104,13 @@ public final class Graph {
         private final List<Node> nodes = new ArrayList<>();
         private final Map<String, Integer> index = new HashMap<>();
         private boolean hasOutput;
+        /** The first reference of the node being added to a name not defined before it; one visitor for all nodes. */
+        private String undefined;
+        private final java.util.function.Consumer<String> checkDefined = ref -> {
+            if (undefined == null && !index.containsKey(ref)) {
+                undefined = ref;
+            }
+        };
 
         public Builder(String name, boolean carriesShapes) {
             this.name = name;
@@ -127,14 +134,10 @@ public final class Graph {
             if (index.containsKey(node.name())) {
                 throw new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
             }
-            String[] undefined = new String[1];
-            node.forEachInput(ref -> {
-                if (undefined[0] == null && !index.containsKey(ref)) {
-                    undefined[0] = ref;
-                }
-            });
-            if (undefined[0] != null) {
-                throw new GraphParseException("node '" + node.name() + "' references '" + undefined[0]
+            undefined = null;
+            node.forEachInput(checkDefined);
+            if (undefined != null) {
+                throw new GraphParseException("node '" + node.name() + "' references '" + undefined
                         + "', which is not defined before it", line, column);
             }
             hasOutput = node.op() == Op.OUTPUT;

@@ -51,12 +51,20 @@ public final class KindInference {
         List<Node> nodes = graph.nodes();
         boolean[] used = new boolean[nodes.size()];
         boolean[] otherUse = new boolean[nodes.size()];
-        for (Node user : nodes) {
-            user.forEachInput(ref -> {
+        // One visitor for every node rather than a lambda each: this runs over every edge of every upload.
+        var visitor = new java.util.function.Consumer<String>() {
+            Node user;
+
+            @Override
+            public void accept(String ref) {
                 int at = graph.indexOf(ref);
                 used[at] = true;
                 otherUse[at] |= user.intIndexInto(ref) == null;
-            });
+            }
+        };
+        for (Node user : nodes) {
+            visitor.user = user;
+            user.forEachInput(visitor);
         }
         for (int i = 0; i < used.length; i++) {
             used[i] &= !otherUse[i];
@@ -277,11 +285,11 @@ public final class KindInference {
 
     private static boolean returnsTuple(Node node) {
         String target = node.canonicalTarget();
-        String simple = target.substring(target.lastIndexOf('.') + 1);
         if (node.op() == Op.CALL_METHOD) {
             return TUPLE_METHODS.contains(target) || (TUPLE_METHODS_WITH_DIM.contains(target) && hasDim(node));
         }
         if (node.op() == Op.CALL_FUNCTION && target.startsWith("torch.") && !target.startsWith("torch.ops.")) {
+            String simple = target.substring(target.lastIndexOf('.') + 1);
             return TUPLE_METHODS.contains(simple) || (TUPLE_METHODS_WITH_DIM.contains(simple) && hasDim(node));
         }
         return false;
