@@ -45,6 +45,10 @@ class RunPageController {
 
     static final int PAGE_SIZE = 20;
     static final int SUBMODULES_PER_PAGE = 40;
+    /** Problems the verdict lists in full; the rest of the listed ones (each still traced) open on demand. */
+    static final int PROBLEMS_ABOVE_THE_FOLD = 6;
+    /** Problems a page lists at all: a graph with thousands of them says how many and lists these. */
+    static final int PROBLEMS_LISTED = 500;
 
     private final RunService service;
     private final UploadRuns uploads;
@@ -186,12 +190,13 @@ class RunPageController {
         model.addAttribute("relocationsBySubmodule", relocations);
         // Slices, so a run with thousands of problems or relocations renders only what the page shows.
         List<Problem> problems = run.verdict().problems();
-        model.addAttribute("firstProblems", problems.subList(0, Math.min(6, problems.size())));
-        model.addAttribute("moreProblems", problems.subList(Math.min(6, problems.size()), Math.min(500, problems.size())));
+        List<Problem> listedProblems = problems.subList(0, Math.min(PROBLEMS_LISTED, problems.size()));
+        model.addAttribute("firstProblems", listedProblems.subList(0, Math.min(PROBLEMS_ABOVE_THE_FOLD, listedProblems.size())));
+        model.addAttribute("moreProblems", listedProblems.subList(Math.min(PROBLEMS_ABOVE_THE_FOLD, listedProblems.size()), listedProblems.size()));
         model.addAttribute("relocationsShown", run.relocations().subList(0, Math.min(200, run.relocations().size())));
         model.addAttribute("nodes", nodeRows(document, shown));
         model.addAttribute("codeLink", run.verdict().outcome() == Outcome.SPLIT_FAILS ? null : "/api/runs/" + id + "/code");
-        VerdictView.addTo(model, document, problems.subList(0, Math.min(6, problems.size())), SUBMODULES_PER_PAGE);
+        VerdictView.addTo(model, document, listedProblems, SUBMODULES_PER_PAGE);
         return "run";
     }
 

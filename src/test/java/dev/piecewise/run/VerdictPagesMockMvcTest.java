@@ -45,6 +45,25 @@ class VerdictPagesMockMvcTest {
         return JSON.readTree(result.getResponse().getContentAsString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * vllm_moe_lm has eight decoder layers, each taking x.size() before its attention and viewing with it after:
+     * without a size strategy each of the eight Sizes crosses a cut, so the page traces eight values to their
+     * source lines, also those listed below the first problems.
+     */
+    @Test
+    void everyListedProblemIsTracedToItsSourceLine() throws Exception {
+        String readable = Fixtures.read("vllm_moe_lm", "readable.py");
+        MvcTestResult created = mvc.post().uri("/api/runs?sizeStrategy=none&splittingOps=vllm::unified_attention_with_output,vllm::moe_forward")
+                .contentType(MediaType.TEXT_PLAIN).content(readable).exchange();
+        assertThat(created).hasStatus(201);
+        JsonNode run = json(created);
+        assertThat(run.get("verdict").get("problems").size()).isGreaterThan(RunPageController.PROBLEMS_ABOVE_THE_FOLD);
+        String page = mvc.get().uri("/runs/" + run.get("id").asString()).accept(MediaType.TEXT_HTML).exchange()
+                .getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(page.split("<div class=\"trace\"", -1)).hasSize(8 + 1);
+        assertThat(page.split("class=\"where\"", -1).length - 1).isGreaterThanOrEqualTo(8);
+    }
+
     @Test
     void aGraphNoSplittingOpCutsIsNotSplitAndNamesTheCustomOpsItCalls() throws Exception {
         JsonNode verdict = create("").get("verdict");
