@@ -27,8 +27,15 @@ final class SourceText {
         int n = 0;
         int start = 0;
         int length = text.length();
+        // Without carriage returns (what PyTorch writes) String.indexOf finds each line end, many times faster than
+        // looking at every character.
+        boolean lineFeedsOnly = text.indexOf('\r') < 0;
         int i = 0;
         while (true) {
+            if (lineFeedsOnly) {
+                i = text.indexOf('\n', i);
+                i = i < 0 ? length : i;
+            }
             while (i < length && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
                 i++;
             }
