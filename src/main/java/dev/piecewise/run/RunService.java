@@ -455,7 +455,8 @@ public class RunService {
      */
     public PartitionResult replay(RunReport run) {
         String text = runs.findUpload(run.id()).orElseThrow(() -> new RunNotFoundException(run.id()));
-        ParsedUpload upload = GraphFormat.fromOption(run.format()).read(text, run.name(), run.graph().graphIndex());
+        ParsedUpload upload = GraphFormat.fromOption(run.format())
+                .read(text, run.name(), run.graph().graphIndex(), parseLimits);
         return Partitioner.partitionOnce(upload.graph(), RunReports.partitionOptions(run.options()));
     }
 
