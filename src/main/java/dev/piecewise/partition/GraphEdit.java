@@ -81,7 +81,8 @@ final class GraphEdit {
                 insertedBefore.forEach(n -> result.add(current.get(n.name())));
             }
             if (!removed.contains(name)) {
-                result.add(get(name));
+                Node changed = current.get(name);
+                result.add(changed != null ? changed : node);
             }
             Deque<Node> inserted = after.get(name);
             if (inserted != null) {
