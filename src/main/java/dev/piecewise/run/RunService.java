@@ -59,8 +59,11 @@ public class RunService {
     private final Map<String, ComparisonProgress> comparing = new ConcurrentHashMap<>();
     /** The comparisons under way by {@link #comparisonKey}, so a second click finds the first one's group. */
     private final Map<String, String> comparingByKey = new ConcurrentHashMap<>();
-    /** Up to a million nodes' worth of decoded runs: paging a 100k-node run costs one decode, not one a page. */
-    private final RecentRuns recentRuns = new RecentRuns(1_000_000);
+    /**
+     * Decoded runs, so paging a 100k-node run costs one decode, not one a page: an eighth of the heap's worth of
+     * them (a decoded run holds about 420 bytes a node), so a small heap is not filled by one huge run.
+     */
+    private final RecentRuns recentRuns = new RecentRuns(Runtime.getRuntime().maxMemory() / 8 / 420);
 
     RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics, LimitsProperties limits) {
         this.runs = runs;
