@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -263,12 +264,14 @@ class RunPageController {
     /** A comparison under way: the page reloads itself until the runs are stored, then shows them. */
     @GetMapping("/comparing/{group}")
     String comparing(@PathVariable String group, Model model, HttpServletResponse response) {
+        // Progress first: a comparison is stored before it stops running, so one that is not running any more
+        // is found among the stored groups; read the other way round, one finishing in between is in neither.
+        Optional<RunService.ComparisonProgress> running = service.comparison(group);
         List<String> members = service.groupMembers(group);
         if (!members.isEmpty()) {
             return "redirect:/runs/" + members.get(0) + "/compare";
         }
-        RunService.ComparisonProgress progress = service.comparison(group)
-                .orElseThrow(() -> new RunNotFoundException(group));
+        RunService.ComparisonProgress progress = running.orElseThrow(() -> new RunNotFoundException(group));
         if (progress.error() != null) {
             response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             return errorPage(model, "The comparison failed", progress.error());

@@ -196,10 +196,13 @@ public class RunService {
         return comparisonKey(run.graph().sha256(), run.format(), run.graph().graphIndex(), run.options().splittingOps());
     }
 
-    /** A comparison of the same graph and splitting ops, stored or under way. */
+    /**
+     * A comparison of the same graph and splitting ops, under way or stored: in that order, since a comparison is
+     * stored before it stops running, so one finishing meanwhile is still found.
+     */
     private Optional<String> existingComparison(String key) {
-        Optional<String> stored = runs.comparisonByKey(key);
-        return stored.isPresent() ? stored : Optional.ofNullable(comparingByKey.get(key));
+        String running = comparingByKey.get(key);
+        return running != null ? Optional.of(running) : runs.comparisonByKey(key);
     }
 
     /**
