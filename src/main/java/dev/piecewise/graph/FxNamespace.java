@@ -14,8 +14,6 @@ public final class FxNamespace {
 
     private final Set<String> used = new HashSet<>();
     private final Map<String, Integer> baseCount = new HashMap<>();
-    /** Names to register before the first new one is made: most rewrites of a large graph never make one. */
-    private List<Node> pending;
     /** A graph whose names count as registered, read through its index rather than copied; null for none. */
     private Graph graph;
     /** Bases whose count in {@link #graph} has been read. */
@@ -32,13 +30,10 @@ public final class FxNamespace {
         return ns;
     }
 
-    /**
-     * A namespace holding the names of {@code nodes}, registered in order as FX registered them, when the first
-     * name is made; the list must not change until then.
-     */
+    /** A namespace holding the names of {@code nodes}, registered in order as FX registered them. */
     public static FxNamespace of(List<Node> nodes) {
         FxNamespace ns = new FxNamespace();
-        ns.pending = nodes;
+        nodes.forEach(n -> ns.create(n.name()));
         return ns;
     }
 
@@ -52,11 +47,6 @@ public final class FxNamespace {
 
     /** FX's {@code create_name}, by hand rather than by regex: every node of a rewritten graph passes here. */
     public String create(String candidate) {
-        if (pending != null) {
-            List<Node> names = pending;
-            pending = null;
-            names.forEach(n -> create(n.name()));
-        }
         candidate = legal(candidate);
         if (candidate.isEmpty()) {
             candidate = "_unnamed";

@@ -49,7 +49,7 @@ class RunPageController {
     /** Problems the verdict lists in full; the rest of the listed ones (each still traced) open on demand. */
     static final int PROBLEMS_ABOVE_THE_FOLD = 6;
     /** Problems a page lists at all: a graph with thousands of them says how many and lists these. */
-    static final int PROBLEMS_LISTED = 500;
+    static final int PROBLEMS_LISTED = ValueTraces.MAX_VALUES;
 
     private final RunService service;
     private final UploadRuns uploads;

@@ -15,7 +15,7 @@ import java.util.Map;
 /** Traces the values a run's problems name to their producing and consuming nodes, when the run is stored. */
 final class ValueTraces {
 
-    /** Traced values per run: the run page shows the first problems, the JSON has every one. */
+    /** Traced values per run, as many as the run page lists problems; the stored document keeps them. */
     static final int MAX_VALUES = 500;
     static final int MAX_CONSUMERS = 20;
 
