@@ -206,6 +206,8 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         /** Bytes read but not yet admitted into the budget (0: none), and since when they wait. */
         private int pending;
         private long waitingSince;
+        /** Why the pending bytes wait, while the budget holds them back. */
+        private BusyException heldBack;
         private boolean allRead;
 
         /**
@@ -241,6 +243,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
                 lease.growTo(bytes.size() + (long) pending, false);
                 bytes.write(buffer, 0, pending);
                 pending = 0;
+                heldBack = null;
                 return true;
             } catch (OverBudgetException tooLarge) {
                 pending = 0;
@@ -252,6 +255,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
                     refuseFull(busy);
                     return true;
                 }
+                heldBack = busy;
                 RETRIES.schedule(() -> async.start(() -> {
                     try {
                         pump(in);
@@ -308,7 +312,13 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public void onTimeout(AsyncEvent event) throws IOException {
+        public synchronized void onTimeout(AsyncEvent event) throws IOException {
+            if (pending > 0 && heldBack != null) {
+                // The service held the body back for want of room, not the client: that is a 503, not a 408.
+                refuseFull(heldBack);
+                event.getAsyncContext().complete();
+                return;
+            }
             answer(HttpStatus.REQUEST_TIMEOUT, Problems.BODY_TIMEOUT, "Request body too slow",
                     "the request body did not arrive within " + limits.bodyReadTimeout().toSeconds()
                             + " s (piecewise.limits.body-read-timeout)", 0);
