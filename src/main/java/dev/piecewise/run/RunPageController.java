@@ -150,7 +150,9 @@ class RunPageController {
     @GetMapping("/runs/{id}")
     String run(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
                @RequestParam(defaultValue = "false") boolean problemsOnly,
-               @RequestParam(required = false) String find, @RequestParam(defaultValue = "0") int hit, Model model) {
+               @RequestParam(required = false) String find, @RequestParam(defaultValue = "0") int hit,
+               @RequestParam(required = false) String rowsOf, @RequestParam(defaultValue = "0") int rowsFrom,
+               Model model) {
         RunDocument document = service.document(id);
         RunReport run = document.run();
         model.addAttribute("run", run);
@@ -195,16 +197,26 @@ class RunPageController {
         model.addAttribute("firstProblems", listedProblems.subList(0, Math.min(PROBLEMS_ABOVE_THE_FOLD, listedProblems.size())));
         model.addAttribute("moreProblems", listedProblems.subList(Math.min(PROBLEMS_ABOVE_THE_FOLD, listedProblems.size()), listedProblems.size()));
         model.addAttribute("relocationsShown", run.relocations().subList(0, Math.min(200, run.relocations().size())));
-        model.addAttribute("nodes", nodeRows(document, shown));
+        Map<String, NodeWindow> windows = new HashMap<>(shown.size() * 2);
+        for (Submodule s : shown) {
+            int foundAt = found != null && found.node() != null && found.submodule().equals(s.name())
+                    ? s.nodes().indexOf(found.node()) : -1;
+            windows.put(s.name(), NodeWindow.of(s, s.name().equals(rowsOf) ? rowsFrom : 0, foundAt));
+        }
+        model.addAttribute("windows", windows);
+        model.addAttribute("rowsShown", NodeWindow.ROWS);
+        model.addAttribute("valuesShown", NodeWindow.VALUES);
+        model.addAttribute("nodes", nodeRows(document, shown, windows));
         model.addAttribute("codeLink", run.verdict().outcome() == Outcome.SPLIT_FAILS ? null : "/api/runs/" + id + "/code");
         VerdictView.addTo(model, document, listedProblems, SUBMODULES_PER_PAGE);
         return "run";
     }
 
-    /** The node rows of the shown submodules only; empty when the document has none (split-fails, older runs). */
-    private static Map<String, RunDocument.NodeRow> nodeRows(RunDocument document, List<Submodule> shown) {
+    /** The node rows the page shows only; empty when the document has none (split-fails, older runs). */
+    private static Map<String, RunDocument.NodeRow> nodeRows(RunDocument document, List<Submodule> shown,
+                                                             Map<String, NodeWindow> windows) {
         Set<String> wanted = new HashSet<>();
-        shown.forEach(s -> wanted.addAll(s.nodes()));
+        shown.forEach(s -> wanted.addAll(windows.get(s.name()).nodes(s)));
         Map<String, RunDocument.NodeRow> rows = new HashMap<>(wanted.size() * 2);
         for (RunDocument.NodeRow row : document.nodes()) {
             if (wanted.contains(row.name())) {

@@ -55,6 +55,21 @@ class RunPagesBigRunTest {
         return id;
     }
 
+    private static String notSplitId;
+    private static JsonNode notSplit;
+
+    /** The same graph under vLLM's default splitting ops, none of which it calls: one submodule of every node. */
+    private synchronized String notSplitRun() {
+        if (notSplitId == null) {
+            byte[] text = SyntheticDecoder.fxText(LAYERS).getBytes(StandardCharsets.UTF_8);
+            HttpApi.Response created = api().postRaw(text, "text/plain", Map.of("name", "decoder-100k-not-split"));
+            assertThat(created.status()).isEqualTo(201);
+            notSplit = created.json();
+            notSplitId = notSplit.get("id").asString();
+        }
+        return notSplitId;
+    }
+
     private static List<String> boxes(String page) {
         List<String> names = new ArrayList<>();
         Matcher box = Pattern.compile("<g class=\"box[^\"]*\"><a href=\"#([^\"]+)\"").matcher(page);
@@ -99,6 +114,52 @@ class RunPagesBigRunTest {
         assertThat(shown.get(39)).isEqualTo("submod_8039");
         assertThat(late.body()).contains("Submodules 8001 to 8040 of 18183");
         assertThat(late.body().length()).isLessThan(400_000);
+    }
+
+    /**
+     * Not split, the graph is one submodule of 90,910 nodes (100,003 less the input, the 9,091 weights and the
+     * output): the page shows them 500 at a time, and its lists of inputs and relocations (one a layer) are cut
+     * short, so the page stays small however big the piece.
+     */
+    @Test
+    void aSubmoduleOfEveryNodeIsShownAWindowOfRowsAtATime() {
+        notSplitRun();
+        JsonNode piece = notSplit.get("submodules").get(0);
+        assertThat(notSplit.get("submodules")).hasSize(1);
+        assertThat(piece.get("nodes")).hasSize(90_910);
+
+        HttpApi.Response first = api().get("/runs/" + notSplitId);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body()).contains("Nodes 1 to 500 of 90,910").contains("and 8,892 more inputs")
+                .contains("rowsOf=submod_0&amp;rowsFrom=500").doesNotContain("Previous nodes");
+        assertThat(nodeRows(first.body())).hasSize(500).startsWith(piece.get("nodes").get(0).asString());
+        assertThat(first.body().length()).isLessThan(400_000);
+
+        HttpApi.Response middle = api().get("/runs/" + notSplitId + "?rowsOf=submod_0&rowsFrom=50123");
+        assertThat(middle.body()).contains("Nodes 50,001 to 50,500 of 90,910").contains("Previous nodes");
+        assertThat(nodeRows(middle.body())).hasSize(500).startsWith(piece.get("nodes").get(50_000).asString());
+
+        HttpApi.Response last = api().get("/runs/" + notSplitId + "?rowsOf=submod_0&rowsFrom=99999999");
+        assertThat(last.body()).contains("Nodes 90,501 to 90,910 of 90,910").doesNotContain("Next nodes");
+
+        int at = 0;
+        while (!piece.get("nodes").get(at).asString().equals("relu_9000")) {
+            at++;
+        }
+        HttpApi.Response found = api().get("/runs/" + notSplitId + "?find=relu_9000");
+        assertThat(found.body()).contains("Match 1 of 1: node relu_9000 in submod_0")
+                .contains("Nodes " + String.format("%,d", at / 500 * 500 + 1) + " to ");
+        assertThat(found.body()).containsPattern("<tr (id=\"found\" class=\"found\"|class=\"found\" id=\"found\")>\\s*<td><code>relu_9000</code>");
+    }
+
+    private static List<String> nodeRows(String page) {
+        List<String> names = new ArrayList<>();
+        Matcher row = Pattern.compile("<tr[^>]*>\\s*<td><code>([^<]+)</code></td>\\s*<td>(placeholder|get_attr|call_function|call_method|call_module)</td>")
+                .matcher(page);
+        while (row.find()) {
+            names.add(row.group(1));
+        }
+        return names;
     }
 
     /**
