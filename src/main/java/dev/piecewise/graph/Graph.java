@@ -121,6 +121,15 @@ public final class Graph {
             return index.containsKey(nodeName);
         }
 
+        /**
+         * The name of the node defined as {@code nodeName}, as that node holds it, or null. A reference that holds
+         * the node's own string is found by identity in every later lookup and costs no string of its own.
+         */
+        public String definedName(String nodeName) {
+            Integer at = index.get(nodeName);
+            return at == null ? null : nodes.get(at).name();
+        }
+
         public List<Node> nodes() {
             return nodes;
         }

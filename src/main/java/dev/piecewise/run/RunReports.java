@@ -38,6 +38,14 @@ public final class RunReports {
     public static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
                                    String sha256, long bytes, PartitionResult result, String compareGroup,
                                    List<Diagnostic> notes) {
+        return report(id, name, createdAt, options, upload, sha256, bytes, result, compareGroup, notes,
+                RepeatedPieces.find(result.submodules(), result.graph()));
+    }
+
+    /** @param repetition {@link RepeatedPieces#find} of the result, found beside the rest of the report */
+    static RunReport report(String id, String name, Instant createdAt, PartitionOptions options, ParsedUpload upload,
+                            String sha256, long bytes, PartitionResult result, String compareGroup,
+                            List<Diagnostic> notes, RepeatedPieces.Repetition repetition) {
         Graph graph = upload.graph();
         boolean notSplit = graph.nodes().stream().noneMatch(options.splittingOps()::splitsAt);
         return new RunReport(id, name, createdAt, upload.format().id(), options(options),
@@ -51,7 +59,7 @@ public final class RunReports {
                         result.suggestion() == null ? null : options(result.suggestion()), notSplit,
                         notSplit ? SplittingOps.customOpsCalled(graph.nodes(), MAX_CANDIDATES) : List.of()),
                 upload.splitView() == null ? null : splitView(upload.splitView(), graph, options, result.submodules()),
-                compareGroup, RepeatedPieces.find(result.submodules(), result.graph()));
+                compareGroup, repetition);
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
+import dev.piecewise.partition.RepeatedPieces;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ public class RunService {
     private final ParseLimits parseLimits;
     private final Clock clock;
     private final ExecutorService comparisons;
+    /**
+     * Work a request does on another core while its own thread partitions: the upload's hash and safety check,
+     * the repeated pieces. Bounded like {@link #comparisons}; its tasks never wait on anything, so they cannot
+     * deadlock with the threads that wait for them.
+     */
+    private final ExecutorService beside;
     /** Waits for the partitions of comparisons started from the pages; a few at a time, the rest queue. */
     private final ExecutorService coordinators;
     private final Map<String, ComparisonProgress> comparing = new ConcurrentHashMap<>();
@@ -75,6 +82,7 @@ public class RunService {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.comparisons = Executors.newFixedThreadPool(threads, daemon("piecewise-compare"));
         this.coordinators = Executors.newFixedThreadPool(2, daemon("piecewise-comparison"));
+        this.beside = Executors.newFixedThreadPool(threads, daemon("piecewise-beside"));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -89,6 +97,7 @@ public class RunService {
     void shutdown() {
         coordinators.shutdownNow();
         comparisons.shutdownNow();
+        beside.shutdownNow();
     }
 
     /**
@@ -110,8 +119,9 @@ public class RunService {
                      ParsedUpload read) {
         Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new java.util.HashMap<>(), notes);
+        // Not kept decoded for paging: most runs are posted by harnesses and never viewed, and keeping each new
+        // run's document alive would make the collector copy it out of the young generation (src/docs/architecture.md, "Memory, and the collector").
         store(parsed, List.of(run), () -> { });
-        recentRuns.put(run.document());
         return run.report();
     }
 
@@ -158,6 +168,7 @@ public class RunService {
             return existing.get();
         }
         Upload parsed = parse(upload, fileName, request, null);
+        parsed.sha256(); // a graph that may not be written as Python fails the request, not the comparison
         String group = UUID.randomUUID().toString();
         List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps()).stream()
                 .filter(set -> original == null || !original.options().sameChoices(RunReports.options(set))).toList();
@@ -287,12 +298,13 @@ public class RunService {
         }
     }
 
-    private static Prepared result(Future<Prepared> run) {
+    /** The task's result, or the runtime exception it threw, as if it had run on this thread. */
+    private static <T> T result(Future<T> task) {
         try {
-            return run.get();
+            return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while comparing option sets", e);
+            throw new IllegalStateException("interrupted while waiting for the run's other work", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -321,8 +333,18 @@ public class RunService {
         return runs.groupMembers(groupId).stream().map(this::get).toList();
     }
 
-    /** An upload read once, for one run or all the runs of a comparison. */
-    private record Upload(byte[] bytes, String text, String sha256, ParsedUpload parsed, String name, long parseNanos) {
+    /**
+     * An upload read once, for one run or all the runs of a comparison.
+     *
+     * @param checked the upload's SHA-256, computed beside the partition once the graph passed
+     *                {@link PythonSafety#requireWritable}
+     */
+    private record Upload(byte[] bytes, String text, Future<String> checked, ParsedUpload parsed, String name,
+                          long parseNanos) {
+        /** @throws dev.piecewise.codegen.UnsafeNodeException when the graph may not be written as Python */
+        String sha256() {
+            return result(checked);
+        }
     }
 
     /** A run ready to store: its document, and encoded as stored. */
@@ -346,7 +368,11 @@ public class RunService {
             throw new BadOptionException("graphIndex", badIndex.getMessage());
         }
         Graph graph = parsedUpload.graph();
-        PythonSafety.requireWritable(graph); // the code of every run is served: nothing in it may run on import
+        // The code of every run is served: nothing in it may run on import. Checked while the graph is partitioned.
+        Future<String> checked = beside.submit(() -> {
+            PythonSafety.requireWritable(graph);
+            return sha256(upload);
+        });
         WorkDeadline.check("after parsing");
         String name = request.name() != null ? request.name()
                 : defaultName != null ? defaultName
@@ -354,7 +380,7 @@ public class RunService {
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
-        return new Upload(upload, text, sha256(upload), parsedUpload, name, System.nanoTime() - start);
+        return new Upload(upload, text, checked, parsedUpload, name, System.nanoTime() - start);
     }
 
     private Instant now() {
@@ -367,9 +393,13 @@ public class RunService {
         PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes);
         long partitioned = System.nanoTime();
         WorkDeadline.check("after partitioning");
-        RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options, upload.parsed(), upload.sha256(),
-                upload.bytes().length, result, compareGroup, notes);
-        RunDocument document = new RunDocument(report, RunDocument.rows(result.graph()), ValueTraces.of(result));
+        String sha256 = upload.sha256();
+        Future<RepeatedPieces.Repetition> repetition = beside.submit(() -> RepeatedPieces.find(result.submodules(), result.graph()));
+        List<RunDocument.NodeRow> rows = RunDocument.rows(result.graph());
+        List<ValueTrace> traces = ValueTraces.of(result);
+        RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
+                upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, result(repetition));
+        RunDocument document = new RunDocument(report, rows, traces);
         byte[] encoded = RunDocuments.encode(document);
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads the argument syntax of {@code print(graph)} within one line: {@code %refs}, numbers, None/True/False,
@@ -20,7 +20,8 @@ final class ArgScanner {
     private final String text;
     private final int line;
     private final int columnOffset;
-    private final Predicate<String> isDefined;
+    /** The defining node's own name string for a name defined before this line, else null. */
+    private final UnaryOperator<String> definedName;
     private final BareNames bareNames;
     private final ParseLimits limits;
     private int depth;
@@ -40,14 +41,14 @@ final class ArgScanner {
      * @param columnOffset     column of {@code text.charAt(0)} minus one
      * @param bareNames    what an unquoted identifier means here
      */
-    ArgScanner(String text, int start, int line, int columnOffset, Predicate<String> isDefined, BareNames bareNames,
+    ArgScanner(String text, int start, int line, int columnOffset, UnaryOperator<String> definedName, BareNames bareNames,
                ParseLimits limits) {
         this.text = text;
         this.limits = limits;
         this.pos = start;
         this.line = line;
         this.columnOffset = columnOffset;
-        this.isDefined = isDefined;
+        this.definedName = definedName;
         this.bareNames = bareNames;
     }
 
@@ -144,10 +145,11 @@ final class ArgScanner {
         if (name.isEmpty()) {
             throw error("expected a node name after '%'", start);
         }
-        if (!isDefined.test(name)) {
+        String defined = definedName.apply(name);
+        if (defined == null) {
             throw error("reference to '%" + name + "', which is not defined before this line", start);
         }
-        return new Arg.Ref(name);
+        return new Arg.Ref(defined);
     }
 
     String readIdentifier() {
@@ -261,7 +263,7 @@ final class ArgScanner {
             throw error("expected an argument", start);
         }
         if (token.startsWith("slice(") && token.endsWith(")")) {
-            ArgScanner inner = new ArgScanner(text, start + "slice(".length(), line, columnOffset, isDefined,
+            ArgScanner inner = new ArgScanner(text, start + "slice(".length(), line, columnOffset, definedName,
                     bareNames == BareNames.STRINGS ? BareNames.NODES_IF_DEFINED : bareNames, limits);
             inner.depth = depth;
             List<Arg> parts = inner.parseSequence(')');
@@ -288,14 +290,15 @@ final class ArgScanner {
         if (isFloat(token)) {
             return new Arg.FloatLit(token);
         }
-        if (bareNames == BareNames.NODES_IF_DEFINED && isIdentifier(token) && isDefined.test(token)) {
-            return new Arg.Ref(token);
+        if (bareNames == BareNames.NODES_IF_DEFINED && isIdentifier(token) && definedName.apply(token) != null) {
+            return new Arg.Ref(definedName.apply(token));
         }
         if (bareNames == BareNames.NODES && isIdentifier(token)) {
-            if (!isDefined.test(token)) {
+            String defined = definedName.apply(token);
+            if (defined == null) {
                 throw error("the output references '" + token + "', which is not a node of the graph", start);
             }
-            return new Arg.Ref(token);
+            return new Arg.Ref(defined);
         }
         if (token.startsWith("torch.") || token.contains("(") || token.startsWith("<")) {
             return new Arg.Repr(token);

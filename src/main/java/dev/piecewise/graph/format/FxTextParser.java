@@ -8,10 +8,11 @@ import dev.piecewise.graph.KindInference;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Parses {@code print(gm.graph)} output, PyTorch 1.x ({@code [#users=N]}) and 2.x ({@code [num_users=N]}), in
@@ -27,7 +28,9 @@ public final class FxTextParser implements GraphParser {
     static Graph parse(String text, String name, ParseLimits limits) {
         SourceText source = SourceText.of(text);
         Graph.Builder builder = new Graph.Builder(name, false);
-        Predicate<String> isDefined = builder::isDefined;
+        UnaryOperator<String> definedName = builder::definedName;
+        // A model calls a few hundred distinct targets, each thousands of times: one string each, not one a node.
+        Map<String, String> targets = new HashMap<>();
         boolean headerSeen = false;
         int lineNo = 0;
         for (int index = 0; index < source.lineCount(); index++) {
@@ -51,9 +54,9 @@ public final class FxTextParser implements GraphParser {
                 throw limits.tooManyNodes(lineNo, indent + 1);
             }
             if (line.startsWith("%", indent)) {
-                builder.add(parseNode(line, indent, lineNo, isDefined, limits), lineNo, indent + 1);
+                builder.add(parseNode(line, indent, lineNo, definedName, targets, limits), lineNo, indent + 1);
             } else if (line.startsWith("return", indent)) {
-                builder.add(parseReturn(line, indent, lineNo, builder, isDefined, limits), lineNo, indent + 1);
+                builder.add(parseReturn(line, indent, lineNo, builder, definedName, limits), lineNo, indent + 1);
             } else {
                 throw new GraphParseException("expected a node line starting with '%' or a 'return' line, found '"
                         + abbreviate(line.substring(indent)) + "'", lineNo, indent + 1);
@@ -70,8 +73,9 @@ public final class FxTextParser implements GraphParser {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
-    private static Node parseNode(String line, int indent, int lineNo, Predicate<String> isDefined, ParseLimits limits) {
-        ArgScanner scan = new ArgScanner(line, indent + 1, lineNo, 0, isDefined, ArgScanner.BareNames.STRINGS, limits);
+    private static Node parseNode(String line, int indent, int lineNo, UnaryOperator<String> definedName,
+                                  Map<String, String> targets, ParseLimits limits) {
+        ArgScanner scan = new ArgScanner(line, indent + 1, lineNo, 0, definedName, ArgScanner.BareNames.STRINGS, limits);
         String name = scan.readIdentifier();
         if (name.isEmpty()) {
             throw scan.error("expected a node name after '%'");
@@ -108,7 +112,7 @@ public final class FxTextParser implements GraphParser {
         if (targetEnd < 0) {
             throw scan.error("unterminated '[target=...]'", targetAt);
         }
-        String target = line.substring(targetStart, targetEnd);
+        String target = targets.computeIfAbsent(line.substring(targetStart, targetEnd), t -> t);
         scan.moveTo(targetEnd + 1);
         List<Arg> args = List.of();
         Map<String, Arg> kwargs = Map.of();
@@ -154,14 +158,14 @@ public final class FxTextParser implements GraphParser {
         return end > from && line.charAt(end - 1) == ']' ? end - 1 : -1;
     }
 
-    private static Node parseReturn(String line, int indent, int lineNo, Graph.Builder builder, Predicate<String> isDefined,
+    private static Node parseReturn(String line, int indent, int lineNo, Graph.Builder builder, UnaryOperator<String> definedName,
                                     ParseLimits limits) {
-        ArgScanner scan = new ArgScanner(line, indent + "return".length(), lineNo, 0, isDefined, ArgScanner.BareNames.NODES, limits);
+        ArgScanner scan = new ArgScanner(line, indent + "return".length(), lineNo, 0, definedName, ArgScanner.BareNames.NODES, limits);
         Arg result = scan.parseArg();
         if (!scan.atEnd()) {
             throw scan.error("unexpected text after the returned value");
         }
-        String outputName = FxNamespace.outputName(isDefined, builder.nodes());
+        String outputName = FxNamespace.outputName(builder::isDefined, builder.nodes());
         return new Node(outputName, Op.OUTPUT, "output", List.of(result), new LinkedHashMap<>(), null, null, null);
     }
 }
