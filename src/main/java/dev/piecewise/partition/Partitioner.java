@@ -164,7 +164,7 @@ public final class Partitioner {
             List<SubmoduleValue> inputs = new ArrayList<>(part.inputs.size());
             List<String> threaded = null;
             for (String v : part.inputs) {
-                boolean isThreaded = !part.usedDirectly.contains(v);
+                boolean isThreaded = part.threadedOnly(v);
                 inputs.add(new SubmoduleValue(v, graph.node(v).kind(), isThreaded));
                 if (isThreaded) {
                     threaded = threaded == null ? new ArrayList<>() : threaded;

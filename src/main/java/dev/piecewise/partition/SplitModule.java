@@ -36,15 +36,42 @@ final class SplitModule {
         final List<String> layout = new ArrayList<>();
         final List<GlobalStateCopy> copies = new ArrayList<>();
         final LinkedHashSet<String> inputs = new LinkedHashSet<>();
-        final Set<String> usedDirectly = new HashSet<>();
+        /** The inputs a node of this part reads; null when no shape symbols are threaded (then every input is). */
+        private final Set<String> usedDirectly;
         final LinkedHashSet<String> outputs = new LinkedHashSet<>();
         final LinkedHashSet<Integer> dependencies = new LinkedHashSet<>();
         final LinkedHashSet<Integer> dependents = new LinkedHashSet<>();
+        /** The last ids added to the two sets above: most edges repeat them, and a set add boxes and hashes. */
+        private int lastDependency = -1;
+        private int lastDependent = -1;
         /** Dependencies not yet sorted, while looking for a cycle. */
         int unsorted;
+        /** Where the top-level graph calls this part: the order ids first appear in the graph. */
+        private final int order;
 
-        Part(int id) {
+        Part(int id, boolean threadSymbols, int order) {
             this.id = id;
+            this.order = order;
+            this.usedDirectly = threadSymbols ? new HashSet<>() : null;
+        }
+
+        /** Whether split_module adds {@code input} only for a shape symbol of another input (no node here reads it). */
+        boolean threadedOnly(String input) {
+            return usedDirectly != null && !usedDirectly.contains(input);
+        }
+
+        private void dependOn(int defined) {
+            if (defined != lastDependency) {
+                dependencies.add(defined);
+                lastDependency = defined;
+            }
+        }
+
+        private void addDependent(int used) {
+            if (used != lastDependent) {
+                dependents.add(used);
+                lastDependent = used;
+            }
         }
     }
 
@@ -69,6 +96,8 @@ final class SplitModule {
     /** Partition of each node by graph index, -1 until the walk reaches it and for placeholders and get_attr. */
     private final int[] partOf;
     private final Map<Integer, Part> parts = new LinkedHashMap<>();
+    /** {@link #parts} by id, for the lookups made once per edge: no boxing, no hashing. */
+    private Part[] partsById = new Part[16];
     private final Map<String, String> symbolToNode = new HashMap<>();
     private final Map<String, List<String>> symbolsOf = new HashMap<>();
     private final boolean threadSymbols;
@@ -115,10 +144,14 @@ final class SplitModule {
                 continue;
             }
             int id = ids.get(node.name());
-            Part part = parts.get(id);
+            Part part = part(id);
             if (part == null) {
-                part = new Part(id);
+                part = new Part(id, threadSymbols, parts.size());
                 parts.put(id, part);
+                if (id >= partsById.length) {
+                    partsById = java.util.Arrays.copyOf(partsById, Math.max(id + 1, partsById.length * 2));
+                }
+                partsById[id] = part;
             }
             part.nodes.add(node.name());
             partOf[at] = id;
@@ -251,6 +284,11 @@ final class SplitModule {
         }
     }
 
+    /** The part of that id; null for -1 (no part) and ids not seen yet. */
+    private Part part(int id) {
+        return id >= 0 && id < partsById.length ? partsById[id] : null;
+    }
+
     private int partOf(String node) {
         int at = graph.indexOf(node);
         return at < 0 ? -1 : partOf[at];
@@ -267,23 +305,23 @@ final class SplitModule {
             return;
         }
         if (defined >= 0) {
-            Part defPart = parts.get(defined);
+            Part defPart = part(defined);
             defPart.outputs.add(def);
             if (used >= 0) {
-                defPart.dependents.add(used);
+                defPart.addDependent(used);
             }
         }
         if (used < 0) {
             return;
         }
-        Part usePart = parts.get(used);
+        Part usePart = part(used);
         usePart.inputs.add(def);
-        usePart.usedDirectly.add(def);
         if (threadSymbols) {
+            usePart.usedDirectly.add(def);
             threadSymbolsOf(def, usePart);
         }
         if (defined >= 0) {
-            usePart.dependencies.add(defined);
+            usePart.dependOn(defined);
         }
     }
 
@@ -302,10 +340,10 @@ final class SplitModule {
             if (graph.node(symbolNode).op() != Op.PLACEHOLDER) {
                 int symbolDefined = partOf(symbolNode);
                 if (symbolDefined >= 0) {
-                    Part symbolPart = parts.get(symbolDefined);
+                    Part symbolPart = part(symbolDefined);
                     symbolPart.outputs.add(symbolNode);
-                    symbolPart.dependents.add(usePart.id);
-                    usePart.dependencies.add(symbolDefined);
+                    symbolPart.addDependent(usePart.id);
+                    usePart.dependOn(symbolDefined);
                 }
             }
         }
@@ -327,7 +365,7 @@ final class SplitModule {
             Part root = roots.pop();
             sorted++;
             for (int id : root.dependents) {
-                Part dependent = parts.get(id);
+                Part dependent = part(id);
                 if (--dependent.unsorted == 0) {
                     roots.push(dependent);
                 }
@@ -336,18 +374,25 @@ final class SplitModule {
         return sorted == parts.size() ? null : new SplitError.PartitionCycle();
     }
 
-    /** With keep_original_order the top-level graph calls submodules in first-appearance order. */
+    /**
+     * With keep_original_order the top-level graph calls submodules in first-appearance order, so an input must be
+     * computed by a part called earlier (which then returns it: every use from another part makes it an output).
+     */
     private SplitError keyError() {
-        Set<String> defined = new HashSet<>();
         for (Part part : parts.values()) {
             for (String input : part.inputs) {
-                Op op = graph.node(input).op();
-                if (op != Op.PLACEHOLDER && op != Op.GET_ATTR && !defined.contains(input)) {
+                int at = graph.indexOf(input);
+                Part producer = part(partOf[at]);
+                if (producer != null ? producer.order >= part.order : isComputed(graph.nodes().get(at))) {
                     return new SplitError.ValueNotYetEmitted(input);
                 }
             }
-            defined.addAll(part.outputs);
         }
         return null;
+    }
+
+    /** Placeholders and get_attr are the top-level graph's own; any other node is computed by some part. */
+    private static boolean isComputed(Node node) {
+        return node.op() != Op.PLACEHOLDER && node.op() != Op.GET_ATTR;
     }
 }
