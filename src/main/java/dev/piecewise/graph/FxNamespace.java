@@ -18,6 +18,8 @@ public final class FxNamespace {
     private Graph graph;
     /** Bases whose count in {@link #graph} has been read. */
     private final Set<String> countedBases = new HashSet<>();
+    /** Per base, numbers known taken, each with a number at or after which the next free one lies. */
+    private final Map<String, Map<Integer, Integer>> skips = new HashMap<>();
 
     /**
      * A namespace holding the names of {@code graph} as if FX had registered them in order. Rather than copying a
@@ -70,13 +72,45 @@ public final class FxNamespace {
         if (num == 0) {
             num = baseCount.getOrDefault(base, 0);
         }
-        while (used.contains(candidate) || graph != null && graph.indexOf(candidate) >= 0) {
-            num++;
+        if (isTaken(candidate)) {
+            num = nextFree(base, num + 1);
             candidate = base + "_" + num;
         }
         used.add(candidate);
         baseCount.put(base, num);
         return candidate;
+    }
+
+    private boolean isTaken(String name) {
+        return used.contains(name) || graph != null && graph.indexOf(name) >= 0;
+    }
+
+    /**
+     * The smallest {@code n >= from} with {@code base_n} free: what FX's loop ({@code num += 1} until the name is
+     * free) ends on. FX tries every number in turn, so copying each of 9,000 {@code size_N} nodes would try 40
+     * million names; numbers once taken stay taken, so each run of taken numbers is skipped in one step the next
+     * time ({@link #skips}, path-compressed as in union-find).
+     */
+    private int nextFree(String base, int from) {
+        Map<Integer, Integer> skip = skips.computeIfAbsent(base, b -> new HashMap<>());
+        List<Integer> passed = new java.util.ArrayList<>();
+        int n = from;
+        while (true) {
+            Integer further = skip.get(n);
+            if (further != null) {
+                passed.add(n);
+                n = further;
+            } else if (isTaken(base + "_" + n)) {
+                passed.add(n);
+                n++;
+            } else {
+                break;
+            }
+        }
+        for (int p : passed) {
+            skip.put(p, n);
+        }
+        return n;
     }
 
     /** What FX's count for {@code base} is after registering the graph's names: the last {@code base_N}'s N. */

@@ -45,6 +45,60 @@ class FxNamespaceTest {
         assertThat(FxNamespace.of(Graph.trusted("g", nodes, false)).create("size")).isEqualTo("size_2");
     }
 
+    /** torch.fx's create_name transcribed literally (legal names only): it tries every number in turn. */
+    private static final class LiteralFx {
+        private final java.util.Set<String> used = new java.util.HashSet<>();
+        private final java.util.Map<String, Integer> baseCount = new java.util.HashMap<>();
+
+        String create(String candidate) {
+            java.util.regex.Matcher match = java.util.regex.Pattern.compile("(.*)_(\\d+)$").matcher(candidate);
+            String base = candidate;
+            int num = 0;
+            if (match.matches()) {
+                base = match.group(1);
+                num = Integer.parseInt(match.group(2));
+                candidate = base + "_" + num;
+            }
+            if (num == 0) {
+                num = baseCount.getOrDefault(base, 0);
+            }
+            while (used.contains(candidate)) {
+                num++;
+                candidate = base + "_" + num;
+            }
+            used.add(candidate);
+            baseCount.put(base, num);
+            return candidate;
+        }
+    }
+
+    /**
+     * The duplicate strategy copies every {@code size_N} of a deep model: each copy takes the first free number
+     * after its own, which FX finds by trying them all. The names are FX's, from the namespace that registers
+     * names and from the one that reads a graph's index, in an order that mixes runs of taken numbers.
+     */
+    @Test
+    void copiesOfManyNumberedNodesGetFxsNamesInLinearTime() {
+        List<Node> nodes = new java.util.ArrayList<>();
+        LiteralFx literal = new LiteralFx();
+        for (int i = 0; i < 3_000; i++) {
+            String name = i == 0 ? "size" : "size_" + i;
+            literal.create(name);
+            nodes.add(new Node(name, Op.PLACEHOLDER, name, List.of(), java.util.Map.of(), null,
+                    ValueInfo.of(ValueKind.TENSOR), null));
+        }
+        FxNamespace indexed = FxNamespace.of(Graph.trusted("g", nodes, false));
+        FxNamespace registered = FxNamespace.of(nodes);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 6_000; i++) {
+            int pick = random.nextInt(5);
+            String candidate = pick == 0 ? "size" : pick == 1 ? "size_" + (i / 2) : "size_" + random.nextInt(9_000);
+            String expected = literal.create(candidate);
+            assertThat(indexed.create(candidate)).as(candidate).isEqualTo(expected);
+            assertThat(registered.create(candidate)).as(candidate).isEqualTo(expected);
+        }
+    }
+
     @Test
     void numberedCandidatesKeepTheirNumberWhenFree() {
         FxNamespace ns = with("size", "size_2");
