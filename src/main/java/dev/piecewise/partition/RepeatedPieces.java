@@ -57,13 +57,27 @@ public final class RepeatedPieces {
 
     /** @param graph the graph the submodules were cut from (after the strategy's rewrites); null when the split failed */
     public static Repetition find(List<Submodule> submodules, Graph graph) {
-        if (graph == null) {
-            return null;
-        }
-        Map<String, List<Submodule>> byHash = new LinkedHashMap<>();
+        return graph == null ? null : group(submodules, hashes(submodules, graph));
+    }
+
+    /**
+     * The structural hash of each submodule, in order: each depends on its submodule alone, so a caller may hash
+     * parts of the list on several threads and {@link #group} the hashes.
+     */
+    public static List<String> hashes(List<Submodule> submodules, Graph graph) {
         StructuralHash hash = new StructuralHash();
+        List<String> hashes = new ArrayList<>(submodules.size());
         for (Submodule submodule : submodules) {
-            byHash.computeIfAbsent(hash.of(submodule, graph), k -> new ArrayList<>(1)).add(submodule);
+            hashes.add(hash.of(submodule, graph));
+        }
+        return hashes;
+    }
+
+    /** @param hashes {@link #hashes} of {@code submodules}, in the same order */
+    public static Repetition group(List<Submodule> submodules, List<String> hashes) {
+        Map<String, List<Submodule>> byHash = new LinkedHashMap<>();
+        for (int i = 0; i < submodules.size(); i++) {
+            byHash.computeIfAbsent(hashes.get(i), k -> new ArrayList<>(1)).add(submodules.get(i));
         }
         List<Group> groups = new ArrayList<>();
         int compiled = 0;

@@ -15,6 +15,7 @@ import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
 import dev.piecewise.partition.RepeatedPieces;
+import dev.piecewise.partition.Submodule;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -394,11 +395,18 @@ public class RunService {
         long partitioned = System.nanoTime();
         WorkDeadline.check("after partitioning");
         String sha256 = upload.sha256();
-        Future<RepeatedPieces.Repetition> repetition = beside.submit(() -> RepeatedPieces.find(result.submodules(), result.graph()));
+        // Repeated pieces: half the submodules hashed on each core while this thread makes the node table.
+        List<Submodule> submodules = result.submodules();
+        int half = submodules.size() / 2;
+        Future<List<String>> firstHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(0, half), result.graph()));
+        Future<List<String>> secondHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(half, submodules.size()), result.graph()));
         List<RunDocument.NodeRow> rows = RunDocument.rows(result.graph());
         List<ValueTrace> traces = ValueTraces.of(result);
+        List<String> hashes = new ArrayList<>(result(firstHalf));
+        hashes.addAll(result(secondHalf));
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
-                upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, result(repetition));
+                upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes,
+                result.graph() == null ? null : RepeatedPieces.group(submodules, hashes));
         RunDocument document = new RunDocument(report, rows, traces);
         byte[] encoded = RunDocuments.encode(document);
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
