@@ -180,6 +180,10 @@ public class RunApiController {
             return response.contentType(RunText.TYPE).body(created.single() ? RunText.summary(created.runs().get(0))
                     : RunText.summary(group));
         }
+        if (created.runJson() != null) { // the run's JSON as stored, not serialized again
+            return response.contentType(MediaType.APPLICATION_JSON)
+                    .body(RunDocuments.answer(created.runJson(), created.runs().get(0)));
+        }
         return response.body(created.single() ? RunAnswer.of(created.runs().get(0)) : group);
     }
 

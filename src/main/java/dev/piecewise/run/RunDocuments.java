@@ -36,14 +36,45 @@ public final class RunDocuments {
     }
 
     public static byte[] encode(RunDocument document) {
+        return encode(document, RunJson.MAPPER.writeValueAsBytes(document.run()));
+    }
+
+    /**
+     * The same bytes as {@link #encode(RunDocument)}, with the run written from {@code runJson} (its JSON, made
+     * once for the document and the answer) rather than serialized again.
+     */
+    public static byte[] encode(RunDocument document, byte[] runJson) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
         try (OutputStream gzip = gzip(bytes)) {
-            RunJson.MAPPER.writeValue(gzip, document);
+            gzip.write(RUN_FIELD);
+            gzip.write(runJson);
+            gzip.write(NODES_FIELD);
+            RunJson.MAPPER.writeValue(gzip, document.nodes());
+            gzip.write(TRACES_FIELD);
+            RunJson.MAPPER.writeValue(gzip, document.traces());
+            gzip.write('}');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
+
+    private static final byte[] RUN_FIELD = "{\"run\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NODES_FIELD = ",\"nodes\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TRACES_FIELD = ",\"traces\":".getBytes(StandardCharsets.UTF_8);
+
+    /** A run's JSON answer from the run's JSON: its fields, then {@code links}, as {@link RunAnswer} writes them. */
+    static byte[] answer(byte[] runJson, RunReport run) {
+        byte[] links = RunJson.MAPPER.writeValueAsBytes(RunLinks.of(run.id(), run.verdict().outcome()));
+        byte[] answer = java.util.Arrays.copyOf(runJson, runJson.length + LINKS_FIELD.length + links.length);
+        int at = runJson.length - 1; // the run's closing brace
+        System.arraycopy(LINKS_FIELD, 0, answer, at, LINKS_FIELD.length);
+        System.arraycopy(links, 0, answer, at + LINKS_FIELD.length, links.length);
+        answer[answer.length - 1] = '}';
+        return answer;
+    }
+
+    private static final byte[] LINKS_FIELD = ",\"links\":".getBytes(StandardCharsets.UTF_8);
 
     public static RunDocument decode(byte[] stored) {
         try (InputStream in = gunzip(stored)) {

@@ -118,12 +118,31 @@ public class RunService {
      */
     RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup, List<Diagnostic> notes,
                      ParsedUpload read) {
+        return make(upload, fileName, request, compareGroup, notes, read).report();
+    }
+
+    /**
+     * A run and its JSON as stored, so the answer to the request that made it writes those bytes rather than
+     * serializing the run a second time.
+     */
+    public record CreatedRun(RunReport run, byte[] json) {
+    }
+
+    /** As {@link #create(byte[], String, RunRequest)}, with the run's JSON. */
+    public CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request) {
+        Prepared run = make(upload, fileName, request, null, List.of(), null);
+        return new CreatedRun(run.report(), run.runJson());
+    }
+
+    private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
+                          List<Diagnostic> notes, ParsedUpload read) {
         Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new java.util.HashMap<>(), notes);
         // Not kept decoded for paging: most runs are posted by harnesses and never viewed, and keeping each new
-        // run's document alive would make the collector copy it out of the young generation (src/docs/architecture.md, "Memory, and the collector").
+        // run's document alive would make the collector copy it out of the young generation
+        // (src/docs/architecture.md, "Memory, and the collector").
         store(parsed, List.of(run), () -> { });
-        return run.report();
+        return run;
     }
 
     /**
@@ -348,8 +367,8 @@ public class RunService {
         }
     }
 
-    /** A run ready to store: its document, and encoded as stored. */
-    private record Prepared(RunDocument document, byte[] encoded) {
+    /** A run ready to store: its document, encoded as stored, and the run's own JSON inside that. */
+    private record Prepared(RunDocument document, byte[] encoded, byte[] runJson) {
         RunReport report() {
             return document.run();
         }
@@ -408,14 +427,15 @@ public class RunService {
                 upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes,
                 result.graph() == null ? null : RepeatedPieces.group(submodules, hashes));
         RunDocument document = new RunDocument(report, rows, traces);
-        byte[] encoded = RunDocuments.encode(document);
+        byte[] runJson = RunJson.MAPPER.writeValueAsBytes(report);
+        byte[] encoded = RunDocuments.encode(document, runJson);
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "
                         + "({} bytes stored): {}", report.id(), report.graph().nodeCount(), upload.bytes().length,
                 report.format(), upload.parseNanos() / 1_000_000, (partitioned - start) / 1_000_000,
                 (System.nanoTime() - partitioned) / 1_000_000, encoded.length, result.outcome().id());
-        return new Prepared(document, encoded);
+        return new Prepared(document, encoded, runJson);
     }
 
     /**

@@ -33,7 +33,12 @@ import java.util.stream.Collectors;
 public class UploadRuns {
 
     /** The runs one upload made; {@code group} is null for a single run. */
-    public record Created(List<RunReport> runs, String group) {
+    /** @param runJson a single run's JSON as stored, for the answer; null for groups */
+    public record Created(List<RunReport> runs, String group, byte[] runJson) {
+        Created(List<RunReport> runs, String group) {
+            this(runs, group, null);
+        }
+
         public boolean single() {
             return group == null;
         }
@@ -66,7 +71,8 @@ public class UploadRuns {
                 throw new BadOptionException("compileId", "compileId chooses a graph of a TORCH_TRACE log; this upload is "
                         + format.id());
             }
-            return new Created(List.of(service.create(upload, fileName, request)), null);
+            RunService.CreatedRun created = service.createWithJson(upload, fileName, request);
+            return new Created(List.of(created.run()), null, created.json());
         }
         TraceLog log = TraceLog.read(text);
         List<TraceGraph> chosen = choose(log, compileId, request.graphIndex());

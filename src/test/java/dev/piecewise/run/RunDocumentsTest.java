@@ -58,4 +58,24 @@ class RunDocumentsTest {
         JsonNode stored = RunJson.MAPPER.readTree(RunDocuments.decompress(RunDocuments.encode(document)));
         assertThat(stored.get("nodes").get(0).isArray()).isTrue();
     }
+
+    /** The whole document as Jackson writes the record is what the document made from the run's JSON holds. */
+    @Test
+    void theDocumentMadeFromTheRunsJsonIsTheRecordsJson() {
+        RunDocument document = document(SizeStrategy.DECOMPOSE);
+        byte[] whole = RunJson.MAPPER.writeValueAsBytes(document);
+        String fromRunJson = RunDocuments.decompress(RunDocuments.encode(document,
+                RunJson.MAPPER.writeValueAsBytes(document.run())));
+        assertThat(fromRunJson).isEqualTo(new String(whole, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The answer made from the run's JSON is the run with its links, as {@link RunAnswer} writes it. */
+    @Test
+    void theAnswerFromTheRunsJsonIsTheRunWithItsLinks() {
+        RunReport run = document(SizeStrategy.NONE).run();
+        JsonNode answer = RunJson.MAPPER.readTree(RunDocuments.answer(RunJson.MAPPER.writeValueAsBytes(run), run));
+        assertThat(answer).isEqualTo(RunJson.MAPPER.readTree(RunJson.MAPPER.writeValueAsBytes(RunAnswer.of(run))));
+        assertThat(answer.get("links").get("self").asString()).isEqualTo("/api/runs/id");
+        assertThat(answer.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
+    }
 }
