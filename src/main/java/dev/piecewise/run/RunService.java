@@ -292,7 +292,7 @@ public class RunService {
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
             Instant createdAt = start.plus(i, ChronoUnit.MICROS);
             pending.add(comparisons.submit(() -> {
-                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, List.of());
+                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, List.of()).withoutJson();
                 onePartitioned.run();
                 return prepared;
             }));
@@ -367,10 +367,13 @@ public class RunService {
         }
     }
 
-    /** A run ready to store: its document, encoded as stored, and the run's own JSON inside that. */
-    private record Prepared(RunDocument document, byte[] encoded, byte[] runJson) {
-        RunReport report() {
-            return document.run();
+    /**
+     * A run ready to store: the run, its document encoded as stored, and the run's own JSON inside that (for the
+     * answer; null once not needed). Not the decoded document: a comparison holds eight of these at once.
+     */
+    private record Prepared(RunReport report, byte[] encoded, byte[] runJson) {
+        Prepared withoutJson() {
+            return new Prepared(report, encoded, null);
         }
     }
 
@@ -435,7 +438,7 @@ public class RunService {
                         + "({} bytes stored): {}", report.id(), report.graph().nodeCount(), upload.bytes().length,
                 report.format(), upload.parseNanos() / 1_000_000, (partitioned - start) / 1_000_000,
                 (System.nanoTime() - partitioned) / 1_000_000, encoded.length, result.outcome().id());
-        return new Prepared(document, encoded, runJson);
+        return new Prepared(report, encoded, runJson);
     }
 
     /**
