@@ -8,11 +8,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -21,46 +19,70 @@ import java.util.function.Function;
  */
 final class GraphEdit {
 
+    /**
+     * What is known of one name: its node if replaced or inserted, and the edits anchored at it. One map of these,
+     * so applying the edits costs one lookup per node of the graph.
+     */
+    private static final class Slot {
+        Node node;
+        boolean removed;
+        List<Node> before;
+        Deque<Node> after;
+    }
+
     private final Graph original;
-    /** Nodes replaced or inserted; every other node is the original's. */
-    private final Map<String, Node> current = new HashMap<>();
-    private final Set<String> removed = new HashSet<>();
-    private final Map<String, Deque<Node>> after = new HashMap<>();
-    private final Map<String, List<Node>> before = new HashMap<>();
+    /** Names replaced, inserted, removed or used as anchors; every other node is the original's, unchanged. */
+    private final Map<String, Slot> slots = new HashMap<>();
 
     GraphEdit(Graph original) {
         this.original = original;
     }
 
+    private Slot slot(String name) {
+        return slots.computeIfAbsent(name, k -> new Slot());
+    }
+
     Node get(String name) {
-        Node changed = current.get(name);
-        return changed != null ? changed : original.node(name);
+        Slot slot = slots.get(name);
+        return slot != null && slot.node != null ? slot.node : original.node(name);
     }
 
     void replace(Node node) {
-        current.put(node.name(), node);
+        slot(node.name()).node = node;
     }
 
     void remove(String name) {
-        removed.add(name);
+        slot(name).removed = true;
     }
 
     /** Inserts right after {@code anchor}, ahead of nodes inserted there before (FX's {@code inserting_after}). */
     void insertRightAfter(String anchor, Node node) {
-        after.computeIfAbsent(anchor, k -> new ArrayDeque<>()).addFirst(node);
-        current.put(node.name(), node);
+        after(anchor).addFirst(node);
+        replace(node);
     }
 
     /** Inserts after {@code anchor} and after nodes inserted there before. */
     void appendAfter(String anchor, Node node) {
-        after.computeIfAbsent(anchor, k -> new ArrayDeque<>()).addLast(node);
-        current.put(node.name(), node);
+        after(anchor).addLast(node);
+        replace(node);
     }
 
     /** Inserts just before {@code anchor}. */
     void insertBefore(String anchor, Node node) {
-        before.computeIfAbsent(anchor, k -> new ArrayList<>()).add(node);
-        current.put(node.name(), node);
+        Slot slot = slot(anchor);
+        if (slot.before == null) {
+            slot.before = new ArrayList<>();
+        }
+        slot.before.add(node);
+        replace(node);
+    }
+
+    private Deque<Node> after(String anchor) {
+        Slot slot = slot(anchor);
+        if (slot.after == null) {
+            slot.after = new ArrayDeque<>();
+        }
+        return slot.after;
     }
 
     /** Rewrites {@code user}'s references with {@code replace} (identity for names it does not map). */
@@ -69,24 +91,25 @@ final class GraphEdit {
         List<Arg> args = node.args().stream().map(a -> Arg.mapRefs(a, replace)).toList();
         Map<String, Arg> kwargs = new LinkedHashMap<>();
         node.kwargs().forEach((k, v) -> kwargs.put(k, Arg.mapRefs(v, replace)));
-        current.put(user, node.withArgs(args, kwargs));
+        replace(node.withArgs(args, kwargs));
     }
 
     List<Node> apply() {
-        List<Node> result = new ArrayList<>(original.size() + after.size() + before.size());
+        List<Node> result = new ArrayList<>(original.size() + slots.size());
         for (Node node : original.nodes()) {
-            String name = node.name();
-            List<Node> insertedBefore = before.get(name);
-            if (insertedBefore != null) {
-                insertedBefore.forEach(n -> result.add(current.get(n.name())));
+            Slot slot = slots.get(node.name());
+            if (slot == null) {
+                result.add(node);
+                continue;
             }
-            if (!removed.contains(name)) {
-                Node changed = current.get(name);
-                result.add(changed != null ? changed : node);
+            if (slot.before != null) {
+                slot.before.forEach(n -> result.add(get(n.name())));
             }
-            Deque<Node> inserted = after.get(name);
-            if (inserted != null) {
-                inserted.forEach(n -> result.add(current.get(n.name())));
+            if (!slot.removed) {
+                result.add(slot.node != null ? slot.node : node);
+            }
+            if (slot.after != null) {
+                slot.after.forEach(n -> result.add(get(n.name())));
             }
         }
         return result;
