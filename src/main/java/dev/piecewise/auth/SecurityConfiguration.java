@@ -12,6 +12,9 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
@@ -47,10 +50,25 @@ class SecurityConfiguration {
         // a post to the API must carry the token like any page form.
         // The token is made before the page renders: a long page (history, a big run) is flushed, and so committed,
         // before its last form, when a deferred token could no longer create its session.
-        var eagerToken = new org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler();
+        // API clients get neither: loading a token would create a session per request, kept for half an hour, for
+        // a harness that posts thousands of runs and never sends the cookie back.
+        var eagerToken = new XorCsrfTokenRequestAttributeHandler();
         eagerToken.setCsrfRequestAttributeName(null);
+        var deferredToken = new XorCsrfTokenRequestAttributeHandler();
+        CsrfTokenRequestHandler tokens = new CsrfTokenRequestHandler() {
+            @Override
+            public void handle(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                               java.util.function.Supplier<CsrfToken> token) {
+                (apiWithoutSession(request) ? deferredToken : eagerToken).handle(request, response, token);
+            }
+
+            @Override
+            public String resolveCsrfTokenValue(HttpServletRequest request, CsrfToken token) {
+                return eagerToken.resolveCsrfTokenValue(request, token);
+            }
+        };
         http.csrf(csrf -> csrf.ignoringRequestMatchers(SecurityConfiguration::apiWithoutSession)
-                .csrfTokenRequestHandler(eagerToken));
+                .csrfTokenRequestHandler(tokens));
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())

@@ -53,6 +53,28 @@ class CrossSiteFormTest {
         assertThat(api.get("/api/runs").json().get("total").asLong()).isEqualTo(before);
     }
 
+    /**
+     * An API client carries no cookie and needs no CSRF token, so it gets no session: a harness posting thousands of
+     * runs would otherwise leave thousands of sessions in memory for half an hour. A page does get one, for its forms.
+     */
+    @Test
+    void apiClientsGetNoSessionPagesDo() {
+        HttpApi api = new HttpApi(port);
+        HttpApi.Response raw = api.postRaw(GRAPH, "text/plain", Map.of("splittingOps", "oracle::moe"));
+        assertThat(raw.status()).isEqualTo(201);
+        assertThat(raw.header("Set-Cookie")).isNull();
+        HttpApi.Response multipart = api.postMultipart("graph.txt", GRAPH, Map.of("splittingOps", "oracle::moe"));
+        assertThat(multipart.status()).isEqualTo(201);
+        assertThat(multipart.header("Set-Cookie")).isNull();
+        String id = raw.json().get("id").asString();
+        assertThat(api.get("/api/runs/" + id).header("Set-Cookie")).isNull();
+        assertThat(api.get("/api/runs").header("Set-Cookie")).isNull();
+
+        HttpApi.Response page = api.get("/");
+        assertThat(page.header("Set-Cookie")).startsWith("JSESSIONID=");
+        assertThat(page.body()).contains("name=\"_csrf\"");
+    }
+
     @Test
     void theHistoryPagesOwnDeleteFormWorks() {
         HttpApi api = new HttpApi(port);
