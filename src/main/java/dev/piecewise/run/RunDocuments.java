@@ -170,9 +170,14 @@ public final class RunDocuments {
     }
 
     public static byte[] compress(String text) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(256, text.length() / 6));
+        return compress(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @param utf8 text as UTF-8 */
+    public static byte[] compress(byte[] utf8) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(256, utf8.length / 6));
         try (OutputStream gzip = gzip(bytes)) {
-            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+            gzip.write(utf8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,6 +27,11 @@ public class RunRepository {
 
     /** Stores the upload, gzip-compressed, once per content hash; returns false when it was already there. */
     public boolean saveUploadIfAbsent(String sha256, String content, long bytes, Instant now) {
+        return saveUploadIfAbsent(sha256, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes, now);
+    }
+
+    /** @param content the upload's text as UTF-8 */
+    public boolean saveUploadIfAbsent(String sha256, byte[] content, long bytes, Instant now) {
         boolean exists = jdbc.sql("select count(*) from graph_upload where sha256 = ?").param(sha256)
                 .query(Integer.class).single() > 0;
         if (!exists) {

@@ -356,10 +356,11 @@ public class RunService {
     /**
      * An upload read once, for one run or all the runs of a comparison.
      *
+     * @param text    the upload's text as stored, UTF-8
      * @param checked the upload's SHA-256, computed beside the partition once the graph passed
      *                {@link PythonSafety#requireWritable}
      */
-    private record Upload(byte[] bytes, String text, Future<String> checked, ParsedUpload parsed, String name,
+    private record Upload(byte[] bytes, byte[] text, Future<String> checked, ParsedUpload parsed, String name,
                           long parseNanos) {
         /** @throws dev.piecewise.codegen.UnsafeNodeException when the graph may not be written as Python */
         String sha256() {
@@ -403,7 +404,10 @@ public class RunService {
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
-        return new Upload(upload, text, checked, parsedUpload, name, System.nanoTime() - start);
+        // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
+        // writes), so a 100 MB graph is not held a second time as a string while it is partitioned.
+        byte[] stored = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new Upload(upload, stored, checked, parsedUpload, name, System.nanoTime() - start);
     }
 
     private Instant now() {
