@@ -175,7 +175,7 @@ public final class Partitioner {
             for (String v : part.outputs) {
                 outputs.add(new SubmoduleValue(v, graph.node(v).kind(), false));
             }
-            submodules.add(new Submodule(name, part.id, splitting, part.layout, inputs, outputs, part.copies));
+            submodules.add(new Submodule(name, part.id, splitting, part.layout, inputs, outputs, part.copies()));
             if (!splitting) {
                 for (SubmoduleValue in : inputs) {
                     if (in.kind().isContainer()) {

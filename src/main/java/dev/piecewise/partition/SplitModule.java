@@ -32,18 +32,19 @@ final class SplitModule {
         final int id;
         /** The input graph's nodes placed here, in graph order. */
         final List<String> nodes = new ArrayList<>();
-        /** The submodule's nodes as split_module lays them out: {@link #nodes} between global-state copies. */
-        final List<String> layout = new ArrayList<>();
-        final List<GlobalStateCopy> copies = new ArrayList<>();
+        /**
+         * The submodule's nodes as split_module lays them out: {@link #nodes} between global-state copies; the
+         * same list as {@link #nodes} when the graph sets no global state. Set by {@link #layOut}.
+         */
+        List<String> layout;
+        /** The global-state copies, null for none (most parts: a graph may have 180,000). */
+        private List<GlobalStateCopy> copies;
         final LinkedHashSet<String> inputs = new LinkedHashSet<>();
         /** The inputs a node of this part reads; null when no shape symbols are threaded (then every input is). */
         private final Set<String> usedDirectly;
         final LinkedHashSet<String> outputs = new LinkedHashSet<>();
-        final LinkedHashSet<Integer> dependencies = new LinkedHashSet<>();
-        final LinkedHashSet<Integer> dependents = new LinkedHashSet<>();
-        /** The last ids added to the two sets above: most edges repeat them, and a set add boxes and hashes. */
-        private int lastDependency = -1;
-        private int lastDependent = -1;
+        final PartIds dependencies = new PartIds();
+        final PartIds dependents = new PartIds();
         /** Dependencies not yet sorted, while looking for a cycle. */
         int unsorted;
         /** Where the top-level graph calls this part: the order ids first appear in the graph. */
@@ -60,18 +61,8 @@ final class SplitModule {
             return usedDirectly != null && !usedDirectly.contains(input);
         }
 
-        private void dependOn(int defined) {
-            if (defined != lastDependency) {
-                dependencies.add(defined);
-                lastDependency = defined;
-            }
-        }
-
-        private void addDependent(int used) {
-            if (used != lastDependent) {
-                dependents.add(used);
-                lastDependent = used;
-            }
+        List<GlobalStateCopy> copies() {
+            return copies == null ? List.of() : copies;
         }
     }
 
@@ -225,9 +216,10 @@ final class SplitModule {
      */
     private void layOut() {
         if (regions.isEmpty()) { // no copies to name: each submodule is its own nodes
-            parts.values().forEach(part -> part.layout.addAll(part.nodes));
+            parts.values().forEach(part -> part.layout = part.nodes);
             return;
         }
+        parts.values().forEach(part -> part.layout = new ArrayList<>());
         Map<Integer, FxNamespace> names = new HashMap<>();
         parts.keySet().forEach(id -> names.put(id, new FxNamespace()));
         for (String enter : autocastExits.keySet()) {
@@ -264,6 +256,9 @@ final class SplitModule {
 
     private void addCopy(Part part, FxNamespace namespace, String of) {
         String name = namespace.create(FxNamespace.nameForTarget(graph.node(of).target()));
+        if (part.copies == null) {
+            part.copies = new ArrayList<>();
+        }
         part.copies.add(new GlobalStateCopy(name, of));
         part.layout.add(name);
     }
@@ -308,7 +303,7 @@ final class SplitModule {
             Part defPart = part(defined);
             defPart.outputs.add(def);
             if (used >= 0) {
-                defPart.addDependent(used);
+                defPart.dependents.add(used);
             }
         }
         if (used < 0) {
@@ -321,7 +316,7 @@ final class SplitModule {
             threadSymbolsOf(def, usePart);
         }
         if (defined >= 0) {
-            usePart.dependOn(defined);
+            usePart.dependencies.add(defined);
         }
     }
 
@@ -342,8 +337,8 @@ final class SplitModule {
                 if (symbolDefined >= 0) {
                     Part symbolPart = part(symbolDefined);
                     symbolPart.outputs.add(symbolNode);
-                    symbolPart.addDependent(usePart.id);
-                    usePart.dependOn(symbolDefined);
+                    symbolPart.dependents.add(usePart.id);
+                    usePart.dependencies.add(symbolDefined);
                 }
             }
         }
@@ -364,8 +359,8 @@ final class SplitModule {
         while (!roots.isEmpty()) {
             Part root = roots.pop();
             sorted++;
-            for (int id : root.dependents) {
-                Part dependent = part(id);
+            for (int i = 0; i < root.dependents.size(); i++) {
+                Part dependent = part(root.dependents.get(i));
                 if (--dependent.unsorted == 0) {
                     roots.push(dependent);
                 }
