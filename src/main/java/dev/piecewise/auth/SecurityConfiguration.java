@@ -1,6 +1,7 @@
 package dev.piecewise.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,8 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+import java.util.function.Supplier;
 
 /**
  * Who may do what (src/docs/operations.md, "Security"). Always: CSRF tokens on every page form, a
@@ -48,17 +51,16 @@ class SecurityConfiguration {
         SecurityProblems problems = new SecurityProblems();
         // API clients (curl, tokens) carry no session, so no CSRF token; a browser's session cookie does, and then
         // a post to the API must carry the token like any page form.
-        // The token is made before the page renders: a long page (history, a big run) is flushed, and so committed,
-        // before its last form, when a deferred token could no longer create its session.
-        // API clients get neither: loading a token would create a session per request, kept for half an hour, for
-        // a harness that posts thousands of runs and never sends the cookie back.
+        // For pages the token is made before the page renders: a long page (history, a big run) is flushed, and so
+        // committed, before its last form, when a deferred token could no longer create its session. For API
+        // clients it is never made: that would create a session per request, kept for half an hour, for a harness
+        // that posts thousands of runs and never sends the cookie back.
         var eagerToken = new XorCsrfTokenRequestAttributeHandler();
         eagerToken.setCsrfRequestAttributeName(null);
         var deferredToken = new XorCsrfTokenRequestAttributeHandler();
         CsrfTokenRequestHandler tokens = new CsrfTokenRequestHandler() {
             @Override
-            public void handle(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
-                               java.util.function.Supplier<CsrfToken> token) {
+            public void handle(HttpServletRequest request, HttpServletResponse response, Supplier<CsrfToken> token) {
                 (apiWithoutSession(request) ? deferredToken : eagerToken).handle(request, response, token);
             }
 

@@ -356,11 +356,11 @@ public class RunService {
     /**
      * An upload read once, for one run or all the runs of a comparison.
      *
-     * @param text    the upload's text as stored, UTF-8
+     * @param utf8    the upload's text as stored, UTF-8
      * @param checked the upload's SHA-256, computed beside the partition once the graph passed
      *                {@link PythonSafety#requireWritable}
      */
-    private record Upload(byte[] bytes, byte[] text, Future<String> checked, ParsedUpload parsed, String name,
+    private record Upload(byte[] bytes, byte[] utf8, Future<String> checked, ParsedUpload parsed, String name,
                           long parseNanos) {
         /** @throws dev.piecewise.codegen.UnsafeNodeException when the graph may not be written as Python */
         String sha256() {
@@ -406,8 +406,8 @@ public class RunService {
         }
         // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
         // writes), so a 100 MB graph is not held a second time as a string while it is partitioned.
-        byte[] stored = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return new Upload(upload, stored, checked, parsedUpload, name, System.nanoTime() - start);
+        byte[] utf8 = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new Upload(upload, utf8, checked, parsedUpload, name, System.nanoTime() - start);
     }
 
     private Instant now() {
@@ -477,7 +477,7 @@ public class RunService {
     private void storeUpload(Upload upload, Instant now) {
         try {
             transaction.executeWithoutResult(status ->
-                    runs.saveUploadIfAbsent(upload.sha256(), upload.text(), upload.bytes().length, now));
+                    runs.saveUploadIfAbsent(upload.sha256(), upload.utf8(), upload.bytes().length, now));
         } catch (DuplicateKeyException storedByAConcurrentRequest) {
             // the same text is there now, which is all this step needs
         }
