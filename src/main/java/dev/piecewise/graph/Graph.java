@@ -17,32 +17,55 @@ public final class Graph {
     /** Each node's position in {@link #nodes}: the one name-keyed map; passes over the graph keep arrays by index. */
     private final Map<String, Integer> index;
     private final boolean carriesShapes;
+    /**
+     * The positions of the nodes each node reads, in {@link Node#forEachInput} order: node {@code i}'s are
+     * {@code inputAt[inputStart[i]]} up to {@code inputAt[inputStart[i + 1]]}. Resolved once, when the graph is
+     * made, so the passes over its edges look up no names.
+     */
+    private final int[] inputStart;
+    private final int[] inputAt;
 
-    private Graph(String name, List<Node> nodes, Map<String, Integer> index, boolean carriesShapes) {
+    private Graph(String name, List<Node> nodes, Map<String, Integer> index, boolean carriesShapes, Inputs inputs) {
         this.name = name;
         this.nodes = Collections.unmodifiableList(nodes);
         this.index = index;
         this.carriesShapes = carriesShapes;
+        this.inputStart = inputs.starts;
+        this.inputAt = inputs.positions;
     }
 
     /** Wraps nodes that are known to be valid (a rewrite of a valid graph); no checks. */
     public static Graph trusted(String name, List<Node> nodes, boolean carriesShapes) {
         Map<String, Integer> index = new HashMap<>(nodes.size() * 2);
+        Inputs inputs = new Inputs(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
-            index.put(nodes.get(i).name(), i);
+            Node node = nodes.get(i);
+            node.forEachInput(ref -> inputs.add(index.get(ref)));
+            inputs.endNode();
+            index.put(node.name(), i);
         }
-        return new Graph(name, new ArrayList<>(nodes), index, carriesShapes);
+        return new Graph(name, new ArrayList<>(nodes), index, carriesShapes, inputs);
     }
 
     /**
-     * This graph with each node replaced by one of the same name at the same position (values filled in), so
-     * the name index is shared rather than rebuilt.
+     * This graph with each node replaced by one of the same name, reading the same inputs, at the same position
+     * (values filled in), so the name index and input positions are shared rather than rebuilt.
      */
     public Graph withSameNames(List<Node> sameNames, boolean withShapes) {
         if (sameNames.size() != nodes.size()) {
             throw new IllegalArgumentException("expected " + nodes.size() + " nodes, got " + sameNames.size());
         }
-        return new Graph(name, new ArrayList<>(sameNames), index, withShapes);
+        return new Graph(name, new ArrayList<>(sameNames), index, withShapes, new Inputs(inputStart, inputAt));
+    }
+
+    /** Where node {@code at}'s inputs start in {@link #inputPosition}; they end where node {@code at + 1}'s start. */
+    public int inputsStart(int at) {
+        return inputStart[at];
+    }
+
+    /** The position of the {@code k}-th input reference counted over all nodes (see {@link #inputsStart}). */
+    public int inputPosition(int k) {
+        return inputAt[k];
     }
 
     /** The graph's name from the upload, or null. */
@@ -103,11 +126,15 @@ public final class Graph {
         private final boolean carriesShapes;
         private final List<Node> nodes = new ArrayList<>();
         private final Map<String, Integer> index = new HashMap<>();
+        private final Inputs inputs = new Inputs(64);
         private boolean hasOutput;
         /** The first reference of the node being added to a name not defined before it; one visitor for all nodes. */
         private String undefined;
-        private final java.util.function.Consumer<String> checkDefined = ref -> {
-            if (undefined == null && !index.containsKey(ref)) {
+        private final java.util.function.Consumer<String> resolve = ref -> {
+            Integer at = index.get(ref);
+            if (at != null) {
+                inputs.add(at);
+            } else if (undefined == null) {
                 undefined = ref;
             }
         };
@@ -144,12 +171,14 @@ public final class Graph {
                 throw new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
             }
             undefined = null;
-            node.forEachInput(checkDefined);
+            node.forEachInput(resolve);
             if (undefined != null) {
+                inputs.reset();
                 throw new GraphParseException("node '" + node.name() + "' references '" + undefined
                         + "', which is not defined before it", line, column);
             }
             hasOutput = node.op() == Op.OUTPUT;
+            inputs.endNode();
             index.put(node.name(), nodes.size());
             nodes.add(node);
         }
@@ -158,7 +187,45 @@ public final class Graph {
             if (!hasOutput) {
                 throw new GraphParseException("the graph has no output node (a 'return' line)", endLine, endColumn);
             }
-            return new Graph(name, nodes, index, carriesShapes);
+            return new Graph(name, nodes, index, carriesShapes, inputs);
+        }
+    }
+
+    /** Input positions being collected, node by node, into the two arrays a graph keeps. */
+    private static final class Inputs {
+        private int[] starts;
+        private int[] positions;
+        private int nodeCount;
+        private int count;
+
+        Inputs(int nodes) {
+            starts = new int[nodes + 1];
+            positions = new int[Math.max(16, nodes * 2)];
+        }
+
+        Inputs(int[] starts, int[] positions) {
+            this.starts = starts;
+            this.positions = positions;
+        }
+
+        void add(int position) {
+            if (count == positions.length) {
+                positions = java.util.Arrays.copyOf(positions, count * 2);
+            }
+            positions[count++] = position;
+        }
+
+        /** Ends the current node's inputs. */
+        void endNode() {
+            if (nodeCount + 2 > starts.length) {
+                starts = java.util.Arrays.copyOf(starts, starts.length * 2);
+            }
+            starts[++nodeCount] = count;
+        }
+
+        /** Forgets the inputs added since the last node ended (a node the builder refused). */
+        void reset() {
+            count = starts[nodeCount];
         }
     }
 }

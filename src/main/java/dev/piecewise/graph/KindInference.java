@@ -1,9 +1,7 @@
 package dev.piecewise.graph;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,25 +49,26 @@ public final class KindInference {
         List<Node> nodes = graph.nodes();
         boolean[] used = new boolean[nodes.size()];
         boolean[] otherUse = new boolean[nodes.size()];
-        // One visitor for every node rather than a lambda each: this runs over every edge of every upload.
-        var visitor = new java.util.function.Consumer<String>() {
-            Node user;
-
-            @Override
-            public void accept(String ref) {
-                int at = graph.indexOf(ref);
+        for (int user = 0; user < nodes.size(); user++) {
+            int from = graph.inputsStart(user);
+            int to = graph.inputsStart(user + 1);
+            // An int getitem's source is its first input (positional arguments come first).
+            int source = from < to && isIntGetitem(nodes.get(user)) ? graph.inputPosition(from) : -1;
+            for (int k = from; k < to; k++) {
+                int at = graph.inputPosition(k);
                 used[at] = true;
-                otherUse[at] |= user.intIndexInto(ref) == null;
+                otherUse[at] |= at != source;
             }
-        };
-        for (Node user : nodes) {
-            visitor.user = user;
-            user.forEachInput(visitor);
         }
         for (int i = 0; i < used.length; i++) {
             used[i] &= !otherUse[i];
         }
         return used;
+    }
+
+    private static boolean isIntGetitem(Node node) {
+        return node.args().size() == 2 && node.args().get(0) instanceof Arg.Ref
+                && node.args().get(1) instanceof Arg.IntLit && node.isCallFunction("operator.getitem");
     }
 
     private static ValueInfo infer(Node node, Done done, boolean indexedOnly) {

@@ -24,9 +24,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +89,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         }
         long limit = maxUploadBytes + MULTIPART_OVERHEAD;
         long declared = request.getContentLengthLong();
-        Prefetch body = new Prefetch(request, response, limit);
+        Prefetch body = new Prefetch(request, response, limit, declared);
         ServletInputStream in = request.getInputStream();
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(limits.bodyReadTimeout().toMillis());
@@ -109,7 +109,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         BufferedBodyRequest buffered = null;
         try {
             try {
-                buffered = new BufferedBodyRequest(request, body.bytes.toByteArray(), limits, partDirectory(request));
+                buffered = new BufferedBodyRequest(request, body.bytes.toArray(), limits, partDirectory(request));
             } catch (BufferedBodyRequest.TooManyException tooMany) {
                 refuse(request, response, tooMany.getMessage().contains("parts") ? HttpStatus.CONTENT_TOO_LARGE
                         : HttpStatus.BAD_REQUEST, Problems.TOO_MANY_PARTS, "Too many parts or parameters", tooMany.getMessage(), 0);
@@ -172,12 +172,13 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         private final AtomicBoolean answered = new AtomicBoolean();
         AsyncContext async;
         WorkBudget.Lease lease;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BodyBytes bytes;
 
-        Prefetch(HttpServletRequest request, HttpServletResponse response, long limit) {
+        Prefetch(HttpServletRequest request, HttpServletResponse response, long limit, long declared) {
             this.request = request;
             this.response = response;
             this.limit = limit;
+            this.bytes = new BodyBytes(declared);
         }
 
         ReadListener reader(ServletInputStream in) {
@@ -337,6 +338,44 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
 
         @Override
         public void onStartAsync(AsyncEvent event) {
+        }
+    }
+
+    /**
+     * The body read so far. It grows by doubling, as a ByteArrayOutputStream does, but never past the declared
+     * Content-Length, so a body that arrives as declared ends in an array of exactly its size and is handed on
+     * without a copy (a 100 MB upload used to cost three times its size in copies). Never sized from the
+     * declaration up front: a client may declare 50 MB and send nothing.
+     */
+    static final class BodyBytes {
+        private byte[] bytes = new byte[8192];
+        private int size;
+        private final long declared;
+
+        BodyBytes(long declared) {
+            this.declared = declared;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void write(byte[] from, int offset, int length) {
+            int needed = size + length;
+            if (needed > bytes.length) {
+                long grown = Math.max(needed, 2L * bytes.length);
+                if (declared >= needed) {
+                    grown = Math.min(grown, declared);
+                }
+                bytes = Arrays.copyOf(bytes, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+            }
+            System.arraycopy(from, offset, bytes, size, length);
+            size = needed;
+        }
+
+        /** The bytes read: the buffer itself when the body filled it. */
+        byte[] toArray() {
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
         }
     }
 }

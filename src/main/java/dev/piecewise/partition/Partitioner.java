@@ -8,7 +8,6 @@ import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -94,25 +93,15 @@ public final class Partitioner {
         if (options.mergeEmptyAllocations()) {
             relocations.addAll(SubgraphAssignment.mergeEmptyAllocations(working, assignment));
         }
-        Graph assigned = working;
+        SubgraphIds ids = assignment.ids();
         SizeStrategy strategy = options.sizeStrategy();
         if (strategy == SizeStrategy.MOVE_TO_CONSUMER || strategy == SizeStrategy.MOVE_SINGLE_CONSUMER
                 || strategy == SizeStrategy.DUPLICATE) {
-            SizeRelocation.Result moved = SizeRelocation.relocate(working, assignment.ids(), strategy);
+            SizeRelocation.Result moved = SizeRelocation.relocate(working, ids, strategy);
             relocations.addAll(moved.relocations());
             diagnostics.addAll(moved.diagnostics());
             working = Graph.trusted(graph.name(), moved.nodes(), graph.carriesShapes());
-        }
-
-        Map<String, Integer> ids = assignment.ids();
-        if (working != assigned) { // a relocation moved nodes: list the ids in the order of the graph split_module sees
-            ids = new LinkedHashMap<>(ids.size() * 2);
-            for (Node node : working.nodes()) {
-                Integer id = assignment.ids().get(node.name());
-                if (id != null) {
-                    ids.put(node.name(), id);
-                }
-            }
+            ids = ids.onto(working, moved.placed());
         }
         SplitModule.Split split = SplitModule.run(working, ids);
         if (split.error() != null) {
@@ -120,7 +109,8 @@ public final class Partitioner {
                     + split.error().message() + explain(split.error()), null, null));
             return splitFails(split.error(), relocations, diagnostics);
         }
-        List<Node> created = working.nodes().stream().filter(n -> graph.node(n.name()) == null).toList();
+        List<Node> created = working == graph ? List.of()
+                : working.nodes().stream().filter(n -> graph.indexOf(n.name()) < 0).toList();
         return judge(working, split, ids, assignment.splittingIds(), relocations, badCalls, diagnostics, created);
     }
 
@@ -158,40 +148,45 @@ public final class Partitioner {
 
         List<Submodule> submodules = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        List<Crossing> crossings = new ArrayList<>();
         for (SplitModule.Part part : byId) {
             String name = Submodule.nameOf(part.id);
             boolean splitting = splittingIds.contains(part.id);
             List<SubmoduleValue> inputs = new ArrayList<>(part.inputs.size());
             List<String> threaded = null;
-            for (String v : part.inputs) {
-                boolean isThreaded = part.threadedOnly(v);
-                inputs.add(new SubmoduleValue(v, graph.node(v).kind(), isThreaded));
+            for (int i = 0; i < part.inputs.size(); i++) {
+                int at = part.inputs.get(i);
+                Node v = graph.nodes().get(at);
+                boolean isThreaded = part.threadedOnly(at);
+                SubmoduleValue in = new SubmoduleValue(v.name(), v.kind(), isThreaded);
+                inputs.add(in);
                 if (isThreaded) {
                     threaded = threaded == null ? new ArrayList<>() : threaded;
-                    threaded.add(v);
+                    threaded.add(v.name());
+                }
+                if (!splitting && in.kind().isContainer()) {
+                    int producer = split.partAt(at);
+                    problems.add(Problem.input(name, in, producer < 0 ? "graph input" : Submodule.nameOf(producer),
+                            AOT_INPUT_ERROR));
                 }
             }
             List<SubmoduleValue> outputs = new ArrayList<>(part.outputs.size());
-            for (String v : part.outputs) {
-                outputs.add(new SubmoduleValue(v, graph.node(v).kind(), false));
+            List<Problem> outputProblems = List.of();
+            for (int i = 0; i < part.outputs.size(); i++) {
+                int at = part.outputs.get(i);
+                Node v = graph.nodes().get(at);
+                SubmoduleValue out = new SubmoduleValue(v.name(), v.kind(), false);
+                outputs.add(out);
+                crossings.add(new Crossing(v.name(), v.kind(), name, split.consumersOf(at),
+                        v.value() != null && v.value().guessed()));
+                if (!splitting && out.kind().isContainer()) {
+                    outputProblems = outputProblems.isEmpty() ? new ArrayList<>() : outputProblems;
+                    outputProblems.add(Problem.output(name, out, split.consumersOf(at), outputSpecError(v)));
+                }
             }
+            // A submodule's input problems are listed before its output problems.
+            problems.addAll(outputProblems);
             submodules.add(new Submodule(name, part.id, splitting, part.layout, inputs, outputs, part.copies()));
-            if (!splitting) {
-                for (SubmoduleValue in : inputs) {
-                    if (in.kind().isContainer()) {
-                        int producer = split.partOf(in.name());
-                        problems.add(Problem.input(name, in, producer < 0 ? "graph input" : Submodule.nameOf(producer),
-                                AOT_INPUT_ERROR));
-                    }
-                }
-                for (SubmoduleValue out : outputs) {
-                    if (out.kind().isContainer()) {
-                        problems.add(Problem.output(name, out,
-                                List.copyOf(split.consumers().getOrDefault(out.name(), java.util.Set.of())),
-                                outputSpecError(graph.node(out.name()))));
-                    }
-                }
-            }
             if (threaded != null) {
                 diagnostics.add(Diagnostic.info("threaded-shape-symbols", "split_module adds " + String.join(", ", threaded)
                         + " to " + name + "'s inputs only because the shapes of other inputs mention them "
@@ -206,7 +201,6 @@ public final class Partitioner {
                         node, Submodule.nameOf(region.first())));
             }
         });
-        List<Crossing> crossings = crossings(graph, byId, split.consumers());
         reportGuessedKinds(crossings, diagnostics);
         if (!graph.carriesShapes()) {
             diagnostics.add(Diagnostic.info("data-inputs-only", "The upload carries no shapes, so submodule inputs are "
@@ -253,20 +247,6 @@ public final class Partitioner {
     private static String submoduleOf(SplitModule.Split split, String node) {
         int id = split.partOf(node);
         return id < 0 ? null : Submodule.nameOf(id);
-    }
-
-    private static List<Crossing> crossings(Graph graph, List<SplitModule.Part> parts,
-                                            Map<String, java.util.Set<String>> consumers) {
-        List<Crossing> crossings = new ArrayList<>();
-        for (SplitModule.Part part : parts) {
-            for (String out : part.outputs) {
-                Node node = graph.node(out);
-                crossings.add(new Crossing(out, node.kind(), Submodule.nameOf(part.id),
-                        List.copyOf(consumers.getOrDefault(out, java.util.Set.of())),
-                        node.value() != null && node.value().guessed()));
-            }
-        }
-        return crossings;
     }
 
     /** AOTAutograd's message for a non-flat output, with the TreeSpec of the value when its length is known. */

@@ -8,6 +8,7 @@ import dev.piecewise.graph.Op;
 import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,13 +21,16 @@ import java.util.Set;
  */
 final class SizeRelocation {
 
-    record Result(List<Node> nodes, List<Relocation> relocations, List<Diagnostic> diagnostics) {
+    /** @param placed the subgraph id of each node moved or cloned; every other node keeps its own */
+    record Result(List<Node> nodes, Map<String, Integer> placed, List<Relocation> relocations,
+                  List<Diagnostic> diagnostics) {
     }
 
     private SizeRelocation() {
     }
 
-    static Result relocate(Graph graph, Map<String, Integer> ids, SizeStrategy strategy) {
+    static Result relocate(Graph graph, SubgraphIds ids, SizeStrategy strategy) {
+        Map<String, Integer> placed = new HashMap<>();
         Map<String, List<Node>> users = graph.users();
         GraphEdit edit = new GraphEdit(graph);
         FxNamespace names = FxNamespace.of(graph);
@@ -36,7 +40,7 @@ final class SizeRelocation {
             if (!producer.op().isCall() || producer.kind() != ValueKind.SIZE) {
                 continue;
             }
-            int from = ids.get(producer.name());
+            int from = idOf(producer.name(), ids, placed);
             List<Node> consumers = users.getOrDefault(producer.name(), List.of());
             Map<Integer, List<Node>> later = new LinkedHashMap<>();
             boolean usedLocally = false;
@@ -44,8 +48,8 @@ final class SizeRelocation {
             for (Node user : consumers) {
                 if (user.op() == Op.OUTPUT) {
                     returned = true;
-                } else if (ids.get(user.name()) > from) {
-                    later.computeIfAbsent(ids.get(user.name()), k -> new ArrayList<>()).add(user);
+                } else if (idOf(user.name(), ids, placed) > from) {
+                    later.computeIfAbsent(idOf(user.name(), ids, placed), k -> new ArrayList<>()).add(user);
                 } else {
                     usedLocally = true;
                 }
@@ -58,7 +62,7 @@ final class SizeRelocation {
                 for (Map.Entry<Integer, List<Node>> group : later.entrySet()) {
                     Node clone = producer.withName(names.create(producer.name()));
                     edit.insertBefore(group.getValue().get(0).name(), clone);
-                    ids.put(clone.name(), group.getKey());
+                    placed.put(clone.name(), group.getKey());
                     clones.add(clone.name());
                     for (Node user : group.getValue()) {
                         edit.rewriteRefs(user.name(), ref -> new Arg.Ref(ref.equals(producer.name()) ? clone.name() : ref));
@@ -66,7 +70,6 @@ final class SizeRelocation {
                 }
                 if (!usedLocally && !returned) {
                     edit.remove(producer.name());
-                    ids.remove(producer.name());
                 }
                 relocations.add(Relocation.duplicated(producer.name(), clones, from, later.keySet().iterator().next()));
                 continue;
@@ -84,7 +87,7 @@ final class SizeRelocation {
             Node firstUser = later.get(to).get(0);
             edit.remove(producer.name());
             edit.insertBefore(firstUser.name(), producer);
-            ids.put(producer.name(), to);
+            placed.put(producer.name(), to);
             relocations.add(Relocation.moved(producer.name(), from, to));
             if (!single) {
                 diagnostics.add(Diagnostic.warning("unresolved-size", producer.name() + " is used by subgraphs "
@@ -92,6 +95,12 @@ final class SizeRelocation {
                         producer.name(), Submodule.nameOf(to)));
             }
         }
-        return new Result(edit.apply(), relocations, diagnostics);
+        return new Result(edit.apply(), placed, relocations, diagnostics);
+    }
+
+    /** A node's id as the relocations so far left it. */
+    private static int idOf(String node, SubgraphIds ids, Map<String, Integer> placed) {
+        Integer moved = placed.get(node);
+        return moved != null ? moved : ids.get(node);
     }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,12 +38,13 @@ final class SplitModule {
         List<String> layout;
         /** The global-state copies, null for none (most parts: a graph may have 180,000). */
         private List<GlobalStateCopy> copies;
-        final LinkedHashSet<String> inputs = new LinkedHashSet<>();
+        /** The positions of its inputs and outputs in the graph, in split_module's order. */
+        final DistinctInts inputs = new DistinctInts();
         /** The inputs a node of this part reads; null when no shape symbols are threaded (then every input is). */
-        private final Set<String> usedDirectly;
-        final LinkedHashSet<String> outputs = new LinkedHashSet<>();
-        final PartIds dependencies = new PartIds();
-        final PartIds dependents = new PartIds();
+        private final DistinctInts usedDirectly;
+        final DistinctInts outputs = new DistinctInts();
+        final DistinctInts dependencies = new DistinctInts();
+        final DistinctInts dependents = new DistinctInts();
         /** Dependencies not yet sorted, while looking for a cycle. */
         int unsorted;
         /** Where the top-level graph calls this part: the order ids first appear in the graph. */
@@ -53,11 +53,11 @@ final class SplitModule {
         Part(int id, boolean threadSymbols, int order) {
             this.id = id;
             this.order = order;
-            this.usedDirectly = threadSymbols ? new HashSet<>() : null;
+            this.usedDirectly = threadSymbols ? new DistinctInts() : null;
         }
 
         /** Whether split_module adds {@code input} only for a shape symbol of another input (no node here reads it). */
-        boolean threadedOnly(String input) {
+        boolean threadedOnly(int input) {
             return usedDirectly != null && !usedDirectly.contains(input);
         }
 
@@ -72,14 +72,35 @@ final class SplitModule {
      * @param globalStateRegions grad-mode and autocast nodes with the subgraph ids of their region, in order;
      *                           split_module copies each into every submodule of its region after the first
      */
-    record Split(Map<Integer, Part> parts, SplitModule walk, Map<String, Set<String>> consumers,
-                 SplitError error, Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
+    record Split(Map<Integer, Part> parts, SplitModule walk, SplitError error,
+                 Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
 
         /** The id of the partition computing {@code node}; -1 for inputs and constants, which none computes. */
         int partOf(String node) {
             return walk.partOf(node);
         }
+
+        /** The id of the partition computing the node at {@code position}; -1 for inputs and constants. */
+        int partAt(int position) {
+            return walk.partOf[position];
+        }
+
+        /** The submodules that read the node at {@code position} from another, and "output", in first-use order. */
+        List<String> consumersOf(int position) {
+            DistinctInts ids = walk.consumers[position];
+            if (ids == null) {
+                return List.of();
+            }
+            List<String> names = new ArrayList<>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                names.add(ids.get(i) == OUTPUT ? "output" : Submodule.nameOf(ids.get(i)));
+            }
+            return names;
+        }
     }
+
+    /** The graph's output among the consumers of a value. */
+    private static final int OUTPUT = -1;
 
     private static final String SET_GRAD_ENABLED = "torch._C._set_grad_enabled";
 
@@ -89,8 +110,11 @@ final class SplitModule {
     private final Map<Integer, Part> parts = new LinkedHashMap<>();
     /** {@link #parts} by id, for the lookups made once per edge: no boxing, no hashing. */
     private Part[] partsById = new Part[16];
-    private final Map<String, String> symbolToNode = new HashMap<>();
-    private final Map<String, List<String>> symbolsOf = new HashMap<>();
+    /** The consumers of each node read from another partition, by position; null for none (most nodes). */
+    private final DistinctInts[] consumers;
+    /** Each shape symbol's node, by position. */
+    private final Map<String, Integer> symbolToNode = new HashMap<>();
+    private final Map<Integer, List<String>> symbolsOf = new HashMap<>();
     private final boolean threadSymbols;
     private String unboundSymbol;
     private final Map<String, java.util.SortedSet<Integer>> regions = new LinkedHashMap<>();
@@ -104,6 +128,7 @@ final class SplitModule {
     private SplitModule(Graph graph) {
         this.graph = graph;
         this.partOf = new int[graph.size()];
+        this.consumers = new DistinctInts[graph.size()];
         java.util.Arrays.fill(partOf, -1);
         this.threadSymbols = graph.carriesShapes();
     }
@@ -112,29 +137,32 @@ final class SplitModule {
      * @param graph the graph; when its values carry shapes, shape symbols are threaded as PyTorch does
      * @param ids   subgraph id of every call node (those of placeholders, get_attr and output are not read)
      */
-    static Split run(Graph graph, Map<String, Integer> ids) {
+    static Split run(Graph graph, SubgraphIds ids) {
         return new SplitModule(graph).split(graph.nodes(), ids);
     }
 
-    private Split split(List<Node> nodes, Map<String, Integer> ids) {
-        Map<String, Set<String>> consumers = new HashMap<>();
+    private Split split(List<Node> nodes, SubgraphIds ids) {
         // split_module binds every symbol in a first pass over the whole graph, before it records any use.
-        nodes.forEach(this::bindSymbol);
+        for (int at = 0; at < nodes.size(); at++) {
+            bindSymbol(nodes.get(at), at);
+        }
         for (int at = 0; at < nodes.size(); at++) {
             Node node = nodes.get(at);
             if (node.op() == Op.PLACEHOLDER || node.op() == Op.GET_ATTR) {
                 continue;
             }
+            int inputsEnd = graph.inputsStart(at + 1);
             if (node.op() == Op.OUTPUT) {
-                Arg.forEachRef(node.args(), def -> {
-                    recordUse(def, -1);
-                    if (partOf(def) >= 0) {
-                        addConsumer(consumers, def, "output");
+                for (int k = graph.inputsStart(at); k < inputsEnd; k++) {
+                    int def = graph.inputPosition(k);
+                    recordUse(def, partOf[def], -1);
+                    if (partOf[def] >= 0) {
+                        addConsumer(def, OUTPUT);
                     }
-                });
+                }
                 continue;
             }
-            int id = ids.get(node.name());
+            int id = ids.at(at);
             Part part = part(id);
             if (part == null) {
                 part = new Part(id, threadSymbols, parts.size());
@@ -149,14 +177,14 @@ final class SplitModule {
             if (trackGlobalState(node, id)) {
                 continue; // its setup and unwind are copied into each submodule, so it makes no cross use
             }
-            String consumer = Submodule.nameOf(id);
-            node.forEachInput(def -> {
-                int defined = partOf(def);
+            for (int k = graph.inputsStart(at); k < inputsEnd; k++) {
+                int def = graph.inputPosition(k);
+                int defined = partOf[def];
                 recordUse(def, defined, id);
                 if (defined >= 0 && defined != id) {
-                    addConsumer(consumers, def, consumer);
+                    addConsumer(def, id);
                 }
-            });
+            }
         }
         SplitError error = unboundSymbol != null ? new SplitError.UnboundSymbol(unboundSymbol)
                 : !openAutocasts.isEmpty() ? new SplitError.AutocastNotExited()
@@ -168,7 +196,7 @@ final class SplitModule {
         if (error == null) {
             layOut();
         }
-        return new Split(parts, this, consumers, error, regions);
+        return new Split(parts, this, error, regions);
     }
 
     /**
@@ -232,7 +260,9 @@ final class SplitModule {
         }
         for (Part part : parts.values()) {
             FxNamespace namespace = names.get(part.id);
-            part.inputs.forEach(namespace::create);
+            for (int i = 0; i < part.inputs.size(); i++) {
+                namespace.create(graph.nodes().get(part.inputs.get(i)).name());
+            }
             for (String node : part.nodes) {
                 namespace.create(node); // keeps its name unless a copy took it
                 part.layout.add(node);
@@ -263,19 +293,22 @@ final class SplitModule {
         part.layout.add(name);
     }
 
-    private static void addConsumer(Map<String, Set<String>> consumers, String value, String consumer) {
-        consumers.computeIfAbsent(value, k -> new LinkedHashSet<>(2)).add(consumer);
+    private void addConsumer(int value, int consumer) {
+        if (consumers[value] == null) {
+            consumers[value] = new DistinctInts();
+        }
+        consumers[value].add(consumer);
     }
 
     /** split_module binds a symbol to the first node whose value is exactly that SymInt/SymFloat. */
-    private void bindSymbol(Node node) {
+    private void bindSymbol(Node node, int at) {
         if (!threadSymbols || node.value() == null) {
             return;
         }
         ValueKind kind = node.kind();
         String expr = node.value().expr();
         if ((kind == ValueKind.SYMINT || kind == ValueKind.SYMFLOAT) && Symbols.isPlainSymbol(expr)) {
-            symbolToNode.putIfAbsent(expr, node.name());
+            symbolToNode.putIfAbsent(expr, at);
         }
     }
 
@@ -289,13 +322,11 @@ final class SplitModule {
         return at < 0 ? -1 : partOf[at];
     }
 
-    /** A use of {@code def} by the graph's output. */
-    private void recordUse(String def, int used) {
-        recordUse(def, partOf(def), used);
-    }
-
-    /** A use of {@code def} (in partition {@code defined}, -1 for none) by partition {@code used} (-1: the output). */
-    private void recordUse(String def, int defined, int used) {
+    /**
+     * A use of the node at {@code def} (in partition {@code defined}, -1 for none) by partition {@code used} (-1: the
+     * output).
+     */
+    private void recordUse(int def, int defined, int used) {
         if (defined == used) {
             return;
         }
@@ -320,11 +351,11 @@ final class SplitModule {
         }
     }
 
-    private void threadSymbolsOf(String def, Part usePart) {
-        List<String> symbols = symbolsOf.computeIfAbsent(def, d -> graph.node(d).value() == null ? List.of()
-                : graph.node(d).value().freeSymbols());
+    private void threadSymbolsOf(int def, Part usePart) {
+        List<String> symbols = symbolsOf.computeIfAbsent(def, d -> graph.nodes().get(d).value() == null ? List.of()
+                : graph.nodes().get(d).value().freeSymbols());
         for (String symbol : symbols) {
-            String symbolNode = symbolToNode.get(symbol);
+            Integer symbolNode = symbolToNode.get(symbol);
             if (symbolNode == null) {
                 if (unboundSymbol == null) {
                     unboundSymbol = symbol;
@@ -332,8 +363,8 @@ final class SplitModule {
                 continue;
             }
             usePart.inputs.add(symbolNode);
-            if (graph.node(symbolNode).op() != Op.PLACEHOLDER) {
-                int symbolDefined = partOf(symbolNode);
+            if (graph.nodes().get(symbolNode).op() != Op.PLACEHOLDER) {
+                int symbolDefined = partOf[symbolNode];
                 if (symbolDefined >= 0) {
                     Part symbolPart = part(symbolDefined);
                     symbolPart.outputs.add(symbolNode);
@@ -375,11 +406,11 @@ final class SplitModule {
      */
     private SplitError keyError() {
         for (Part part : parts.values()) {
-            for (String input : part.inputs) {
-                int at = graph.indexOf(input);
+            for (int i = 0; i < part.inputs.size(); i++) {
+                int at = part.inputs.get(i);
                 Part producer = part(partOf[at]);
                 if (producer != null ? producer.order >= part.order : isComputed(graph.nodes().get(at))) {
-                    return new SplitError.ValueNotYetEmitted(input);
+                    return new SplitError.ValueNotYetEmitted(graph.nodes().get(at).name());
                 }
             }
         }

@@ -8,59 +8,61 @@ import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** vLLM's subgraph ids (src/docs/partitioning.md, steps 2 and 3): one walk over the nodes, then the empty-allocation merge. */
 final class SubgraphAssignment {
 
-    /** Ids of every assigned node, in graph order, and which ids hold splitting ops. */
-    record Assignment(Map<String, Integer> ids, Set<Integer> splittingIds) {
+    /** Ids of every assigned node, and which ids hold splitting ops. */
+    record Assignment(SubgraphIds ids, Set<Integer> splittingIds) {
     }
 
     private SubgraphAssignment() {
     }
 
     static Assignment assign(Graph graph, PartitionOptions options) {
-        Map<String, Integer> ids = new LinkedHashMap<>(graph.size() * 2);
+        SubgraphIds ids = new SubgraphIds(graph);
         Set<Integer> splitting = new HashSet<>();
         int current = 0;
         boolean previousWasSplit = false;
-        for (Node node : graph.nodes()) {
+        List<Node> nodes = graph.nodes();
+        for (int at = 0; at < nodes.size(); at++) {
+            Node node = nodes.get(at);
             if (node.op() == Op.PLACEHOLDER || node.op() == Op.OUTPUT) {
                 continue;
             }
-            Node producer = getitemProducer(node, graph);
-            if (producer != null && joinsProducer(producer, options.getitemRule())) {
-                ids.put(node.name(), ids.get(producer.name()));
+            int producer = getitemProducer(graph, at);
+            if (producer >= 0 && joinsProducer(nodes.get(producer), options.getitemRule())) {
+                ids.set(at, ids.at(producer));
                 previousWasSplit = false;
                 continue;
             }
             if (options.splittingOps().splitsAt(node)) {
                 if (previousWasSplit && options.mergeConsecutiveSplits()) {
-                    ids.put(node.name(), current - 1);
+                    ids.set(at, current - 1);
                 } else {
                     current++;
-                    ids.put(node.name(), current);
+                    ids.set(at, current);
                     splitting.add(current);
                     current++;
                 }
                 previousWasSplit = true;
             } else {
-                ids.put(node.name(), current);
+                ids.set(at, current);
                 previousWasSplit = false;
             }
         }
         return new Assignment(ids, splitting);
     }
 
-    private static Node getitemProducer(Node node, Graph graph) {
-        if (node.isCallFunction("operator.getitem") && !node.args().isEmpty() && node.args().get(0) instanceof Arg.Ref ref) {
-            return graph.node(ref.name());
+    /** The position of the node a getitem reads (its first input), or -1 when the node is no such getitem. */
+    private static int getitemProducer(Graph graph, int at) {
+        Node node = graph.nodes().get(at);
+        if (node.isCallFunction("operator.getitem") && !node.args().isEmpty() && node.args().get(0) instanceof Arg.Ref) {
+            return graph.inputPosition(graph.inputsStart(at));
         }
-        return null;
+        return -1;
     }
 
     private static boolean joinsProducer(Node producer, GetitemRule rule) {
@@ -82,28 +84,26 @@ final class SubgraphAssignment {
      * @return the merges made, as relocations
      */
     static List<Relocation> mergeEmptyAllocations(Graph graph, Assignment assignment) {
-        Map<String, Integer> ids = assignment.ids();
-        int maxId = -1;
-        for (int id : ids.values()) {
-            maxId = Math.max(maxId, id);
-        }
+        SubgraphIds ids = assignment.ids();
+        int maxId = ids.maxId();
         // Only a subgraph of one node can merge, so each id keeps a count and its first node, not its members.
         int[] size = new int[maxId + 1];
-        String[] only = new String[maxId + 1];
-        ids.forEach((node, id) -> {
-            if (size[id]++ == 0) {
-                only[id] = node;
+        int[] only = new int[maxId + 1];
+        for (int at = 0; at < graph.size(); at++) {
+            int id = ids.at(at);
+            if (id >= 0 && size[id]++ == 0) {
+                only[id] = at;
             }
-        });
+        }
         List<Relocation> merges = new ArrayList<>();
         int previous = -1;
         for (int id = 0; id <= maxId; id++) {
             if (size[id] == 0 || assignment.splittingIds().contains(id)) {
                 continue;
             }
-            Node single = size[id] == 1 ? graph.node(only[id]) : null;
-            if (previous >= 0 && single != null && isAllocation(single) && inputsAvailable(single, previous, ids, graph)) {
-                ids.put(single.name(), previous);
+            Node single = size[id] == 1 ? graph.nodes().get(only[id]) : null;
+            if (previous >= 0 && single != null && isAllocation(single) && inputsAvailable(graph, only[id], previous, ids)) {
+                ids.set(only[id], previous);
                 merges.add(Relocation.mergedEmptyAllocation(single.name(), id, previous));
                 continue;
             }
@@ -112,14 +112,15 @@ final class SubgraphAssignment {
         return merges;
     }
 
-    private static boolean inputsAvailable(Node node, int target, Map<String, Integer> ids, Graph graph) {
-        boolean[] ok = {true};
-        node.forEachInput(ref -> {
-            Node input = graph.node(ref);
-            Integer id = ids.get(ref);
-            ok[0] &= input.op() == Op.PLACEHOLDER || (id != null && id <= target);
-        });
-        return ok[0];
+    private static boolean inputsAvailable(Graph graph, int at, int target, SubgraphIds ids) {
+        for (int k = graph.inputsStart(at); k < graph.inputsStart(at + 1); k++) {
+            int input = graph.inputPosition(k);
+            int id = ids.at(input);
+            if (graph.nodes().get(input).op() != Op.PLACEHOLDER && (id < 0 || id > target)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isAllocation(Node node) {

@@ -71,7 +71,7 @@ public class UploadRuns {
                 throw new BadOptionException("compileId", "compileId chooses a graph of a TORCH_TRACE log; this upload is "
                         + format.id());
             }
-            RunService.CreatedRun created = service.createWithJson(upload, fileName, request);
+            RunService.CreatedRun created = service.createWithJson(upload, text, fileName, request);
             return new Created(List.of(created.run()), null, created.json());
         }
         TraceLog log = TraceLog.read(text);

@@ -138,9 +138,9 @@ class PartitionerBehaviourTest {
                 continue;
             }
             Graph graph = new FxJsonParser().parse(Fixtures.read(fixture, "graph.json"), null);
-            Map<String, Integer> ids = new HashMap<>();
+            SubgraphIds ids = new SubgraphIds(graph);
             root.get("strategies").get("move-to-consumer|tuple-only|nomerge").get("assignment").properties()
-                    .forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
+                    .forEach(e -> ids.set(graph.indexOf(e.getKey()), e.getValue().asInt()));
             SplitModule.Split split = SplitModule.run(graph, ids);
             assertThat(split.error().message()).as(fixture)
                     .isEqualTo(root.get("assignmentOnlyMoveToConsumer").get("splitModuleError").asString());

@@ -47,9 +47,8 @@ public enum GraphFormat {
         while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
             i++;
         }
-        SourceText source = SourceText.of(text);
         if (i == text.length()) {
-            throw source.error("the upload is empty", 0);
+            throw SourceText.of(text).error("the upload is empty", 0);
         }
         if (text.startsWith("graph(", i)) {
             return FX_TEXT;
@@ -64,7 +63,8 @@ public enum GraphFormat {
         if (text.startsWith("class ", i) || text.startsWith("def forward(", i) || text.contains("def forward(")) {
             return FX_PYTHON;
         }
-        throw source.error("cannot tell the format: an fx-text graph starts with 'graph():', fx-json with '{',"
+        // Lines are found only for this error: detecting must not scan a 100 MB upload for them.
+        throw SourceText.of(text).error("cannot tell the format: an fx-text graph starts with 'graph():', fx-json with '{',"
                 + " fx-python with 'class GraphModule' or 'def forward('", i);
     }
 

@@ -5,11 +5,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Distinct submodule ids in the order first added: what a partition depends on, or what depends on it. Almost
- * every partition has one or two, and a graph may have 180,000 partitions, so the ids sit in an array, with a hash
- * set beside it only once there are many.
+ * Distinct ints in the order first added: the submodule ids a partition depends on or that depend on it, the node
+ * positions it reads or returns, the submodules that read a value. Almost every partition has one or two of each,
+ * and a graph may have 180,000 partitions, so the ints sit in an array, with a hash set beside it only once there
+ * are many.
  */
-final class PartIds {
+final class DistinctInts {
 
     private static final int SCANNED = 8;
 
@@ -17,9 +18,10 @@ final class PartIds {
     private int size;
     private Set<Integer> many;
 
-    void add(int id) {
+    /** Adds {@code id} unless present; true when it was not. */
+    boolean add(int id) {
         if (contains(id)) {
-            return;
+            return false;
         }
         if (size == ids.length) {
             ids = Arrays.copyOf(ids, size * 2);
@@ -33,9 +35,10 @@ final class PartIds {
                 many.add(ids[i]);
             }
         }
+        return true;
     }
 
-    private boolean contains(int id) {
+    boolean contains(int id) {
         if (many != null) {
             return many.contains(id);
         }
@@ -51,7 +54,7 @@ final class PartIds {
         return size;
     }
 
-    /** The {@code i}-th id added. */
+    /** The {@code i}-th int added. */
     int get(int i) {
         return ids[i];
     }
