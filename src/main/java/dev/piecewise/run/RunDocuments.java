@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -21,6 +22,9 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Stored documents and uploads are gzip: JSON of a run shrinks about tenfold, and the fastest level costs less
  * than writing the bytes it saves.
+ * <p>
+ * A stored document is two gzip members, which gzip readers (GZIPInputStream, zcat) read as one stream: the run,
+ * then the node table and traces, so each can be made on its own core while a large run is stored.
  */
 public final class RunDocuments {
 
@@ -40,23 +44,44 @@ public final class RunDocuments {
     }
 
     /**
-     * The same bytes as {@link #encode(RunDocument)}, with the run written from {@code runJson} (its JSON, made
+     * The same document as {@link #encode(RunDocument)}, with the run written from {@code runJson} (its JSON, made
      * once for the document and the answer) rather than serialized again.
      */
     public static byte[] encode(RunDocument document, byte[] runJson) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
+        return join(encodeRun(runJson), encodeNodes(document.nodes(), document.traces()));
+    }
+
+    /** The document's first gzip member: its opening and the run. */
+    static byte[] encodeRun(byte[] runJson) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(BUFFER, runJson.length / 8));
         try (OutputStream gzip = gzip(bytes)) {
             gzip.write(RUN_FIELD);
             gzip.write(runJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The document's second gzip member: the node table, the traces and its closing. */
+    static byte[] encodeNodes(List<RunDocument.NodeRow> nodes, List<ValueTrace> traces) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
+        try (OutputStream gzip = gzip(bytes)) {
             gzip.write(NODES_FIELD);
-            RunJson.MAPPER.writeValue(gzip, document.nodes());
+            RunJson.MAPPER.writeValue(gzip, nodes);
             gzip.write(TRACES_FIELD);
-            RunJson.MAPPER.writeValue(gzip, document.traces());
+            RunJson.MAPPER.writeValue(gzip, traces);
             gzip.write('}');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    static byte[] join(byte[] runMember, byte[] nodesMember) {
+        byte[] document = java.util.Arrays.copyOf(runMember, runMember.length + nodesMember.length);
+        System.arraycopy(nodesMember, 0, document, runMember.length, nodesMember.length);
+        return document;
     }
 
     private static final byte[] RUN_FIELD = "{\"run\":".getBytes(StandardCharsets.UTF_8);

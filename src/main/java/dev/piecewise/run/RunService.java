@@ -433,14 +433,15 @@ public class RunService {
         Future<List<String>> secondHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(half, submodules.size()), result.graph()));
         List<RunDocument.NodeRow> rows = RunDocument.rows(result.graph());
         List<ValueTrace> traces = ValueTraces.of(result);
+        // The node table is written and compressed on the next free core while this thread writes the run.
+        Future<byte[]> nodesMember = beside.submit(() -> RunDocuments.encodeNodes(rows, traces));
         List<String> hashes = new ArrayList<>(result(firstHalf));
         hashes.addAll(result(secondHalf));
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
                 upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes,
                 result.graph() == null ? null : RepeatedPieces.group(submodules, hashes));
-        RunDocument document = new RunDocument(report, rows, traces);
         byte[] runJson = RunJson.MAPPER.writeValueAsBytes(report);
-        byte[] encoded = RunDocuments.encode(document, runJson);
+        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson), result(nodesMember));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "
