@@ -5,6 +5,7 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -46,14 +47,23 @@ public final class PythonSafety {
                         + ") has target '" + shorten(target) + "': a " + (node.op() == Op.CALL_METHOD ? "method name"
                         : "target") + " must be a dotted Python name such as torch.ops.aten.add.Tensor");
             }
-            node.kwargs().keySet().forEach(k -> {
-                if (!isAsciiIdentifier(k, 0, k.length())) {
-                    throw new UnsafeNodeException(node.name(), "node '" + shorten(node.name()) + "' has keyword argument '"
-                            + shorten(k) + "', which is not a Python identifier");
-                }
-            });
-            node.args().forEach(a -> requireSafeRepr(node, a));
-            node.kwargs().values().forEach(a -> requireSafeRepr(node, a));
+            // No lambda or iterator per node: this runs over every node of every upload, and most have no kwargs.
+            boolean kwargs = !node.kwargs().isEmpty();
+            if (kwargs) {
+                node.kwargs().keySet().forEach(k -> {
+                    if (!isAsciiIdentifier(k, 0, k.length())) {
+                        throw new UnsafeNodeException(node.name(), "node '" + shorten(node.name())
+                                + "' has keyword argument '" + shorten(k) + "', which is not a Python identifier");
+                    }
+                });
+            }
+            List<Arg> args = node.args();
+            for (int i = 0; i < args.size(); i++) {
+                requireSafeRepr(node, args.get(i));
+            }
+            if (kwargs) {
+                node.kwargs().values().forEach(a -> requireSafeRepr(node, a));
+            }
         }
     }
 

@@ -343,9 +343,10 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
 
     /**
      * The body read so far. It grows by doubling, as a ByteArrayOutputStream does, but never past the declared
-     * Content-Length, so a body that arrives as declared ends in an array of exactly its size and is handed on
-     * without a copy (a 100 MB upload used to cost three times its size in copies). Never sized from the
-     * declaration up front: a client may declare 50 MB and send nothing.
+     * Content-Length, and once a quarter of that is in, straight to it; so a body that arrives as declared ends in
+     * an array of exactly its size and is handed on without a copy (a 100 MB upload used to cost three times its
+     * size in copies, now 1.5). Never sized from the declaration up front: a client may declare 50 MB and send
+     * nothing.
      */
     static final class BodyBytes {
         private byte[] bytes = new byte[8192];
@@ -365,7 +366,8 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
             if (needed > bytes.length) {
                 long grown = Math.max(needed, 2L * bytes.length);
                 if (declared >= needed) {
-                    grown = Math.min(grown, declared);
+                    // A quarter of the body in: take the rest's room at once rather than doubling up to it.
+                    grown = needed > declared / 4 ? declared : Math.min(grown, declared);
                 }
                 bytes = Arrays.copyOf(bytes, (int) Math.min(grown, Integer.MAX_VALUE - 8));
             }

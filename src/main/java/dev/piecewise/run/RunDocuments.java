@@ -51,6 +51,31 @@ public final class RunDocuments {
         return join(encodeRun(runJson), encodeNodes(document.nodes(), document.traces()));
     }
 
+    /**
+     * The JSON of {@code report}, from {@code withoutRepetition}, the JSON of the same report with no repetition: the repeated
+     * pieces are hashed on the other cores while this thread writes the rest. Repetition is the report's last
+     * field, so its value is spliced in where {@code null} ends the JSON; should that ever not be so, the report
+     * is written again whole.
+     */
+    static byte[] withRepetition(byte[] withoutRepetition, RunReport report) {
+        if (report.repetition() == null) {
+            return withoutRepetition;
+        }
+        int end = withoutRepetition.length - REPETITION_NULL.length;
+        if (end < 0 || !java.util.Arrays.equals(withoutRepetition, end,
+                withoutRepetition.length, REPETITION_NULL, 0, REPETITION_NULL.length)) {
+            return RunJson.MAPPER.writeValueAsBytes(report);
+        }
+        byte[] repetition = RunJson.MAPPER.writeValueAsBytes(report.repetition());
+        int at = end + REPETITION_NULL.length - "null}".length();
+        byte[] json = java.util.Arrays.copyOf(withoutRepetition, at + repetition.length + 1);
+        System.arraycopy(repetition, 0, json, at, repetition.length);
+        json[json.length - 1] = '}';
+        return json;
+    }
+
+    private static final byte[] REPETITION_NULL = ",\"repetition\":null}".getBytes(StandardCharsets.UTF_8);
+
     /** The document's first gzip member: its opening and the run. */
     static byte[] encodeRun(byte[] runJson) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(BUFFER, runJson.length / 8));

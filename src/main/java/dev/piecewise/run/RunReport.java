@@ -49,6 +49,11 @@ public record RunReport(String id, String name, Instant createdAt, String format
     }
 
     /** The same run as a member of {@code group}. */
+    RunReport withRepetition(RepeatedPieces.Repetition found) {
+        return new RunReport(id, name, createdAt, format, options, graph, submodules, emissionOrder, relocations,
+                crossings, createdNodes, diagnostics, verdict, splitView, compareGroup, found);
+    }
+
     RunReport inGroup(String group) {
         return new RunReport(id, name, createdAt, format, options, graph, submodules, emissionOrder, relocations,
                 crossings, createdNodes, diagnostics, verdict, splitView, group, repetition);

@@ -426,21 +426,25 @@ public class RunService {
         long partitioned = System.nanoTime();
         WorkDeadline.check("after partitioning");
         String sha256 = upload.sha256();
-        // Repeated pieces: half the submodules hashed on each core while this thread makes the node table.
+        // Repeated pieces: half the submodules hashed on each of the other threads.
         List<Submodule> submodules = result.submodules();
         int half = submodules.size() / 2;
         Future<List<String>> firstHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(0, half), result.graph()));
         Future<List<String>> secondHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(half, submodules.size()), result.graph()));
         List<RunDocument.NodeRow> rows = RunDocument.rows(result.graph());
         List<ValueTrace> traces = ValueTraces.of(result);
-        // The node table is written and compressed on the next free core while this thread writes the run.
+        // The node table is written and compressed on the next free core, and the pieces hashed, while this thread
+        // writes the run.
         Future<byte[]> nodesMember = beside.submit(() -> RunDocuments.encodeNodes(rows, traces));
-        List<String> hashes = new ArrayList<>(result(firstHalf));
-        hashes.addAll(result(secondHalf));
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
-                upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes,
-                result.graph() == null ? null : RepeatedPieces.group(submodules, hashes));
-        byte[] runJson = RunJson.MAPPER.writeValueAsBytes(report);
+                upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, null);
+        byte[] withoutRepetition = RunJson.MAPPER.writeValueAsBytes(report);
+        if (result.graph() != null) {
+            List<String> hashes = new ArrayList<>(result(firstHalf));
+            hashes.addAll(result(secondHalf));
+            report = report.withRepetition(RepeatedPieces.group(submodules, hashes));
+        }
+        byte[] runJson = RunDocuments.withRepetition(withoutRepetition, report);
         byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson), result(nodesMember));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));

@@ -78,4 +78,17 @@ class RunDocumentsTest {
         assertThat(answer.get("links").get("self").asString()).isEqualTo("/api/runs/id");
         assertThat(answer.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
     }
+
+    /** The run's JSON made before its pieces were hashed, with the repetition spliced in, is the whole run's JSON. */
+    @Test
+    void theRepetitionSplicedInMakesTheRunsJson() {
+        for (SizeStrategy strategy : SizeStrategy.values()) {
+            RunReport run = document(strategy).run();
+            assertThat(run.repetition()).isNotNull();
+            byte[] spliced = RunDocuments.withRepetition(RunJson.MAPPER.writeValueAsBytes(run.withRepetition(null)), run);
+            assertThat(new String(spliced, java.nio.charset.StandardCharsets.UTF_8)).as(strategy.id())
+                    .isEqualTo(new String(RunJson.MAPPER.writeValueAsBytes(run), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("\"repetition\":{");
+        }
+    }
 }
