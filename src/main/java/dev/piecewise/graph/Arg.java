@@ -88,6 +88,21 @@ public sealed interface Arg {
         }
     }
 
+    /** How many references {@link #forEachRef(Arg, Consumer)} visits in {@code arg}. */
+    static int refCount(Arg arg) {
+        if (arg instanceof Ref) {
+            return 1;
+        }
+        List<Arg> items = arg instanceof Tuple t ? t.items() : arg instanceof ListArg l ? l.items()
+                : arg instanceof Dict d ? List.copyOf(d.entries().values())
+                : arg instanceof Slice s ? java.util.Arrays.asList(s.start(), s.stop(), s.step()) : List.of();
+        int count = 0;
+        for (Arg item : items) {
+            count += refCount(item);
+        }
+        return count;
+    }
+
     /** {@link #forEachRef(Arg, Consumer)} over each argument of a list, in order. */
     static void forEachRef(List<Arg> args, Consumer<String> action) {
         for (int i = 0, n = args.size(); i < n; i++) {

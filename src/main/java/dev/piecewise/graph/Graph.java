@@ -48,6 +48,37 @@ public final class Graph {
     }
 
     /**
+     * A rewrite of this graph, as valid as it: {@code nodes}, where {@code from[i]} is the position here of the node
+     * now at {@code i} when it is this graph's node unchanged (the same object), else -1. The inputs of unchanged
+     * nodes (in a rewrite, nearly all) are moved to their new positions rather than looked up by name.
+     */
+    public Graph rewritten(List<Node> nodes, int[] from) {
+        Map<String, Integer> newIndex = new HashMap<>(nodes.size() * 2);
+        int[] moved = new int[this.nodes.size()];
+        java.util.Arrays.fill(moved, -1);
+        for (int i = 0; i < nodes.size(); i++) {
+            newIndex.put(nodes.get(i).name(), i);
+            if (from[i] >= 0) {
+                moved[from[i]] = i;
+            }
+        }
+        Inputs inputs = new Inputs(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            if (from[i] < 0) {
+                nodes.get(i).forEachInput(ref -> inputs.add(newIndex.get(ref)));
+            } else {
+                for (int k = inputStart[from[i]]; k < inputStart[from[i] + 1]; k++) {
+                    int input = moved[inputAt[k]];
+                    // An input replaced by a node of its name, or moved, is found by that name.
+                    inputs.add(input >= 0 ? input : newIndex.get(this.nodes.get(inputAt[k]).name()));
+                }
+            }
+            inputs.endNode();
+        }
+        return new Graph(name, new ArrayList<>(nodes), newIndex, carriesShapes, inputs);
+    }
+
+    /**
      * This graph with each node replaced by one of the same name, reading the same inputs, at the same position
      * (values filled in), so the name index and input positions are shared rather than rebuilt.
      */

@@ -31,18 +31,37 @@ public final class KindInference {
         Done done = new Done(graph, new ArrayList<>(nodes.size()));
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
+            done.current = i;
             done.nodes.add(node.value() != null ? node : node.withValue(infer(node, done, indexedOnly[i])));
         }
         return graph.withSameNames(done.nodes, graph.carriesShapes());
     }
 
-    /** The nodes completed so far, looked up by name through the graph's index (references only point back). */
-    private record Done(Graph graph, List<Node> nodes) {
-        Node get(String name) {
-            int at = graph.indexOf(name);
-            return at >= 0 && at < nodes.size() ? nodes.get(at) : null;
+    /**
+     * The nodes completed so far, and the inputs of the one being completed, by position (references only point
+     * back, so every input is completed).
+     */
+    private static final class Done {
+        final Graph graph;
+        final List<Node> nodes;
+        int current;
+
+        Done(Graph graph, List<Node> nodes) {
+            this.graph = graph;
+            this.nodes = nodes;
+        }
+
+        /** The current node's {@code k}-th input reference, in {@link Node#forEachInput} order. */
+        Node input(int k) {
+            return nodes.get(graph.inputPosition(graph.inputsStart(current) + k));
+        }
+
+        int inputCount() {
+            return graph.inputsStart(current + 1) - graph.inputsStart(current);
         }
     }
+
+
 
     /** Per node: it has users and every one of them is {@code operator.getitem(node, <int>)}. */
     private static boolean[] indexedOnly(Graph graph) {
@@ -100,12 +119,12 @@ public final class KindInference {
     private static ValueInfo call(Node node, Done done, boolean indexedOnly) {
         String target = node.canonicalTarget();
         if (node.isCallMethod("size") && node.args().size() + node.kwargs().size() == 1 || isShapeAttribute(node)) {
-            return size(shapeOf(node.args().get(0), done));
+            return size(firstArgShape(node, done));
         }
         if (node.isCallMethod("size") || node.isCallFunction("torch.ops.aten.sym_size.int")
                 || node.isCallFunction("torch.ops.aten.sym_size")) {
             Arg dim = node.args().size() > 1 ? node.args().get(1) : node.kwargs().get("dim");
-            return dimension(shapeOf(node.args().get(0), done), dim);
+            return dimension(firstArgShape(node, done), dim);
         }
         if (node.isCallFunction("torch.Size")) {
             return size(node.args().isEmpty() ? null : elements(node.args().get(0), done));
@@ -154,25 +173,28 @@ public final class KindInference {
                 : ValueInfo.symInt(dim);
     }
 
-    /** The shape of the tensor {@code arg} refers to, when the upload gave it. */
-    private static List<String> shapeOf(Arg arg, Done done) {
-        Node tensor = arg instanceof Arg.Ref ref ? done.get(ref.name()) : null;
+    /** The shape of the tensor the node's first argument refers to, when the upload gave it. */
+    private static List<String> firstArgShape(Node node, Done done) {
+        Node tensor = node.args().get(0) instanceof Arg.Ref ? done.input(0) : null;
         return tensor != null && tensor.kind() == ValueKind.TENSOR ? tensor.value().shape() : null;
     }
 
-    /** {@code torch.Size([1, s27, 192])}: int literals and scalars whose value is known; null otherwise. */
+    /**
+     * {@code torch.Size([1, s27, 192])}: int literals and scalars whose value is known; null otherwise. The list is
+     * the node's first argument, so its references are the node's first inputs.
+     */
     private static List<String> elements(Arg list, Done done) {
         List<Arg> items = list instanceof Arg.ListArg l ? l.items() : list instanceof Arg.Tuple t ? t.items() : null;
         if (items == null) {
             return null;
         }
         List<String> dims = new ArrayList<>(items.size());
+        int input = 0;
         for (Arg item : items) {
             if (item instanceof Arg.IntLit i) {
                 dims.add(Long.toString(i.value()));
-            } else if (item instanceof Arg.Ref ref && done.get(ref.name()) != null
-                    && done.get(ref.name()).value().expr() != null) {
-                dims.add(done.get(ref.name()).value().expr());
+            } else if (item instanceof Arg.Ref && done.input(input).value().expr() != null) {
+                dims.add(done.input(input++).value().expr());
             } else {
                 return null;
             }
@@ -226,9 +248,11 @@ public final class KindInference {
             return null;
         }
         ValueKind kind = null;
+        int input = 0;
         for (Arg a : node.args()) {
-            ValueKind k = a instanceof Arg.Ref ref && done.get(ref.name()) != null ? done.get(ref.name()).kind()
+            ValueKind k = a instanceof Arg.Ref ? done.input(input).kind()
                     : a instanceof Arg.Tuple ? ValueKind.TUPLE : a instanceof Arg.ListArg ? ValueKind.LIST : null;
+            input += Arg.refCount(a);
             if (k == ValueKind.SIZE) {
                 return ValueKind.SIZE;
             }
@@ -240,7 +264,7 @@ public final class KindInference {
     }
 
     private static ValueInfo getitem(Node node, Done done, boolean indexedOnly) {
-        Node source = node.args().get(0) instanceof Arg.Ref ref ? done.get(ref.name()) : null;
+        Node source = node.args().get(0) instanceof Arg.Ref ? done.input(0) : null;
         Arg index = node.args().size() > 1 ? node.args().get(1) : Arg.NONE;
         if (source == null) {
             return ValueInfo.guess(ValueKind.TENSOR);
@@ -269,17 +293,15 @@ public final class KindInference {
     }
 
     private static boolean allSymbolicOrInt(Node node, Done done) {
-        boolean[] ok = {true};
-        boolean[] anyRef = {false};
-        node.forEachInput(ref -> {
-            anyRef[0] = true;
-            Node input = done.get(ref);
-            ok[0] &= input != null && (input.kind().isSymbolicScalar() || input.kind() == ValueKind.INT);
-        });
-        for (Arg a : node.args()) {
-            ok[0] &= a instanceof Arg.Ref || a instanceof Arg.IntLit;
+        boolean ok = true;
+        for (int k = 0; k < done.inputCount(); k++) {
+            ValueKind input = done.input(k).kind();
+            ok &= input.isSymbolicScalar() || input == ValueKind.INT;
         }
-        return ok[0] && anyRef[0];
+        for (Arg a : node.args()) {
+            ok &= a instanceof Arg.Ref || a instanceof Arg.IntLit;
+        }
+        return ok && done.inputCount() > 0;
     }
 
     private static boolean returnsTuple(Node node) {

@@ -94,24 +94,46 @@ final class GraphEdit {
         replace(node.withArgs(args, kwargs));
     }
 
-    List<Node> apply() {
+    /** The edited graph, and the nodes in it that the original did not have, in graph order. */
+    record Edited(Graph graph, List<Node> created) {
+    }
+
+    Edited apply() {
+        if (slots.isEmpty()) { // nothing to rewrite (a graph without Sizes): the original serves
+            return new Edited(original, List.of());
+        }
         List<Node> result = new ArrayList<>(original.size() + slots.size());
-        for (Node node : original.nodes()) {
+        int[] from = new int[original.size() + slots.size()];
+        for (int at = 0; at < original.size(); at++) {
+            Node node = original.nodes().get(at);
             Slot slot = slots.get(node.name());
             if (slot == null) {
+                from[result.size()] = at;
                 result.add(node);
                 continue;
             }
             if (slot.before != null) {
-                slot.before.forEach(n -> result.add(get(n.name())));
+                slot.before.forEach(n -> add(get(n.name()), -1, result, from));
             }
             if (!slot.removed) {
-                result.add(slot.node != null ? slot.node : node);
+                Node kept = slot.node != null ? slot.node : node;
+                add(kept, kept == node ? at : -1, result, from);
             }
             if (slot.after != null) {
-                slot.after.forEach(n -> result.add(get(n.name())));
+                slot.after.forEach(n -> add(get(n.name()), -1, result, from));
             }
         }
-        return result;
+        List<Node> created = new ArrayList<>();
+        for (int i = 0; i < result.size(); i++) {
+            if (from[i] < 0 && original.indexOf(result.get(i).name()) < 0) {
+                created.add(result.get(i));
+            }
+        }
+        return new Edited(original.rewritten(result, from), created);
+    }
+
+    private static void add(Node node, int at, List<Node> result, int[] from) {
+        from[result.size()] = at;
+        result.add(node);
     }
 }

@@ -73,6 +73,7 @@ public final class Partitioner {
         List<Relocation> relocations = new ArrayList<>();
         List<Problem> badCalls = List.of();
         Graph working = graph;
+        List<Node> created = List.of();
 
         if (options.sizeStrategy() == SizeStrategy.DECOMPOSE || options.sizeStrategy() == SizeStrategy.DECOMPOSE_LIST) {
             SizeRewrite.Result rewrite = options.sizeStrategy() == SizeStrategy.DECOMPOSE
@@ -83,7 +84,8 @@ public final class Partitioner {
                 return splitFails(rewrite.splitError(), relocations, diagnostics);
             }
             badCalls = rewrite.badCalls();
-            working = Graph.trusted(graph.name(), rewrite.nodes(), graph.carriesShapes());
+            working = rewrite.edited().graph();
+            created = rewrite.edited().created();
         }
 
         SubgraphAssignment.Assignment assignment = SubgraphAssignment.assign(working, options);
@@ -100,7 +102,8 @@ public final class Partitioner {
             SizeRelocation.Result moved = SizeRelocation.relocate(working, ids, strategy);
             relocations.addAll(moved.relocations());
             diagnostics.addAll(moved.diagnostics());
-            working = Graph.trusted(graph.name(), moved.nodes(), graph.carriesShapes());
+            working = moved.edited().graph();
+            created = moved.edited().created();
             ids = ids.onto(working, moved.placed());
         }
         SplitModule.Split split = SplitModule.run(working, ids);
@@ -109,8 +112,6 @@ public final class Partitioner {
                     + split.error().message() + explain(split.error()), null, null));
             return splitFails(split.error(), relocations, diagnostics);
         }
-        List<Node> created = working == graph ? List.of()
-                : working.nodes().stream().filter(n -> graph.indexOf(n.name()) < 0).toList();
         return judge(working, split, ids, assignment.splittingIds(), relocations, badCalls, diagnostics, created);
     }
 

@@ -22,7 +22,7 @@ import java.util.Set;
 final class SizeRelocation {
 
     /** @param placed the subgraph id of each node moved or cloned; every other node keeps its own */
-    record Result(List<Node> nodes, Map<String, Integer> placed, List<Relocation> relocations,
+    record Result(GraphEdit.Edited edited, Map<String, Integer> placed, List<Relocation> relocations,
                   List<Diagnostic> diagnostics) {
     }
 

@@ -34,8 +34,8 @@ final class SizeRewrite {
     private static final Set<String> VARIADIC_FUNCTIONS = Set.of(
             "torch.zeros", "torch.ones", "torch.empty", "torch.rand", "torch.randn");
 
-    /** The rewritten nodes, or the error vLLM's split_graph raises (then null). */
-    record Result(List<Node> nodes, List<Relocation> relocations, List<Problem> badCalls,
+    /** The rewritten graph, or the error vLLM's split_graph raises (then null). */
+    record Result(GraphEdit.Edited edited, List<Relocation> relocations, List<Problem> badCalls,
                   List<Diagnostic> diagnostics, SplitError splitError) {
     }
 
@@ -65,25 +65,27 @@ final class SizeRewrite {
      * is replaced in turn). Not every node's users: in a large graph most nodes are nowhere near a Size.
      */
     private static Map<String, List<Node>> usersNearSizes(Graph graph) {
-        Set<String> sizes = new java.util.HashSet<>();
-        Set<String> readers = new java.util.HashSet<>();
+        List<Node> nodes = graph.nodes();
+        boolean[] sizes = new boolean[nodes.size()];
+        boolean[] readers = new boolean[nodes.size()];
         Map<String, List<Node>> users = new HashMap<>();
-        for (Node node : graph.nodes()) {
-            boolean[] readsSize = {false};
-            node.forEachInput(ref -> {
-                boolean size = sizes.contains(ref);
-                if (size || readers.contains(ref)) {
-                    List<Node> list = users.computeIfAbsent(ref, k -> new ArrayList<>(2));
+        for (int at = 0; at < nodes.size(); at++) {
+            Node node = nodes.get(at);
+            boolean readsSize = false;
+            for (int k = graph.inputsStart(at); k < graph.inputsStart(at + 1); k++) {
+                int input = graph.inputPosition(k);
+                if (sizes[input] || readers[input]) {
+                    List<Node> list = users.computeIfAbsent(nodes.get(input).name(), name -> new ArrayList<>(2));
                     if (list.isEmpty() || list.get(list.size() - 1) != node) {
                         list.add(node);
                     }
                 }
-                readsSize[0] |= size;
-            });
+                readsSize |= sizes[input];
+            }
             if (node.kind() == ValueKind.SIZE || node.isCallMethod("size") || KindInference.isShapeAttribute(node)) {
-                sizes.add(node.name());
-            } else if (readsSize[0]) {
-                readers.add(node.name());
+                sizes[at] = true;
+            } else if (readsSize) {
+                readers[at] = true;
             }
         }
         return users;
@@ -97,7 +99,7 @@ final class SizeRewrite {
                     && node.args().get(0) instanceof Arg.Ref) {
                 SplitError error = rewrite.decomposeOne(node);
                 if (error != null) {
-                    return new Result(graph.nodes(), rewrite.relocations, List.of(), rewrite.diagnostics(), error);
+                    return new Result(null, rewrite.relocations, List.of(), rewrite.diagnostics(), error);
                 }
             }
         }
