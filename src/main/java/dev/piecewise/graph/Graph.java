@@ -163,7 +163,7 @@ public final class Graph {
         private String undefined;
         private final java.util.function.Consumer<String> resolve = ref -> {
             Integer at = index.get(ref);
-            if (at != null) {
+            if (at != null && at < nodes.size()) {
                 inputs.add(at);
             } else if (undefined == null) {
                 undefined = ref;
@@ -198,19 +198,20 @@ public final class Graph {
                 throw new GraphParseException("node '" + node.name() + "' follows the output node; the output must come last",
                         line, column);
             }
-            if (index.containsKey(node.name())) {
+            // One lookup to find a duplicate and to index the node; its own name does not resolve for its inputs.
+            if (index.putIfAbsent(node.name(), nodes.size()) != null) {
                 throw new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
             }
             undefined = null;
             node.forEachInput(resolve);
             if (undefined != null) {
                 inputs.reset();
+                index.remove(node.name());
                 throw new GraphParseException("node '" + node.name() + "' references '" + undefined
                         + "', which is not defined before it", line, column);
             }
             hasOutput = node.op() == Op.OUTPUT;
             inputs.endNode();
-            index.put(node.name(), nodes.size());
             nodes.add(node);
         }
 
