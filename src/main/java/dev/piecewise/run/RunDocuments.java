@@ -1,6 +1,8 @@
 package dev.piecewise.run;
 
 import dev.piecewise.partition.Outcome;
+import org.springframework.core.io.AbstractResource;
+import org.springframework.core.io.Resource;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -40,14 +42,21 @@ public final class RunDocuments {
     }
 
     public static byte[] encode(RunDocument document) {
-        return encode(document, RunJson.MAPPER.writeValueAsBytes(document.run()));
+        return encode(document, json(document.run()));
+    }
+
+    /** The JSON of a run, as the stored document and the answer hold it. */
+    static JsonBytes json(RunReport run) {
+        JsonBytes json = new JsonBytes();
+        RunJson.MAPPER.writeValue(json, run);
+        return json;
     }
 
     /**
      * The same document as {@link #encode(RunDocument)}, with the run written from {@code runJson} (its JSON, made
      * once for the document and the answer) rather than serialized again.
      */
-    public static byte[] encode(RunDocument document, byte[] runJson) {
+    public static byte[] encode(RunDocument document, JsonBytes runJson) {
         return join(encodeRun(runJson), encodeNodes(document.nodes(), document.traces()));
     }
 
@@ -57,31 +66,27 @@ public final class RunDocuments {
      * field, so its value is spliced in where {@code null} ends the JSON; should that ever not be so, the report
      * is written again whole.
      */
-    static byte[] withRepetition(byte[] withoutRepetition, RunReport report) {
+    static JsonBytes withRepetition(JsonBytes withoutRepetition, RunReport report) {
         if (report.repetition() == null) {
             return withoutRepetition;
         }
-        int end = withoutRepetition.length - REPETITION_NULL.length;
-        if (end < 0 || !java.util.Arrays.equals(withoutRepetition, end,
-                withoutRepetition.length, REPETITION_NULL, 0, REPETITION_NULL.length)) {
-            return RunJson.MAPPER.writeValueAsBytes(report);
+        if (!withoutRepetition.endsWith(REPETITION_NULL)) {
+            return json(report);
         }
-        byte[] repetition = RunJson.MAPPER.writeValueAsBytes(report.repetition());
-        int at = end + REPETITION_NULL.length - "null}".length();
-        byte[] json = java.util.Arrays.copyOf(withoutRepetition, at + repetition.length + 1);
-        System.arraycopy(repetition, 0, json, at, repetition.length);
-        json[json.length - 1] = '}';
-        return json;
+        withoutRepetition.dropLast("null}".length());
+        RunJson.MAPPER.writeValue(withoutRepetition, report.repetition());
+        withoutRepetition.write('}');
+        return withoutRepetition;
     }
 
     private static final byte[] REPETITION_NULL = ",\"repetition\":null}".getBytes(StandardCharsets.UTF_8);
 
     /** The document's first gzip member: its opening and the run. */
-    static byte[] encodeRun(byte[] runJson) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(BUFFER, runJson.length / 8));
+    static byte[] encodeRun(JsonBytes runJson) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(BUFFER, runJson.size() / 8));
         try (OutputStream gzip = gzip(bytes)) {
             gzip.write(RUN_FIELD);
-            gzip.write(runJson);
+            runJson.writeTo(gzip);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -113,15 +118,33 @@ public final class RunDocuments {
     private static final byte[] NODES_FIELD = ",\"nodes\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TRACES_FIELD = ",\"traces\":".getBytes(StandardCharsets.UTF_8);
 
-    /** A run's JSON answer from the run's JSON: its fields, then {@code links}, as {@link RunAnswer} writes them. */
-    static byte[] answer(byte[] runJson, RunReport run) {
+    /**
+     * A run's JSON answer from the run's JSON: its fields, then {@code links}, as {@link RunAnswer} writes them;
+     * streamed from the run's JSON, not copied.
+     */
+    static Resource answer(JsonBytes runJson, RunReport run) {
         byte[] links = RunJson.MAPPER.writeValueAsBytes(RunLinks.of(run.id(), run.verdict().outcome()));
-        byte[] answer = java.util.Arrays.copyOf(runJson, runJson.length + LINKS_FIELD.length + links.length);
-        int at = runJson.length - 1; // the run's closing brace
-        System.arraycopy(LINKS_FIELD, 0, answer, at, LINKS_FIELD.length);
-        System.arraycopy(links, 0, answer, at + LINKS_FIELD.length, links.length);
-        answer[answer.length - 1] = '}';
-        return answer;
+        byte[] tail = new byte[LINKS_FIELD.length + links.length + 1];
+        System.arraycopy(LINKS_FIELD, 0, tail, 0, LINKS_FIELD.length);
+        System.arraycopy(links, 0, tail, LINKS_FIELD.length, links.length);
+        tail[tail.length - 1] = '}';
+        long length = runJson.size() - 1; // up to the run's closing brace
+        return new AbstractResource() {
+            @Override
+            public String getDescription() {
+                return "the JSON of run " + run.id();
+            }
+
+            @Override
+            public InputStream getInputStream() {
+                return runJson.asStream(length, tail);
+            }
+
+            @Override
+            public long contentLength() {
+                return length + tail.length;
+            }
+        };
     }
 
     private static final byte[] LINKS_FIELD = ",\"links\":".getBytes(StandardCharsets.UTF_8);

@@ -125,7 +125,7 @@ public class RunService {
      * A run and its JSON as stored, so the answer to the request that made it writes those bytes rather than
      * serializing the run a second time.
      */
-    public record CreatedRun(RunReport run, byte[] json) {
+    public record CreatedRun(RunReport run, JsonBytes json) {
     }
 
     /**
@@ -377,7 +377,7 @@ public class RunService {
      * A run ready to store: the run, its document encoded as stored, and the run's own JSON inside that (for the
      * answer; null once not needed). Not the decoded document: a comparison holds eight of these at once.
      */
-    private record Prepared(RunReport report, byte[] encoded, byte[] runJson) {
+    private record Prepared(RunReport report, byte[] encoded, JsonBytes runJson) {
         Prepared withoutJson() {
             return new Prepared(report, encoded, null);
         }
@@ -438,13 +438,13 @@ public class RunService {
         Future<byte[]> nodesMember = beside.submit(() -> RunDocuments.encodeNodes(rows, traces));
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
                 upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, null);
-        byte[] withoutRepetition = RunJson.MAPPER.writeValueAsBytes(report);
+        JsonBytes withoutRepetition = RunDocuments.json(report);
         if (result.graph() != null) {
             List<String> hashes = new ArrayList<>(result(firstHalf));
             hashes.addAll(result(secondHalf));
             report = report.withRepetition(RepeatedPieces.group(submodules, hashes));
         }
-        byte[] runJson = RunDocuments.withRepetition(withoutRepetition, report);
+        JsonBytes runJson = RunDocuments.withRepetition(withoutRepetition, report);
         byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson), result(nodesMember));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));

@@ -64,16 +64,18 @@ class RunDocumentsTest {
     void theDocumentMadeFromTheRunsJsonIsTheRecordsJson() {
         RunDocument document = document(SizeStrategy.DECOMPOSE);
         byte[] whole = RunJson.MAPPER.writeValueAsBytes(document);
-        String fromRunJson = RunDocuments.decompress(RunDocuments.encode(document,
-                RunJson.MAPPER.writeValueAsBytes(document.run())));
+        String fromRunJson = RunDocuments.decompress(RunDocuments.encode(document, RunDocuments.json(document.run())));
         assertThat(fromRunJson).isEqualTo(new String(whole, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The answer made from the run's JSON is the run with its links, as {@link RunAnswer} writes it. */
     @Test
-    void theAnswerFromTheRunsJsonIsTheRunWithItsLinks() {
+    void theAnswerFromTheRunsJsonIsTheRunWithItsLinks() throws Exception {
         RunReport run = document(SizeStrategy.NONE).run();
-        JsonNode answer = RunJson.MAPPER.readTree(RunDocuments.answer(RunJson.MAPPER.writeValueAsBytes(run), run));
+        org.springframework.core.io.Resource resource = RunDocuments.answer(RunDocuments.json(run), run);
+        byte[] bytes = resource.getContentAsByteArray();
+        assertThat(resource.contentLength()).isEqualTo(bytes.length);
+        JsonNode answer = RunJson.MAPPER.readTree(bytes);
         assertThat(answer).isEqualTo(RunJson.MAPPER.readTree(RunJson.MAPPER.writeValueAsBytes(RunAnswer.of(run))));
         assertThat(answer.get("links").get("self").asString()).isEqualTo("/api/runs/id");
         assertThat(answer.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
@@ -85,7 +87,7 @@ class RunDocumentsTest {
         for (SizeStrategy strategy : SizeStrategy.values()) {
             RunReport run = document(strategy).run();
             assertThat(run.repetition()).isNotNull();
-            byte[] spliced = RunDocuments.withRepetition(RunJson.MAPPER.writeValueAsBytes(run.withRepetition(null)), run);
+            byte[] spliced = RunDocuments.withRepetition(RunDocuments.json(run.withRepetition(null)), run).toByteArray();
             assertThat(new String(spliced, java.nio.charset.StandardCharsets.UTF_8)).as(strategy.id())
                     .isEqualTo(new String(RunJson.MAPPER.writeValueAsBytes(run), java.nio.charset.StandardCharsets.UTF_8))
                     .contains("\"repetition\":{");
