@@ -118,7 +118,7 @@ public class RunService {
      */
     RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup, List<Diagnostic> notes,
                      ParsedUpload read) {
-        return make(upload, null, fileName, request, compareGroup, notes, read).report();
+        return make(upload, fileName, request, compareGroup, notes, read).report();
     }
 
     /**
@@ -128,20 +128,15 @@ public class RunService {
     public record CreatedRun(RunReport run, JsonBytes json) {
     }
 
-    /**
-     * As {@link #create(byte[], String, RunRequest)}, with the run's JSON.
-     *
-     * @param text the upload decoded already (to tell its format), so a large graph is not decoded twice
-     */
-    public CreatedRun createWithJson(byte[] upload, String text, String fileName, RunRequest request) {
-        Prepared run = make(upload, text, fileName, request, null, List.of(), null);
+    /** As {@link #create(byte[], String, RunRequest)}, with the run's JSON. */
+    public CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request) {
+        Prepared run = make(upload, fileName, request, null, List.of(), null);
         return new CreatedRun(run.report(), run.runJson());
     }
 
-    /** @param text the upload decoded, or null to decode it here */
-    private Prepared make(byte[] upload, String text, String fileName, RunRequest request, String compareGroup,
+    private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
                           List<Diagnostic> notes, ParsedUpload read) {
-        Upload parsed = parse(upload, text, fileName, request, read);
+        Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new java.util.HashMap<>(), notes);
         // Not kept decoded for paging: most runs are posted by harnesses and never viewed, and keeping each new
         // run's document alive would make the collector copy it out of the young generation
@@ -192,7 +187,7 @@ public class RunService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Upload parsed = parse(upload, null, fileName, request, null);
+        Upload parsed = parse(upload, fileName, request, null);
         parsed.sha256(); // a graph that may not be written as Python fails the request, not the comparison
         String group = UUID.randomUUID().toString();
         List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps()).stream()
@@ -383,9 +378,9 @@ public class RunService {
         }
     }
 
-    private Upload parse(byte[] upload, String decoded, String fileName, RunRequest request, ParsedUpload read) {
+    private Upload parse(byte[] upload, String fileName, RunRequest request, ParsedUpload read) {
         long start = System.nanoTime();
-        String text = decoded != null ? decoded : UploadText.decode(upload);
+        String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
         String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
         ParsedUpload parsedUpload = read;

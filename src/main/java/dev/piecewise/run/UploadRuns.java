@@ -64,17 +64,16 @@ public class UploadRuns {
         if (GraphArchive.isArchive(upload)) {
             return archive(upload, request, compileId, opsGiven);
         }
-        String text = UploadText.decode(upload);
-        GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
+        GraphFormat format = request.format() != null ? request.format() : detect(upload);
         if (format != GraphFormat.TORCH_TRACE) {
             if (compileId != null) {
                 throw new BadOptionException("compileId", "compileId chooses a graph of a TORCH_TRACE log; this upload is "
                         + format.id());
             }
-            RunService.CreatedRun created = service.createWithJson(upload, text, fileName, request);
+            RunService.CreatedRun created = service.createWithJson(upload, fileName, request);
             return new Created(List.of(created.run()), null, created.json());
         }
-        TraceLog log = TraceLog.read(text);
+        TraceLog log = TraceLog.read(UploadText.decode(upload));
         List<TraceGraph> chosen = choose(log, compileId, request.graphIndex());
         String group = chosen.size() > 1 ? UUID.randomUUID().toString() : null;
         List<RunReport> runs = new ArrayList<>();
@@ -84,6 +83,25 @@ public class UploadRuns {
             }
         });
         return new Created(runs, group);
+    }
+
+    /**
+     * The upload's format, told from its first 64 KB when they tell it (a complete first line), so that a large
+     * graph is not decoded here and then again to be parsed, nor held decoded while it is partitioned.
+     */
+    private static GraphFormat detect(byte[] upload) {
+        if (upload.length > UploadText.HEAD) {
+            String head = UploadText.head(upload);
+            String start = head.stripLeading();
+            if (start.indexOf('\n') > 0) {
+                try {
+                    return GraphFormat.detect(head);
+                } catch (GraphParseException notInTheHead) {
+                    // the whole upload may still tell (a 'def forward(' further on)
+                }
+            }
+        }
+        return GraphFormat.detect(UploadText.decode(upload));
     }
 
     private static List<TraceGraph> choose(TraceLog log, String compileId, int graphIndex) {

@@ -15,6 +15,14 @@ final class UploadText {
     private UploadText() {
     }
 
+    /** How much of an upload {@link #head} reads. */
+    static final int HEAD = 1 << 16;
+
+    /** The first {@link #HEAD} bytes as text, leniently: a character cut at the end or a bad byte is replaced. */
+    static String head(byte[] bytes) {
+        return new String(bytes, 0, Math.min(bytes.length, HEAD), StandardCharsets.UTF_8);
+    }
+
     static String decode(byte[] bytes) {
         if (isAsciiWithoutNul(bytes)) { // what PyTorch writes: one copy into a compact string, no decoder
             return new String(bytes, StandardCharsets.ISO_8859_1);

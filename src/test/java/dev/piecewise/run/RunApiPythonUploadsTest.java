@@ -48,6 +48,19 @@ class RunApiPythonUploadsTest {
         assertThat(outOfRange.json().get("detail").asString()).contains("holds 2 graphs");
     }
 
+    /** The format is told from the upload's start, unless only a graph further on tells it. */
+    @Test
+    void aLogWhoseGraphStartsAfterALongPreambleIsStillAGraphLog() {
+        String preamble = "I1130 10:00:00.000000 4242 torch/_dynamo/convert_frame.py:1000] [0/0] tracing the model\n"
+                .repeat(1200); // 100 KB before the first 'def forward('
+        assertThat(preamble.length()).isGreaterThan(UploadText.HEAD);
+        HttpApi.Response response = new HttpApi(port).postRaw((preamble + new String(LOG, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8), "text/plain", Map.of("splittingOps", ORACLE_OPS));
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(response.json().get("format").asString()).isEqualTo("fx-python");
+        assertThat(response.json().get("graph").get("nodeCount").asInt()).isEqualTo(9);
+    }
+
     @Test
     void parseErrorInsideALogPointsAtTheUpload() {
         String log = new String(LOG, StandardCharsets.UTF_8);
