@@ -111,16 +111,4 @@ final class JsonBytes extends OutputStream {
         parts.add(new ByteArrayInputStream(more));
         return new SequenceInputStream(Collections.enumeration(parts));
     }
-
-    /** One array of the bytes: a copy, for small JSON and tests. */
-    byte[] toByteArray() {
-        byte[] bytes = new byte[Math.toIntExact(size)];
-        int at = 0;
-        for (byte[] segment : full) {
-            System.arraycopy(segment, 0, bytes, at, segment.length);
-            at += segment.length;
-        }
-        System.arraycopy(current, 0, bytes, at, used);
-        return bytes;
-    }
 }

@@ -83,11 +83,11 @@ class RunDocumentsTest {
 
     /** The run's JSON made before its pieces were hashed, with the repetition spliced in, is the whole run's JSON. */
     @Test
-    void theRepetitionSplicedInMakesTheRunsJson() {
+    void theRepetitionSplicedInMakesTheRunsJson() throws Exception {
         for (SizeStrategy strategy : SizeStrategy.values()) {
             RunReport run = document(strategy).run();
             assertThat(run.repetition()).isNotNull();
-            byte[] spliced = RunDocuments.withRepetition(RunDocuments.json(run.withRepetition(null)), run).toByteArray();
+            byte[] spliced = RunDocuments.withRepetition(RunDocuments.json(run.withRepetition(null)), run).asStream(Long.MAX_VALUE, new byte[0]).readAllBytes();
             assertThat(new String(spliced, java.nio.charset.StandardCharsets.UTF_8)).as(strategy.id())
                     .isEqualTo(new String(RunJson.MAPPER.writeValueAsBytes(run), java.nio.charset.StandardCharsets.UTF_8))
                     .contains("\"repetition\":{");
