@@ -93,14 +93,9 @@ public sealed interface Arg {
         if (arg instanceof Ref) {
             return 1;
         }
-        List<Arg> items = arg instanceof Tuple t ? t.items() : arg instanceof ListArg l ? l.items()
-                : arg instanceof Dict d ? List.copyOf(d.entries().values())
-                : arg instanceof Slice s ? java.util.Arrays.asList(s.start(), s.stop(), s.step()) : List.of();
-        int count = 0;
-        for (Arg item : items) {
-            count += refCount(item);
-        }
-        return count;
+        int[] count = {0};
+        forEachRef(arg, ref -> count[0]++);
+        return count[0];
     }
 
     /** {@link #forEachRef(Arg, Consumer)} over each argument of a list, in order. */

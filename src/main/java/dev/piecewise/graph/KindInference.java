@@ -61,8 +61,6 @@ public final class KindInference {
         }
     }
 
-
-
     /** Per node: it has users and every one of them is {@code operator.getitem(node, <int>)}. */
     private static boolean[] indexedOnly(Graph graph) {
         List<Node> nodes = graph.nodes();
@@ -72,7 +70,7 @@ public final class KindInference {
             int from = graph.inputsStart(user);
             int to = graph.inputsStart(user + 1);
             // An int getitem's source is its first input (positional arguments come first).
-            int source = from < to && isIntGetitem(nodes.get(user)) ? graph.inputPosition(from) : -1;
+            int source = from < to && nodes.get(user).isIntGetitem() ? graph.inputPosition(from) : -1;
             for (int k = from; k < to; k++) {
                 int at = graph.inputPosition(k);
                 used[at] = true;
@@ -83,11 +81,6 @@ public final class KindInference {
             used[i] &= !otherUse[i];
         }
         return used;
-    }
-
-    private static boolean isIntGetitem(Node node) {
-        return node.args().size() == 2 && node.args().get(0) instanceof Arg.Ref
-                && node.args().get(1) instanceof Arg.IntLit && node.isCallFunction("operator.getitem");
     }
 
     private static ValueInfo infer(Node node, Done done, boolean indexedOnly) {

@@ -95,6 +95,12 @@ public record Node(String name, Op op, String target, List<Arg> args, Map<String
         return isGetitemOf(source) && args.get(1) instanceof Arg.IntLit i ? Integer.valueOf((int) i.value()) : null;
     }
 
+    /** True for {@code operator.getitem(node, <int>)}: its source is its first input. */
+    public boolean isIntGetitem() {
+        return args.size() == 2 && args.get(0) instanceof Arg.Ref && args.get(1) instanceof Arg.IntLit
+                && isCallFunction("operator.getitem");
+    }
+
     public boolean isCallMethod(String method) {
         return op == Op.CALL_METHOD && target.equals(method);
     }

@@ -56,15 +56,15 @@ public final class RunDocuments {
      * The same document as {@link #encode(RunDocument)}, with the run written from {@code runJson} (its JSON, made
      * once for the document and the answer) rather than serialized again.
      */
-    public static byte[] encode(RunDocument document, JsonBytes runJson) {
+    static byte[] encode(RunDocument document, JsonBytes runJson) {
         return join(encodeRun(runJson), encodeNodes(document.nodes(), document.traces()));
     }
 
     /**
-     * The JSON of {@code report}, from {@code withoutRepetition}, the JSON of the same report with no repetition: the repeated
-     * pieces are hashed on the other cores while this thread writes the rest. Repetition is the report's last
-     * field, so its value is spliced in where {@code null} ends the JSON; should that ever not be so, the report
-     * is written again whole.
+     * The JSON of {@code report}, from {@code withoutRepetition}, the JSON of the same report with no repetition:
+     * the repeated pieces are hashed on the other cores while this thread writes the rest. Repetition is the
+     * report's last field, so its value is spliced in where {@code null} ends the JSON; should that ever not be
+     * so, the report is written again whole.
      */
     static JsonBytes withRepetition(JsonBytes withoutRepetition, RunReport report) {
         if (report.repetition() == null) {

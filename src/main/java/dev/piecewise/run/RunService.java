@@ -125,11 +125,11 @@ public class RunService {
      * A run and its JSON as stored, so the answer to the request that made it writes those bytes rather than
      * serializing the run a second time.
      */
-    public record CreatedRun(RunReport run, JsonBytes json) {
+    record CreatedRun(RunReport run, JsonBytes json) {
     }
 
     /** As {@link #create(byte[], String, RunRequest)}, with the run's JSON. */
-    public CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request) {
+    CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request) {
         Prepared run = make(upload, fileName, request, null, List.of(), null);
         return new CreatedRun(run.report(), run.runJson());
     }

@@ -70,7 +70,9 @@ public class UploadRuns {
                 throw new BadOptionException("compileId", "compileId chooses a graph of a TORCH_TRACE log; this upload is "
                         + format.id());
             }
-            RunService.CreatedRun created = service.createWithJson(upload, fileName, request);
+            // Told once: the service does not detect it again.
+            RunService.CreatedRun created = service.createWithJson(upload, fileName,
+                    new RunRequest(request.name(), format, request.graphIndex(), request.options()));
             return new Created(List.of(created.run()), null, created.json());
         }
         TraceLog log = TraceLog.read(UploadText.decode(upload));
