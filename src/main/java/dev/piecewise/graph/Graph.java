@@ -15,7 +15,7 @@ public final class Graph {
     private final String name;
     private final List<Node> nodes;
     /** Each node's position in {@link #nodes}: the one name-keyed map; passes over the graph keep arrays by index. */
-    private final Map<String, Integer> index;
+    private final NameIndex index;
     private final boolean carriesShapes;
     /**
      * The positions of the nodes each node reads, in {@link Node#forEachInput} order: node {@code i}'s are
@@ -25,7 +25,7 @@ public final class Graph {
     private final int[] inputStart;
     private final int[] inputAt;
 
-    private Graph(String name, List<Node> nodes, Map<String, Integer> index, boolean carriesShapes, Inputs inputs) {
+    private Graph(String name, List<Node> nodes, NameIndex index, boolean carriesShapes, Inputs inputs) {
         this.name = name;
         this.nodes = Collections.unmodifiableList(nodes);
         this.index = index;
@@ -36,13 +36,13 @@ public final class Graph {
 
     /** Wraps nodes that are known to be valid (a rewrite of a valid graph); no checks. */
     public static Graph trusted(String name, List<Node> nodes, boolean carriesShapes) {
-        Map<String, Integer> index = new HashMap<>(nodes.size() * 2);
+        NameIndex index = new NameIndex(nodes.size());
         Inputs inputs = new Inputs(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             node.forEachInput(ref -> inputs.add(index.get(ref)));
             inputs.endNode();
-            index.put(node.name(), i);
+            index.putIfAbsent(node.name(), i);
         }
         return new Graph(name, new ArrayList<>(nodes), index, carriesShapes, inputs);
     }
@@ -53,11 +53,11 @@ public final class Graph {
      * nodes (in a rewrite, nearly all) are moved to their new positions rather than looked up by name.
      */
     public Graph rewritten(List<Node> nodes, int[] from) {
-        Map<String, Integer> newIndex = new HashMap<>(nodes.size() * 2);
+        NameIndex newIndex = new NameIndex(nodes.size());
         int[] moved = new int[this.nodes.size()];
         java.util.Arrays.fill(moved, -1);
         for (int i = 0; i < nodes.size(); i++) {
-            newIndex.put(nodes.get(i).name(), i);
+            newIndex.putIfAbsent(nodes.get(i).name(), i);
             if (from[i] >= 0) {
                 moved[from[i]] = i;
             }
@@ -109,14 +109,13 @@ public final class Graph {
     }
 
     public Node node(String nodeName) {
-        Integer at = index.get(nodeName);
-        return at == null ? null : nodes.get(at);
+        int at = index.get(nodeName);
+        return at < 0 ? null : nodes.get(at);
     }
 
     /** The node's position in {@link #nodes()}, or -1 when the graph has no node of that name. */
     public int indexOf(String nodeName) {
-        Integer at = index.get(nodeName);
-        return at == null ? -1 : at;
+        return index.get(nodeName);
     }
 
     public int size() {
@@ -156,36 +155,36 @@ public final class Graph {
         private final String name;
         private final boolean carriesShapes;
         private final List<Node> nodes = new ArrayList<>();
-        private final Map<String, Integer> index = new HashMap<>();
-        private final Inputs inputs = new Inputs(64);
+        private final NameIndex index;
+        private final Inputs inputs;
         private boolean hasOutput;
         /** The first reference of the node being added to a name not defined before it; one visitor for all nodes. */
         private String undefined;
-        private final java.util.function.Consumer<String> resolve = ref -> {
-            Integer at = index.get(ref);
-            if (at != null && at < nodes.size()) {
-                inputs.add(at);
-            } else if (undefined == null) {
-                undefined = ref;
-            }
-        };
+        private final java.util.function.Consumer<String> resolve = this::resolve;
 
         public Builder(String name, boolean carriesShapes) {
+            this(name, carriesShapes, 64);
+        }
+
+        /** A builder sized for about {@code expectedNodes} nodes, so a large graph's index is not grown step by step. */
+        public Builder(String name, boolean carriesShapes, int expectedNodes) {
             this.name = name;
             this.carriesShapes = carriesShapes;
+            this.index = new NameIndex(expectedNodes);
+            this.inputs = new Inputs(expectedNodes);
         }
 
         public boolean isDefined(String nodeName) {
-            return index.containsKey(nodeName);
+            return index.get(nodeName) >= 0;
         }
 
         /**
-         * The name of the node defined as {@code nodeName}, as that node holds it, or null. A reference that holds
-         * the node's own string is found by identity in every later lookup and costs no string of its own.
+         * The name of the node defined as {@code text} spells from {@code from} up to {@code to}, as that node holds
+         * it, or null. A reference that holds the node's own string costs no string of its own, and a parser need
+         * not cut the name out of its line to look it up.
          */
-        public String definedName(String nodeName) {
-            Integer at = index.get(nodeName);
-            return at == null ? null : nodes.get(at).name();
+        public String definedName(String text, int from, int to) {
+            return index.name(text, from, to);
         }
 
         public List<Node> nodes() {
@@ -198,21 +197,30 @@ public final class Graph {
                 throw new GraphParseException("node '" + node.name() + "' follows the output node; the output must come last",
                         line, column);
             }
-            // One lookup to find a duplicate and to index the node; its own name does not resolve for its inputs.
-            if (index.putIfAbsent(node.name(), nodes.size()) != null) {
+            if (isDefined(node.name())) {
                 throw new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
             }
+            // The inputs resolve before the node is indexed: its own name is not defined for them.
             undefined = null;
             node.forEachInput(resolve);
             if (undefined != null) {
                 inputs.reset();
-                index.remove(node.name());
                 throw new GraphParseException("node '" + node.name() + "' references '" + undefined
                         + "', which is not defined before it", line, column);
             }
             hasOutput = node.op() == Op.OUTPUT;
             inputs.endNode();
+            index.putIfAbsent(node.name(), nodes.size());
             nodes.add(node);
+        }
+
+        private void resolve(String ref) {
+            int at = index.get(ref);
+            if (at >= 0) {
+                inputs.add(at);
+            } else if (undefined == null) {
+                undefined = ref;
+            }
         }
 
         public Graph build(int endLine, int endColumn) {

@@ -8,23 +8,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Reads the argument syntax of {@code print(graph)} within one line: {@code %refs}, numbers, None/True/False,
  * tuples, lists, dicts with unquoted keys, {@code slice(...)}, reprs such as {@code device(type='cpu')}, and
- * unquoted strings. Positions in errors are the upload's line and 1-based column.
+ * unquoted strings. Positions in errors are the upload's line and 1-based column. The line is a region of the
+ * whole upload, so no line is copied out of it; one scanner reads line after line ({@link #startLine}).
  */
 final class ArgScanner {
 
     private final String text;
-    private final int line;
-    private final int columnOffset;
-    /** The defining node's own name string for a name defined before this line, else null. */
-    private final UnaryOperator<String> definedName;
-    private final BareNames bareNames;
+    /** Where the current line's text ends in {@link #text}. */
+    private int end;
+    private int line;
+    private int columnOffset;
+    private final DefinedNames definedNames;
+    private BareNames bareNames;
     private final ParseLimits limits;
     private int depth;
+    private final List<List<Arg>> scratch = new ArrayList<>();
+
+    /** The defining node's own name string for a name spelled in a region of a text, or null before it is defined. */
+    @FunctionalInterface
+    interface DefinedNames {
+        String find(String text, int from, int to);
+    }
 
     /** What an unquoted identifier means where it appears. */
     enum BareNames {
@@ -37,19 +45,31 @@ final class ArgScanner {
     }
     private int pos;
 
+    ArgScanner(String text, DefinedNames definedNames, ParseLimits limits) {
+        this.text = text;
+        this.definedNames = definedNames;
+        this.limits = limits;
+    }
+
     /**
-     * @param columnOffset     column of {@code text.charAt(0)} minus one
+     * Scans the line of {@code text} that ends at {@code end}, from {@code start}.
+     *
+     * @param columnOffset column of {@code text.charAt(0)} minus one, for errors (minus the line's start offset)
      * @param bareNames    what an unquoted identifier means here
      */
-    ArgScanner(String text, int start, int line, int columnOffset, UnaryOperator<String> definedName, BareNames bareNames,
-               ParseLimits limits) {
-        this.text = text;
-        this.limits = limits;
+    ArgScanner startLine(int start, int end, int line, int columnOffset, BareNames bareNames) {
         this.pos = start;
+        this.end = end;
         this.line = line;
         this.columnOffset = columnOffset;
-        this.definedName = definedName;
         this.bareNames = bareNames;
+        this.depth = 0;
+        return this;
+    }
+
+    /** Where the current line ends in the text. */
+    int end() {
+        return end;
     }
 
     int pos() {
@@ -70,19 +90,19 @@ final class ArgScanner {
     }
 
     void skipSpaces() {
-        while (pos < text.length() && text.charAt(pos) == ' ') {
+        while (pos < end && text.charAt(pos) == ' ') {
             pos++;
         }
     }
 
     boolean atEnd() {
         skipSpaces();
-        return pos >= text.length();
+        return pos >= end;
     }
 
     boolean tryConsume(String token) {
         skipSpaces();
-        if (text.startsWith(token, pos)) {
+        if (pos + token.length() <= end && text.startsWith(token, pos)) {
             pos += token.length();
             return true;
         }
@@ -91,19 +111,19 @@ final class ArgScanner {
 
     void expect(String token) {
         if (!tryConsume(token)) {
-            throw error(pos >= text.length() ? "expected '" + token + "' but the line ends (truncated?)"
+            throw error(pos >= end ? "expected '" + token + "' but the line ends (truncated?)"
                     : "expected '" + token + "' but found '" + snippet() + "'");
         }
     }
 
     private String snippet() {
-        return text.substring(pos, Math.min(text.length(), pos + 20));
+        return text.substring(pos, Math.min(end, pos + 20));
     }
 
     /** One argument; containers recurse, so the nesting cap is checked first. */
     Arg parseArg() {
         skipSpaces();
-        if (pos >= text.length()) {
+        if (pos >= end) {
             throw error("expected an argument but the line ends (truncated?)");
         }
         if (++depth > limits.maxNestingDepth()) {
@@ -141,61 +161,82 @@ final class ArgScanner {
     private Arg parseRef() {
         int start = pos;
         pos++;
-        String name = readIdentifier();
-        if (name.isEmpty()) {
+        int nameStart = pos;
+        skipIdentifier();
+        if (pos == nameStart) {
             throw error("expected a node name after '%'", start);
         }
-        String defined = definedName.apply(name);
+        String defined = definedNames.find(text, nameStart, pos);
         if (defined == null) {
-            throw error("reference to '%" + name + "', which is not defined before this line", start);
+            throw error("reference to '%" + text.substring(nameStart, pos) + "', which is not defined before this line",
+                    start);
         }
         return new Arg.Ref(defined);
     }
 
     String readIdentifier() {
         int start = pos;
-        while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
-            pos++;
-        }
+        skipIdentifier();
         return text.substring(start, pos);
     }
 
+    private void skipIdentifier() {
+        while (pos < end && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+            pos++;
+        }
+    }
+
+    /** The items up to {@code close}, as an immutable list (most calls have one or two arguments: no array then). */
     List<Arg> parseSequence(char close) {
-        List<Arg> items = new ArrayList<>(4);
+        // Items are collected in a list kept for this nesting depth, reused line after line.
+        while (scratch.size() <= depth) {
+            scratch.add(new ArrayList<>(4));
+        }
+        List<Arg> items = scratch.get(depth);
+        items.clear();
         while (true) {
             skipSpaces();
-            if (pos < text.length() && text.charAt(pos) == close) {
+            if (pos < end && text.charAt(pos) == close) {
                 pos++;
-                return items;
+                return immutable(items);
             }
             items.add(parseArg());
             skipSpaces();
-            if (pos < text.length() && text.charAt(pos) == ',') {
+            if (pos < end && text.charAt(pos) == ',') {
                 pos++;
-            } else if (pos < text.length() && text.charAt(pos) == close) {
+            } else if (pos < end && text.charAt(pos) == close) {
                 pos++;
-                return items;
+                return immutable(items);
             } else {
-                throw error(pos >= text.length() ? "expected '" + close + "' but the line ends (truncated?)"
+                throw error(pos >= end ? "expected '" + close + "' but the line ends (truncated?)"
                         : "expected ',' or '" + close + "' but found '" + snippet() + "'");
             }
         }
+    }
+
+    private static List<Arg> immutable(List<Arg> items) {
+        return switch (items.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(items.get(0));
+            case 2 -> List.of(items.get(0), items.get(1));
+            default -> List.copyOf(items);
+        };
     }
 
     private Arg parseDict() {
         Map<String, Arg> entries = null;
         while (true) {
             skipSpaces();
-            if (pos < text.length() && text.charAt(pos) == '}') {
+            if (pos < end && text.charAt(pos) == '}') {
                 pos++;
                 return entries == null ? Arg.EMPTY_DICT : new Arg.Dict(entries);
             }
             entries = entries == null ? new LinkedHashMap<>() : entries;
             int keyStart = pos;
-            String key = pos < text.length() && (text.charAt(pos) == '\'' || text.charAt(pos) == '"')
+            String key = pos < end && (text.charAt(pos) == '\'' || text.charAt(pos) == '"')
                     ? parseQuoted() : readIdentifier();
             if (key.isEmpty()) {
-                throw error(pos >= text.length() ? "expected '}' but the line ends (truncated?)"
+                throw error(pos >= end ? "expected '}' but the line ends (truncated?)"
                         : "expected a dict key or '}' but found '" + snippet() + "'", keyStart);
             }
             expect(":");
@@ -205,7 +246,7 @@ final class ArgScanner {
                 continue;
             }
             if (!tryConsume("}")) {
-                throw error(pos >= text.length() ? "expected '}' but the line ends (truncated?)"
+                throw error(pos >= end ? "expected '}' but the line ends (truncated?)"
                         : "expected ',' or '}' but found '" + snippet() + "'");
             }
             return new Arg.Dict(entries);
@@ -217,13 +258,13 @@ final class ArgScanner {
         int start = pos;
         StringBuilder sb = new StringBuilder();
         pos++;
-        while (pos < text.length() && text.charAt(pos) != quote) {
-            if (text.charAt(pos) == '\\' && pos + 1 < text.length()) {
+        while (pos < end && text.charAt(pos) != quote) {
+            if (text.charAt(pos) == '\\' && pos + 1 < end) {
                 pos++;
             }
             sb.append(text.charAt(pos++));
         }
-        if (pos >= text.length()) {
+        if (pos >= end) {
             throw error("unterminated string", start);
         }
         pos++;
@@ -235,7 +276,7 @@ final class ArgScanner {
         int start = pos;
         // A bare token runs to the next separator at this nesting depth; parentheses inside it nest.
         int nesting = 0;
-        while (pos < text.length()) {
+        while (pos < end) {
             char c = text.charAt(pos);
             if (c == '(' || c == '[' || c == '{') {
                 nesting++;
@@ -248,8 +289,8 @@ final class ArgScanner {
                 break;
             } else if (c == '\'' || c == '"') {
                 int close = text.indexOf(c, pos + 1);
-                if (close < 0) {
-                    throw error("unterminated quote in '" + text.substring(start) + "'", pos);
+                if (close < 0 || close >= end) {
+                    throw error("unterminated quote in '" + text.substring(start, end) + "'", pos);
                 }
                 pos = close;
             }
@@ -263,8 +304,8 @@ final class ArgScanner {
             throw error("expected an argument", start);
         }
         if (token.startsWith("slice(") && token.endsWith(")")) {
-            ArgScanner inner = new ArgScanner(text, start + "slice(".length(), line, columnOffset, definedName,
-                    bareNames == BareNames.STRINGS ? BareNames.NODES_IF_DEFINED : bareNames, limits);
+            ArgScanner inner = new ArgScanner(text, definedNames, limits).startLine(start + "slice(".length(), end, line,
+                    columnOffset, bareNames == BareNames.STRINGS ? BareNames.NODES_IF_DEFINED : bareNames);
             inner.depth = depth;
             List<Arg> parts = inner.parseSequence(')');
             if (parts.size() != 3) {
@@ -290,11 +331,11 @@ final class ArgScanner {
         if (isFloat(token)) {
             return new Arg.FloatLit(token);
         }
-        if (bareNames == BareNames.NODES_IF_DEFINED && isIdentifier(token) && definedName.apply(token) != null) {
-            return new Arg.Ref(definedName.apply(token));
+        if (bareNames == BareNames.NODES_IF_DEFINED && isIdentifier(token) && defined(token) != null) {
+            return new Arg.Ref(defined(token));
         }
         if (bareNames == BareNames.NODES && isIdentifier(token)) {
-            String defined = definedName.apply(token);
+            String defined = defined(token);
             if (defined == null) {
                 throw error("the output references '" + token + "', which is not a node of the graph", start);
             }
@@ -304,6 +345,10 @@ final class ArgScanner {
             return new Arg.Repr(token);
         }
         return new Arg.Str(token);
+    }
+
+    private String defined(String name) {
+        return definedNames.find(name, 0, name.length());
     }
 
     private static boolean isInteger(String s) {

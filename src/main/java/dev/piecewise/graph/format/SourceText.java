@@ -71,6 +71,20 @@ final class SourceText {
         return text.substring(starts[index], ends[index]);
     }
 
+    /** Where the 0-based line {@code index} starts in {@link #text()}. */
+    int lineStart(int index) {
+        return starts[index];
+    }
+
+    /** Where the 0-based line {@code index}'s text ends in {@link #text()}, before its terminator. */
+    int lineEnd(int index) {
+        return ends[index];
+    }
+
+    String text() {
+        return text;
+    }
+
     /** Every line with its 1-based number. */
     List<SourceLine> lines() {
         List<SourceLine> lines = new ArrayList<>(count);

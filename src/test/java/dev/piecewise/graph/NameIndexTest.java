@@ -1,0 +1,52 @@
+package dev.piecewise.graph;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NameIndexTest {
+
+    @Test
+    void findsEveryNameByItselfAndAsARegionOfALine_afterGrowingFarPastItsFirstSize() {
+        NameIndex index = new NameIndex(4);
+        for (int i = 0; i < 50_000; i++) {
+            assertThat(index.putIfAbsent("add_" + i, i)).isEqualTo(-1);
+        }
+        assertThat(index.size()).isEqualTo(50_000);
+        for (int i = 0; i < 50_000; i += 997) {
+            String line = "    %mul : [num_users=1] = call_function[target=operator.mul](args = (%add_" + i + ", 2), kwargs = {})";
+            int from = line.indexOf("%add_") + 1;
+            int to = line.indexOf(',', from);
+            assertThat(index.get("add_" + i)).isEqualTo(i);
+            assertThat(index.get(line, from, to)).isEqualTo(i);
+            assertThat(index.name(line, from, to)).isEqualTo("add_" + i);
+        }
+    }
+
+    @Test
+    void absentNamesAndPrefixesOfNamesAreNotFound() {
+        NameIndex index = new NameIndex(8);
+        index.putIfAbsent("add_12", 3);
+        assertThat(index.get("add_1")).isEqualTo(-1);
+        assertThat(index.get("add_123")).isEqualTo(-1);
+        assertThat(index.get("xadd_12", 1, 6)).isEqualTo(-1);
+        assertThat(index.get("xadd_12", 1, 7)).isEqualTo(3);
+        assertThat(index.name("add_1", 0, 5)).isNull();
+    }
+
+    @Test
+    void namesWithTheSameHashAreKeptApart_andTheFirstValueOfANameStays() {
+        NameIndex index = new NameIndex(8);
+        // "Aa" and "BB" share String.hashCode, as do their concatenations.
+        assertThat("AaAa".hashCode()).isEqualTo("BBBB".hashCode());
+        index.putIfAbsent("AaAa", 1);
+        index.putIfAbsent("BBBB", 2);
+        index.putIfAbsent("AaBB", 3);
+        assertThat(index.putIfAbsent("BBBB", 9)).isEqualTo(2);
+        assertThat(index.get("AaAa")).isEqualTo(1);
+        assertThat(index.get("BBBB")).isEqualTo(2);
+        assertThat(index.get("AaBB")).isEqualTo(3);
+        assertThat(index.get("BBAa")).isEqualTo(-1);
+        assertThat(index.size()).isEqualTo(3);
+    }
+}
