@@ -11,7 +11,11 @@ public final class NameIndex {
     private static final int ABSENT = -1;
 
     private String[] names;
-    private int[] values;
+    /**
+     * Per slot, side by side (one memory access a probe): the name's hash at {@code 2 * slot}, its value plus one at
+     * {@code 2 * slot + 1} (0: an empty slot). A probe reads the name itself only when the hashes are equal.
+     */
+    private int[] hashesAndValues;
     private int size;
     /** 32 minus the bits of a slot number: the top bits of the spread hash pick the slot. */
     private int shift;
@@ -19,7 +23,7 @@ public final class NameIndex {
     public NameIndex(int expectedNames) {
         int capacity = Integer.highestOneBit(Math.max(8, expectedNames) * 2 - 1) << 1;
         names = new String[capacity];
-        values = new int[capacity];
+        hashesAndValues = new int[capacity * 2];
         shift = Integer.numberOfLeadingZeros(capacity) + 1;
     }
 
@@ -29,14 +33,12 @@ public final class NameIndex {
 
     /** The value of {@code name}, or -1 when it has none. */
     public int get(String name) {
-        int slot = slotOf(name, 0, name.length(), name.hashCode());
-        return names[slot] == null ? ABSENT : values[slot];
+        return hashesAndValues[2 * slotOf(name, 0, name.length(), name.hashCode()) + 1] - 1;
     }
 
     /** The value of the name spelled by {@code text} from {@code from} up to {@code to}, or -1 when it has none. */
     public int get(String text, int from, int to) {
-        int slot = slotOf(text, from, to, hash(text, from, to));
-        return names[slot] == null ? ABSENT : values[slot];
+        return hashesAndValues[2 * slotOf(text, from, to, hash(text, from, to)) + 1] - 1;
     }
 
     /** The name held here that {@code text} spells from {@code from} up to {@code to}, or null when there is none. */
@@ -49,12 +51,14 @@ public final class NameIndex {
         if (value < 0) {
             throw new IllegalArgumentException("values are non-negative: " + value);
         }
-        int slot = slotOf(name, 0, name.length(), name.hashCode());
+        int hash = name.hashCode();
+        int slot = slotOf(name, 0, name.length(), hash);
         if (names[slot] != null) {
-            return values[slot];
+            return hashesAndValues[2 * slot + 1] - 1;
         }
         names[slot] = name;
-        values[slot] = value;
+        hashesAndValues[2 * slot] = hash;
+        hashesAndValues[2 * slot + 1] = value + 1;
         if (++size * 2 > names.length) {
             grow();
         }
@@ -77,24 +81,31 @@ public final class NameIndex {
         // Names such as add_1, add_2, ... have consecutive hashes: spread them (Fibonacci hashing), or linear probing
         // walks long runs of neighbours.
         for (int slot = (hash * 0x9E3779B9) >>> shift; ; slot = slot + 1 & mask) {
-            String held = names[slot];
-            if (held == null || held.length() == length && held.regionMatches(0, text, from, length)) {
+            if (hashesAndValues[2 * slot + 1] == 0) {
                 return slot;
+            }
+            if (hashesAndValues[2 * slot] == hash) {
+                String held = names[slot];
+                // References hold their node's own name string: found by identity, without comparing characters.
+                if (held == text || held.length() == length && held.regionMatches(0, text, from, length)) {
+                    return slot;
+                }
             }
         }
     }
 
     private void grow() {
         String[] oldNames = names;
-        int[] oldValues = values;
+        int[] old = hashesAndValues;
         names = new String[oldNames.length * 2];
-        values = new int[oldNames.length * 2];
+        hashesAndValues = new int[old.length * 2];
         shift--;
         for (int i = 0; i < oldNames.length; i++) {
             if (oldNames[i] != null) {
-                int slot = slotOf(oldNames[i], 0, oldNames[i].length(), oldNames[i].hashCode());
+                int slot = slotOf(oldNames[i], 0, oldNames[i].length(), old[2 * i]);
                 names[slot] = oldNames[i];
-                values[slot] = oldValues[i];
+                hashesAndValues[2 * slot] = old[2 * i];
+                hashesAndValues[2 * slot + 1] = old[2 * i + 1];
             }
         }
     }
