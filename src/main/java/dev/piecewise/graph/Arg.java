@@ -14,6 +14,14 @@ public sealed interface Arg {
     }
 
     record IntLit(long value) implements Arg {
+        /** Small ints (dims, -1, sizes of small tuples) fill graphs by the hundred thousand: one object each. */
+        private static final IntLit[] SMALL = java.util.stream.LongStream.rangeClosed(-128, 1024)
+                .mapToObj(IntLit::new).toArray(IntLit[]::new);
+
+        /** The int literal {@code value}, shared when it is small. */
+        public static IntLit of(long value) {
+            return value >= -128 && value <= 1024 ? SMALL[(int) value + 128] : new IntLit(value);
+        }
     }
 
     /**

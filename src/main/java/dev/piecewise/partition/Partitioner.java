@@ -140,6 +140,13 @@ public final class Partitioner {
                 relocations, List.of(), List.of(Problem.splitFailure(error)), diagnostics, List.of(), null, null);
     }
 
+    private static SubmoduleValue valueAt(SubmoduleValue[] values, int at, Node v) {
+        if (values[at] == null) {
+            values[at] = new SubmoduleValue(v.name(), v.kind(), false);
+        }
+        return values[at];
+    }
+
     private static PartitionResult judge(Graph graph, SplitModule.Split split, Map<String, Integer> ids,
                                          java.util.Set<Integer> splittingIds, List<Relocation> relocations,
                                          List<Problem> badCalls, List<Diagnostic> diagnostics,
@@ -150,6 +157,8 @@ public final class Partitioner {
         List<Submodule> submodules = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         List<Crossing> crossings = new ArrayList<>();
+        // A value read by many submodules (the weights, x) is one object however many inputs list it.
+        SubmoduleValue[] values = new SubmoduleValue[graph.size()];
         for (SplitModule.Part part : byId) {
             String name = Submodule.nameOf(part.id);
             boolean splitting = splittingIds.contains(part.id);
@@ -159,7 +168,7 @@ public final class Partitioner {
                 int at = part.inputs.get(i);
                 Node v = graph.nodes().get(at);
                 boolean isThreaded = part.threadedOnly(at);
-                SubmoduleValue in = new SubmoduleValue(v.name(), v.kind(), isThreaded);
+                SubmoduleValue in = isThreaded ? new SubmoduleValue(v.name(), v.kind(), true) : valueAt(values, at, v);
                 inputs.add(in);
                 if (isThreaded) {
                     threaded = threaded == null ? new ArrayList<>() : threaded;
@@ -176,7 +185,7 @@ public final class Partitioner {
             for (int i = 0; i < part.outputs.size(); i++) {
                 int at = part.outputs.get(i);
                 Node v = graph.nodes().get(at);
-                SubmoduleValue out = new SubmoduleValue(v.name(), v.kind(), false);
+                SubmoduleValue out = valueAt(values, at, v);
                 outputs.add(out);
                 crossings.add(new Crossing(v.name(), v.kind(), name, split.consumersOf(at),
                         v.value() != null && v.value().guessed()));

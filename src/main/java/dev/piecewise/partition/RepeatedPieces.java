@@ -65,10 +65,10 @@ public final class RepeatedPieces {
      * parts of the list on several threads and {@link #group} the hashes.
      */
     public static List<String> hashes(List<Submodule> submodules, Graph graph) {
-        StructuralHash hash = new StructuralHash();
+        StructuralHash hash = new StructuralHash(graph);
         List<String> hashes = new ArrayList<>(submodules.size());
         for (Submodule submodule : submodules) {
-            hashes.add(hash.of(submodule, graph));
+            hashes.add(hash.of(submodule));
         }
         return hashes;
     }
@@ -105,10 +105,24 @@ public final class RepeatedPieces {
         private final MessageDigest digest;
         private final byte[] buffer = new byte[8192];
         private int length;
-        private Map<String, Integer> inputs;
-        private Map<String, Integer> locals;
+        private final Graph graph;
+        /**
+         * What each graph position is in the submodule being hashed, valid where {@code numberedIn[at]} is that
+         * submodule's turn: {@code 2n} for its n-th input, {@code 2n + 1} for its n-th node. Arrays by position,
+         * reused from one submodule to the next, rather than two maps by name for each of a million submodules.
+         */
+        private final int[] numberedIn;
+        private final int[] number;
+        private int turn;
+        private int inputCount;
+        private int localCount;
+        /** Numbers of names that are not the graph's (a copy split_module made): rare, kept by name. */
+        private Map<String, Integer> unknownNames;
 
-        StructuralHash() {
+        StructuralHash(Graph graph) {
+            this.graph = graph;
+            this.numberedIn = new int[graph.size()];
+            this.number = new int[graph.size()];
             try {
                 digest = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
@@ -116,15 +130,17 @@ public final class RepeatedPieces {
             }
         }
 
-        String of(Submodule submodule, Graph graph) {
-            inputs = new HashMap<>(submodule.inputs().size() * 2);
-            locals = new HashMap<>(submodule.nodes().size() * 2);
-            Map<String, String> copyOf = new HashMap<>();
+        String of(Submodule submodule) {
+            turn++;
+            inputCount = 0;
+            localCount = 0;
+            unknownNames = null;
+            Map<String, String> copyOf = submodule.copies().isEmpty() ? Map.of() : new HashMap<>();
             submodule.copies().forEach(c -> copyOf.put(c.name(), c.of()));
             integer(submodule.splitting() ? 1 : 0);
             integer(submodule.inputs().size());
             for (SubmoduleValue input : submodule.inputs()) {
-                inputs.put(input.name(), inputs.size());
+                numberName(input.name(), 2 * inputCount++);
                 integer(input.threaded() ? 1 : 0);
                 Node node = graph.node(input.name());
                 value(node == null ? ValueInfo.of(input.kind()) : node.value());
@@ -139,7 +155,7 @@ public final class RepeatedPieces {
                 } else {
                     node(node);
                 }
-                locals.put(name, locals.size());
+                numberName(name, 2 * localCount++ + 1);
             }
             integer(submodule.outputs().size());
             for (SubmoduleValue output : submodule.outputs()) {
@@ -163,15 +179,28 @@ public final class RepeatedPieces {
             });
         }
 
+        /** Numbers a name as an input or a node of this submodule; a node's number replaces an input's. */
+        private void numberName(String name, int code) {
+            int at = graph.indexOf(name);
+            if (at >= 0) {
+                numberedIn[at] = turn;
+                number[at] = code;
+            } else {
+                unknownNames = unknownNames == null ? new HashMap<>() : unknownNames;
+                unknownNames.put(name, code);
+            }
+        }
+
         private void ref(String name) {
-            Integer local = locals.get(name);
-            Integer input = local == null ? inputs.get(name) : null;
-            if (local != null) {
+            int at = graph.indexOf(name);
+            Integer unknown = at < 0 && unknownNames != null ? unknownNames.get(name) : null;
+            int code = at >= 0 && numberedIn[at] == turn ? number[at] : unknown != null ? unknown : -1;
+            if (code >= 0 && code % 2 == 1) {
                 tag(LOCAL);
-                integer(local);
-            } else if (input != null) {
+                integer(code / 2);
+            } else if (code >= 0) {
                 tag(INPUT);
-                integer(input);
+                integer(code / 2);
             } else {
                 tag(OUTSIDE); // split_module makes every outside value an input; kept apart should that ever fail
                 text(name);

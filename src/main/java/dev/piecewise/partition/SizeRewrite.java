@@ -193,12 +193,12 @@ final class SizeRewrite {
         String name = names.create(FxNamespace.nameForTarget(SYM_SIZE));
         // sym_size.int always gives a SymInt: only the number of such nodes is assumed, not their kind.
         ValueInfo value = ValueInfo.symInt(d.expr());
-        return new Node(name, Op.CALL_FUNCTION, SYM_SIZE, List.of(new Arg.Ref(tensor), new Arg.IntLit(dim)), Map.of(),
+        return new Node(name, Op.CALL_FUNCTION, SYM_SIZE, List.of(new Arg.Ref(tensor), Arg.IntLit.of(dim)), Map.of(),
                 null, value, null);
     }
 
     private static Arg staticDim(Dim dim) {
-        return dim.expr() == null ? new Arg.Repr("<static dim>") : new Arg.IntLit(Long.parseLong(dim.expr().trim()));
+        return dim.expr() == null ? new Arg.Repr("<static dim>") : Arg.IntLit.of(Long.parseLong(dim.expr().trim()));
     }
 
     /** Splices the elements in for every top-level positional reference; records a call that cannot take them. */

@@ -93,10 +93,22 @@ final class JsonBytes extends OutputStream {
     }
 
     void writeTo(OutputStream out) throws IOException {
-        for (byte[] segment : full) {
-            out.write(segment);
+        writeTo(out, 0, size);
+    }
+
+    /** Writes the bytes from offset {@code from} up to {@code to}. */
+    void writeTo(OutputStream out, long from, long to) throws IOException {
+        long start = 0; // the offset of the segment at hand
+        for (int i = 0; i <= full.size() && start < to; i++) {
+            byte[] segment = i < full.size() ? full.get(i) : current;
+            long length = i < full.size() ? segment.length : used;
+            long first = Math.max(from, start);
+            long end = Math.min(to, start + length);
+            if (first < end) {
+                out.write(segment, (int) (first - start), (int) (end - first));
+            }
+            start += length;
         }
-        out.write(current, 0, used);
     }
 
     /** The first {@code length} bytes as a stream, then {@code more}; nothing is copied. */

@@ -1,10 +1,10 @@
 package dev.piecewise.run;
 
 import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 import dev.piecewise.graph.ValueKind;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,8 +37,19 @@ public record RunDocument(RunReport run, List<NodeRow> nodes, List<ValueTrace> t
         if (graph == null) {
             return List.of();
         }
-        List<NodeRow> rows = new ArrayList<>(graph.nodes().size());
-        graph.nodes().forEach(n -> rows.add(new NodeRow(n.name(), n.op(), n.target(), n.kind())));
-        return rows;
+        // A view, each row made as it is read: a million-node table is written without a million rows held.
+        List<Node> nodes = graph.nodes();
+        return new java.util.AbstractList<>() {
+            @Override
+            public NodeRow get(int index) {
+                Node n = nodes.get(index);
+                return new NodeRow(n.name(), n.op(), n.target(), n.kind());
+            }
+
+            @Override
+            public int size() {
+                return nodes.size();
+            }
+        };
     }
 }

@@ -83,10 +83,34 @@ public final class RunDocuments {
 
     /** The document's first gzip member: its opening and the run. */
     static byte[] encodeRun(JsonBytes runJson) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(BUFFER, runJson.size() / 8));
+        return encodeRun(runJson, 0, runJson.size());
+    }
+
+    /**
+     * As {@link #encodeRun(JsonBytes)}; a large run is compressed in two gzip members, its second half on
+     * {@code beside} while this thread compresses the first (gzip readers read the members as one stream).
+     */
+    static byte[] encodeRun(JsonBytes runJson, java.util.concurrent.ExecutorService beside) {
+        long half = runJson.size() / 2;
+        if (half < COMPRESSED_IN_HALVES_FROM) {
+            return encodeRun(runJson);
+        }
+        java.util.concurrent.Future<byte[]> second = beside.submit(() -> encodeRun(runJson, half, runJson.size()));
+        byte[] first = encodeRun(runJson, 0, half);
+        return join(first, Futures.result(second));
+    }
+
+    /** Below this many bytes a half is compressed sooner than another thread takes it up. */
+    private static final long COMPRESSED_IN_HALVES_FROM = 4 << 20;
+
+    /** A gzip member of the run's JSON from {@code from} up to {@code to}, the document's opening before offset 0. */
+    private static byte[] encodeRun(JsonBytes runJson, long from, long to) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(BUFFER, (to - from) / 8));
         try (OutputStream gzip = gzip(bytes)) {
-            gzip.write(RUN_FIELD);
-            runJson.writeTo(gzip);
+            if (from == 0) {
+                gzip.write(RUN_FIELD);
+            }
+            runJson.writeTo(gzip, from, to);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -299,7 +298,7 @@ public class RunService {
         }
         List<Prepared> made = new ArrayList<>();
         for (Future<Prepared> run : pending) {
-            made.add(result(run));
+            made.add(Futures.result(run));
         }
         byte[] joined = null;
         if (original != null) {
@@ -319,20 +318,6 @@ public class RunService {
     }
 
     /** The task's result, or the runtime exception it threw, as if it had run on this thread. */
-    private static <T> T result(Future<T> task) {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the run's other work", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
     /** A comparison's runs as its page lists them, vLLM today first. */
     List<ComparisonRow> comparisonRows(String group) {
         List<ComparisonRow> rows = new ArrayList<>();
@@ -364,7 +349,7 @@ public class RunService {
                           long parseNanos) {
         /** @throws dev.piecewise.codegen.UnsafeNodeException when the graph may not be written as Python */
         String sha256() {
-            return result(checked);
+            return Futures.result(checked);
         }
     }
 
@@ -435,12 +420,12 @@ public class RunService {
                 upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, null);
         JsonBytes withoutRepetition = RunDocuments.json(report);
         if (result.graph() != null) {
-            List<String> hashes = new ArrayList<>(result(firstHalf));
-            hashes.addAll(result(secondHalf));
+            List<String> hashes = new ArrayList<>(Futures.result(firstHalf));
+            hashes.addAll(Futures.result(secondHalf));
             report = report.withRepetition(RepeatedPieces.group(submodules, hashes));
         }
         JsonBytes runJson = RunDocuments.withRepetition(withoutRepetition, report);
-        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson), result(nodesMember));
+        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson, beside), Futures.result(nodesMember));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "

@@ -43,6 +43,12 @@ class JsonBytesTest {
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         json.writeTo(written);
         assertThat(written.toByteArray()).isEqualTo(all);
+        for (long[] range : new long[][]{{0, 0}, {0, 1 << 16}, {1, (1 << 16) + 1}, {70_000, 300_000},
+                {all.length / 2, all.length}, {all.length - 1, all.length}}) {
+            ByteArrayOutputStream part = new ByteArrayOutputStream();
+            json.writeTo(part, range[0], range[1]);
+            assertThat(part.toByteArray()).isEqualTo(Arrays.copyOfRange(all, (int) range[0], (int) range[1]));
+        }
         byte[] tail = {'x', 'y'};
         byte[] streamed = json.asStream(all.length - 70_000, tail).readAllBytes();
         byte[] head = Arrays.copyOf(all, all.length - 70_000);

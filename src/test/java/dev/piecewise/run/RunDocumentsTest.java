@@ -81,6 +81,31 @@ class RunDocumentsTest {
         assertThat(answer.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
     }
 
+    /** A large run is compressed in two halves side by side: two gzip members that read back as the one run. */
+    @Test
+    void aLargeRunCompressedInHalvesReadsBackAsTheRun() {
+        String text = dev.piecewise.bench.SyntheticDecoder.fxText(6_000);
+        ParsedUpload upload = GraphFormat.FX_TEXT.read(text, "decoder", 0);
+        PartitionOptions options = PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")));
+        PartitionResult result = Partitioner.partition(upload.graph(), options);
+        RunReport report = RunReports.report("id", "decoder", Instant.parse("2026-11-30T10:00:00Z"), options, upload,
+                "sha", text.length(), result, null, List.of());
+        JsonBytes json = RunDocuments.json(report);
+        assertThat(json.size()).isGreaterThan(8 << 20);
+        java.util.concurrent.ExecutorService beside = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            byte[] halves = RunDocuments.encodeRun(json, beside);
+            byte[] whole = RunDocuments.encodeRun(json);
+            byte[] nodes = RunDocuments.encodeNodes(RunDocument.rows(result.graph()), List.of());
+            assertThat(halves).isNotEqualTo(whole);
+            assertThat(RunDocuments.decompress(RunDocuments.join(halves, nodes)))
+                    .isEqualTo(RunDocuments.decompress(RunDocuments.join(whole, nodes)));
+            assertThat(RunDocuments.decodeRun(RunDocuments.join(halves, nodes))).isEqualTo(report);
+        } finally {
+            beside.shutdown();
+        }
+    }
+
     /** The run's JSON made before its pieces were hashed, with the repetition spliced in, is the whole run's JSON. */
     @Test
     void theRepetitionSplicedInMakesTheRunsJson() throws Exception {

@@ -323,7 +323,7 @@ final class ArgScanner {
         }
         if (isInteger(token)) {
             try {
-                return new Arg.IntLit(Long.parseLong(token));
+                return Arg.IntLit.of(Long.parseLong(token));
             } catch (NumberFormatException tooLarge) {
                 return new Arg.Repr(token); // Python ints are unbounded; kept as written, not rounded to a float
             }

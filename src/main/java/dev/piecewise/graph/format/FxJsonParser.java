@@ -97,7 +97,7 @@ public final class FxJsonParser implements GraphParser {
             return Arg.NONE;
         }
         if (json instanceof Long l) {
-            return new Arg.IntLit(l);
+            return Arg.IntLit.of(l);
         }
         if (json instanceof java.math.BigInteger big) {
             return new Arg.Repr(big.toString()); // as the Python parser keeps an int too large for a long

@@ -172,7 +172,7 @@ final class PythonNodes {
                 return operand;
             }
             if (operand instanceof Arg.IntLit i) {
-                return new Arg.IntLit(-i.value());
+                return Arg.IntLit.of(-i.value());
             }
             if (operand instanceof Arg.FloatLit f) {
                 return new Arg.FloatLit(f.text().startsWith("-") ? f.text().substring(1) : "-" + f.text());
@@ -308,10 +308,10 @@ final class PythonNodes {
         try {
             if (t.length() > 2 && t.charAt(0) == '0' && "xXoObB".indexOf(t.charAt(1)) >= 0) {
                 int radix = "xX".indexOf(t.charAt(1)) >= 0 ? 16 : "oO".indexOf(t.charAt(1)) >= 0 ? 8 : 2;
-                return new Arg.IntLit(Long.parseLong(t.substring(2), radix));
+                return Arg.IntLit.of(Long.parseLong(t.substring(2), radix));
             }
             if (digits) {
-                return t.length() < 19 ? new Arg.IntLit(Long.parseLong(t)) : bigInt(t);
+                return t.length() < 19 ? Arg.IntLit.of(Long.parseLong(t)) : bigInt(t);
             }
             Double.parseDouble(t);
             if (t.endsWith("d") || t.endsWith("D") || t.endsWith("f") || t.endsWith("F")) {
@@ -325,7 +325,7 @@ final class PythonNodes {
 
     private static Arg bigInt(String digits) {
         try {
-            return new Arg.IntLit(Long.parseLong(digits));
+            return Arg.IntLit.of(Long.parseLong(digits));
         } catch (NumberFormatException tooLarge) {
             return new Arg.Repr(digits); // Python ints are unbounded; the value matters to no partitioning rule
         }
