@@ -32,13 +32,26 @@ public class RunRepository {
 
     /** @param content the upload's text as UTF-8 */
     public boolean saveUploadIfAbsent(String sha256, byte[] content, long bytes, Instant now) {
-        boolean exists = jdbc.sql("select count(*) from graph_upload where sha256 = ?").param(sha256)
-                .query(Integer.class).single() > 0;
+        return saveUploadIfAbsent(sha256, content, null, bytes, now);
+    }
+
+    /**
+     * @param content    the upload's text as UTF-8
+     * @param compressed {@code content} as {@link RunDocuments#compress} makes it, when made already; else null
+     */
+    public boolean saveUploadIfAbsent(String sha256, byte[] content, byte[] compressed, long bytes, Instant now) {
+        boolean exists = hasUpload(sha256);
         if (!exists) {
             jdbc.sql("insert into graph_upload (sha256, byte_size, content_gzip, created_at) values (?, ?, ?, ?)")
-                    .params(sha256, bytes, RunDocuments.compress(content), Timestamp.from(now)).update();
+                    .params(sha256, bytes, compressed != null ? compressed : RunDocuments.compress(content),
+                            Timestamp.from(now)).update();
         }
         return !exists;
+    }
+
+    public boolean hasUpload(String sha256) {
+        return jdbc.sql("select count(*) from graph_upload where sha256 = ?").param(sha256)
+                .query(Integer.class).single() > 0;
     }
 
     /** @param document the run's {@link RunDocument}, encoded */

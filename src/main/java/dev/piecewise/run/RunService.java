@@ -342,11 +342,13 @@ public class RunService {
      * An upload read once, for one run or all the runs of a comparison.
      *
      * @param utf8    the upload's text as stored, UTF-8
-     * @param checked the upload's SHA-256, computed beside the partition once the graph passed
-     *                {@link PythonSafety#requireWritable}
+     * @param checked    the upload's SHA-256, computed beside the partition once the graph passed
+     *                   {@link PythonSafety#requireWritable}
+     * @param compressed the UTF-8 text gzip-compressed, made beside the partition; null when the upload was
+     *                   stored already
      */
-    private record Upload(byte[] bytes, byte[] utf8, Future<String> checked, ParsedUpload parsed, String name,
-                          long parseNanos) {
+    private record Upload(byte[] bytes, byte[] utf8, Future<String> checked, Future<byte[]> compressed,
+                          ParsedUpload parsed, String name, long parseNanos) {
         /** @throws dev.piecewise.codegen.UnsafeNodeException when the graph may not be written as Python */
         String sha256() {
             return Futures.result(checked);
@@ -377,11 +379,17 @@ public class RunService {
             throw new BadOptionException("graphIndex", badIndex.getMessage());
         }
         Graph graph = parsedUpload.graph();
-        // The code of every run is served: nothing in it may run on import. Checked while the graph is partitioned.
-        Future<String> checked = beside.submit(() -> {
+        // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
+        // writes), so a 100 MB graph is not held a second time as a string while it is partitioned.
+        byte[] utf8 = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // The code of every run is served: nothing in it may run on import. Checked while the graph is partitioned,
+        // and a new upload compressed for storing then too.
+        java.util.concurrent.CompletableFuture<String> checked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             PythonSafety.requireWritable(graph);
             return sha256(upload);
-        });
+        }, beside);
+        Future<byte[]> compressed = checked.thenApplyAsync(
+                sha256 -> runs.hasUpload(sha256) ? null : RunDocuments.compress(utf8), beside);
         WorkDeadline.check("after parsing");
         String name = request.name() != null ? request.name()
                 : defaultName != null ? defaultName
@@ -389,10 +397,7 @@ public class RunService {
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
-        // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
-        // writes), so a 100 MB graph is not held a second time as a string while it is partitioned.
-        byte[] utf8 = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return new Upload(upload, utf8, checked, parsedUpload, name, System.nanoTime() - start);
+        return new Upload(upload, utf8, checked, compressed, parsedUpload, name, System.nanoTime() - start);
     }
 
     private Instant now() {
@@ -467,7 +472,8 @@ public class RunService {
     private void storeUpload(Upload upload, Instant now) {
         try {
             transaction.executeWithoutResult(status ->
-                    runs.saveUploadIfAbsent(upload.sha256(), upload.utf8(), upload.bytes().length, now));
+                    runs.saveUploadIfAbsent(upload.sha256(), upload.utf8(), Futures.result(upload.compressed()),
+                            upload.bytes().length, now));
         } catch (DuplicateKeyException storedByAConcurrentRequest) {
             // the same text is there now, which is all this step needs
         }
