@@ -9,6 +9,7 @@ final class Futures {
     private Futures() {
     }
 
+    /** The task's result, or the runtime exception it threw, as if it had run on this thread. */
     static <T> T result(Future<T> task) {
         try {
             return task.get();

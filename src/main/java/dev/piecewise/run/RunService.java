@@ -317,7 +317,6 @@ public class RunService {
         }
     }
 
-    /** The task's result, or the runtime exception it threw, as if it had run on this thread. */
     /** A comparison's runs as its page lists them, vLLM today first. */
     List<ComparisonRow> comparisonRows(String group) {
         List<ComparisonRow> rows = new ArrayList<>();
