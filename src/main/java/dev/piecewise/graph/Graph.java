@@ -131,21 +131,25 @@ public final class Graph {
         return carriesShapes;
     }
 
-    /** Users of every node, in graph order; a user that references a node twice is listed once. */
-    public Map<String, List<Node>> users() {
-        return users(nodes);
-    }
-
-    /** As {@link #users()}, for nodes not yet made a graph. */
-    public static Map<String, List<Node>> users(List<Node> nodes) {
-        Map<String, List<Node>> users = new HashMap<>(nodes.size() * 2);
-        for (Node node : nodes) {
-            node.forEachInput(ref -> {
-                List<Node> list = users.computeIfAbsent(ref, k -> new ArrayList<>(2));
-                if (list.isEmpty() || list.get(list.size() - 1) != node) {
-                    list.add(node);
+    /**
+     * Users of the nodes {@code producers} accepts, by name, in graph order; a user that references a node twice is
+     * listed once. Only theirs: most nodes of a large graph are of no interest to the pass asking.
+     */
+    public Map<String, List<Node>> usersOf(java.util.function.Predicate<Node> producers) {
+        boolean[] chosen = new boolean[nodes.size()];
+        for (int at = 0; at < nodes.size(); at++) {
+            chosen[at] = producers.test(nodes.get(at));
+        }
+        Map<String, List<Node>> users = new HashMap<>();
+        for (int at = 0; at < nodes.size(); at++) {
+            for (int k = inputStart[at]; k < inputStart[at + 1]; k++) {
+                if (chosen[inputAt[k]]) {
+                    List<Node> list = users.computeIfAbsent(nodes.get(inputAt[k]).name(), n -> new ArrayList<>(2));
+                    if (list.isEmpty() || list.get(list.size() - 1) != nodes.get(at)) {
+                        list.add(nodes.get(at));
+                    }
                 }
-            });
+            }
         }
         return users;
     }

@@ -31,13 +31,13 @@ final class SizeRelocation {
 
     static Result relocate(Graph graph, SubgraphIds ids, SizeStrategy strategy) {
         Map<String, Integer> placed = new HashMap<>();
-        Map<String, List<Node>> users = graph.users();
+        Map<String, List<Node>> users = graph.usersOf(SizeRelocation::isSizeProducer);
         GraphEdit edit = new GraphEdit(graph);
         FxNamespace names = FxNamespace.of(graph);
         List<Relocation> relocations = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Node producer : graph.nodes()) {
-            if (!producer.op().isCall() || producer.kind() != ValueKind.SIZE) {
+            if (!isSizeProducer(producer)) {
                 continue;
             }
             int from = idOf(producer.name(), ids, placed);
@@ -96,6 +96,10 @@ final class SizeRelocation {
             }
         }
         return new Result(edit.apply(), placed, relocations, diagnostics);
+    }
+
+    private static boolean isSizeProducer(Node node) {
+        return node.op().isCall() && node.kind() == ValueKind.SIZE;
     }
 
     /** A node's id as the relocations so far left it. */
