@@ -100,8 +100,8 @@ public final class RunDocuments {
         return join(first, Futures.result(second));
     }
 
-    /** Below this many bytes a half is compressed sooner than another thread takes it up. */
-    private static final long COMPRESSED_IN_HALVES_FROM = 4 << 20;
+    /** Below this many bytes a half is compressed sooner than another thread takes it up (measured at 11k nodes). */
+    private static final long COMPRESSED_IN_HALVES_FROM = 512 << 10;
 
     /** A gzip member of the run's JSON from {@code from} up to {@code to}, the document's opening before offset 0. */
     private static byte[] encodeRun(JsonBytes runJson, long from, long to) {
