@@ -116,6 +116,8 @@ public final class RepeatedPieces {
         private int turn;
         private int inputCount;
         private int localCount;
+        /** Where the next reference of the node being hashed is in {@link Graph#inputPosition}. */
+        private int nextInput;
         /** Numbers of names that are not the graph's (a copy split_module made): rare, kept by name. */
         private Map<String, Integer> unknownNames;
 
@@ -140,22 +142,24 @@ public final class RepeatedPieces {
             integer(submodule.splitting() ? 1 : 0);
             integer(submodule.inputs().size());
             for (SubmoduleValue input : submodule.inputs()) {
-                numberName(input.name(), 2 * inputCount++);
+                int at = graph.indexOf(input.name());
+                numberName(at, input.name(), 2 * inputCount++);
                 integer(input.threaded() ? 1 : 0);
-                Node node = graph.node(input.name());
-                value(node == null ? ValueInfo.of(input.kind()) : node.value());
+                value(at < 0 ? ValueInfo.of(input.kind()) : graph.nodes().get(at).value());
             }
             integer(submodule.nodes().size());
+            int at = -1;
             for (String name : submodule.nodes()) {
+                at = positionOf(name, at + 1);
                 // A grad-mode or autocast copy is the node it copies, reading this submodule's values.
                 String of = copyOf.get(name);
-                Node node = graph.node(of != null ? of : name);
-                if (node == null) {
+                int hashed = of != null ? graph.indexOf(of) : at;
+                if (hashed < 0) {
                     text(name); // not in the graph: nothing structural is known, so the name itself decides
                 } else {
-                    node(node);
+                    node(hashed);
                 }
-                numberName(name, 2 * localCount++ + 1);
+                numberName(at, name, 2 * localCount++ + 1);
             }
             integer(submodule.outputs().size());
             for (SubmoduleValue output : submodule.outputs()) {
@@ -166,12 +170,27 @@ public final class RepeatedPieces {
             return HexFormat.of().formatHex(digest.digest(), 0, 8);
         }
 
-        private void node(Node node) {
+        /**
+         * The position of the node named {@code name}: a submodule's nodes are in graph order and mostly consecutive,
+         * so {@code guess} (the one after the previous node's) usually is it, without a lookup in the name index.
+         */
+        private int positionOf(String name, int guess) {
+            return guess < graph.size() && graph.nodes().get(guess).name().equals(name)
+                    ? guess : graph.indexOf(name);
+        }
+
+        /**
+         * The node at {@code at}. Its references are hashed by the positions the graph resolved for them, in the
+         * order {@link Node#forEachInput} visits them, which is the order {@link #arg} walks the arguments.
+         */
+        private void node(int at) {
+            Node node = graph.nodes().get(at);
+            nextInput = graph.inputsStart(at);
             integer(node.op().ordinal());
             text(node.target());
             value(node.value());
             integer(node.args().size());
-            node.args().forEach(this::arg);
+            args(node.args());
             integer(node.kwargs().size());
             node.kwargs().forEach((key, arg) -> {
                 text(key);
@@ -179,9 +198,11 @@ public final class RepeatedPieces {
             });
         }
 
-        /** Numbers a name as an input or a node of this submodule; a node's number replaces an input's. */
-        private void numberName(String name, int code) {
-            int at = graph.indexOf(name);
+        /**
+         * Numbers a name, at {@code at} in the graph or -1, as an input or a node of this submodule; a node's number
+         * replaces an input's.
+         */
+        private void numberName(int at, String name, int code) {
             if (at >= 0) {
                 numberedIn[at] = turn;
                 number[at] = code;
@@ -192,7 +213,10 @@ public final class RepeatedPieces {
         }
 
         private void ref(String name) {
-            int at = graph.indexOf(name);
+            ref(graph.indexOf(name), name);
+        }
+
+        private void ref(int at, String name) {
             Integer unknown = at < 0 && unknownNames != null ? unknownNames.get(name) : null;
             int code = at >= 0 && numberedIn[at] == turn ? number[at] : unknown != null ? unknown : -1;
             if (code >= 0 && code % 2 == 1) {
@@ -207,10 +231,18 @@ public final class RepeatedPieces {
             }
         }
 
+        /** Indexed, no iterator or lambda: every argument of every node passes here. */
+        private void args(List<Arg> args) {
+            for (int i = 0, n = args.size(); i < n; i++) {
+                arg(args.get(i));
+            }
+        }
+
         private void arg(Arg arg) {
             if (arg instanceof Arg.Ref r) {
                 tag((byte) 10);
-                ref(r.name());
+                int at = graph.inputPosition(nextInput++);
+                ref(at >= 0 ? at : graph.indexOf(r.name()), r.name());
             } else if (arg instanceof Arg.IntLit i) {
                 tag((byte) 11);
                 integer(i.value());
@@ -231,11 +263,11 @@ public final class RepeatedPieces {
             } else if (arg instanceof Arg.Tuple t) {
                 tag((byte) 17);
                 integer(t.items().size());
-                t.items().forEach(this::arg);
+                args(t.items());
             } else if (arg instanceof Arg.ListArg l) {
                 tag((byte) 18);
                 integer(l.items().size());
-                l.items().forEach(this::arg);
+                args(l.items());
             } else if (arg instanceof Arg.Dict d) {
                 tag((byte) 19);
                 integer(d.entries().size());
@@ -275,7 +307,9 @@ public final class RepeatedPieces {
                 return;
             }
             integer(items.size());
-            items.forEach(this::text);
+            for (int i = 0, n = items.size(); i < n; i++) {
+                text(items.get(i));
+            }
         }
 
         /** Length, then each char: ASCII as one byte, any other as a 0xFF marker and its two bytes. */
