@@ -7,7 +7,6 @@ import dev.piecewise.graph.ValueInfo;
 import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,22 +24,20 @@ public final class Partitioner {
 
     /** Partitions and, when the graph does not compile, tries the other option sets for one that does. */
     public static PartitionResult partition(Graph graph, PartitionOptions options) {
-        return partition(graph, options, new HashMap<>());
+        return partition(graph, options, new Outcomes());
     }
 
     /**
      * The same, for runs of one graph that share {@code outcomes} (the option sets of a comparison): each option
-     * set is partitioned once for all of them, not once per run that looks for a suggestion. Thread-safe when
-     * {@code outcomes} is (a ConcurrentHashMap).
+     * set is partitioned once for all of them, not once per run that looks for a suggestion.
      */
-    public static PartitionResult partition(Graph graph, PartitionOptions options, Map<PartitionOptions, Outcome> outcomes) {
-        PartitionResult result = partitionOnce(graph, options);
-        outcomes.putIfAbsent(options, result.outcome());
+    public static PartitionResult partition(Graph graph, PartitionOptions options, Outcomes outcomes) {
+        PartitionResult result = outcomes.partition(graph, options);
         if (result.outcome() == Outcome.OK) {
             return result;
         }
         for (PartitionOptions candidate : alternatives(options)) {
-            if (outcomes.computeIfAbsent(candidate, c -> partitionOnce(graph, c).outcome()) == Outcome.OK) {
+            if (outcomes.of(graph, candidate) == Outcome.OK) {
                 return result.withSuggestion(candidate);
             }
         }

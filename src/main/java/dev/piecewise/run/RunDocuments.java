@@ -25,8 +25,9 @@ import java.util.zip.GZIPOutputStream;
  * Stored documents and uploads are gzip: JSON of a run shrinks about tenfold, and the fastest level costs less
  * than writing the bytes it saves.
  * <p>
- * A stored document is two gzip members, which gzip readers (GZIPInputStream, zcat) read as one stream: the run,
- * then the node table and traces, so each can be made on its own core while a large run is stored.
+ * A stored document is several gzip members, which gzip readers (GZIPInputStream, zcat) read as one stream: the
+ * run (in two halves when large), the node table, then the traces, so each can be made on its own core while a
+ * large run is stored, and one node table can serve the runs of a comparison that leave the graph as it is.
  */
 public final class RunDocuments {
 
@@ -57,7 +58,7 @@ public final class RunDocuments {
      * once for the document and the answer) rather than serialized again.
      */
     static byte[] encode(RunDocument document, JsonBytes runJson) {
-        return join(encodeRun(runJson), encodeNodes(document.nodes(), document.traces()));
+        return join(encodeRun(runJson), encodeNodeTable(document.nodes()), encodeTraces(document.traces()));
     }
 
     /**
@@ -117,12 +118,22 @@ public final class RunDocuments {
         return bytes.toByteArray();
     }
 
-    /** The document's second gzip member: the node table, the traces and its closing. */
-    static byte[] encodeNodes(List<RunDocument.NodeRow> nodes, List<ValueTrace> traces) {
+    /** The document's gzip member after the run: the node table. */
+    static byte[] encodeNodeTable(List<RunDocument.NodeRow> nodes) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
         try (OutputStream gzip = gzip(bytes)) {
             gzip.write(NODES_FIELD);
             RunJson.MAPPER.writeValue(gzip, nodes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The document's last gzip member: the traces and its closing. */
+    static byte[] encodeTraces(List<ValueTrace> traces) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
+        try (OutputStream gzip = gzip(bytes)) {
             gzip.write(TRACES_FIELD);
             RunJson.MAPPER.writeValue(gzip, traces);
             gzip.write('}');
@@ -132,9 +143,18 @@ public final class RunDocuments {
         return bytes.toByteArray();
     }
 
-    static byte[] join(byte[] runMember, byte[] nodesMember) {
-        byte[] document = java.util.Arrays.copyOf(runMember, runMember.length + nodesMember.length);
-        System.arraycopy(nodesMember, 0, document, runMember.length, nodesMember.length);
+    /** Gzip members, one after the other. */
+    static byte[] join(byte[]... members) {
+        int length = 0;
+        for (byte[] member : members) {
+            length += member.length;
+        }
+        byte[] document = new byte[length];
+        int at = 0;
+        for (byte[] member : members) {
+            System.arraycopy(member, 0, document, at, member.length);
+            at += member.length;
+        }
         return document;
     }
 

@@ -10,7 +10,7 @@ import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.limits.LimitsProperties;
 import dev.piecewise.limits.WorkDeadline;
 import dev.piecewise.partition.Diagnostic;
-import dev.piecewise.partition.Outcome;
+import dev.piecewise.partition.Outcomes;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
@@ -136,7 +136,7 @@ public class RunService {
     private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
                           List<Diagnostic> notes, ParsedUpload read) {
         Upload parsed = parse(upload, fileName, request, read);
-        Prepared run = prepare(parsed, request.options(), compareGroup, now(), new java.util.HashMap<>(), notes);
+        Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new NodeTables(beside), notes);
         // Not kept decoded for paging: most runs are posted by harnesses and never viewed, and keeping each new
         // run's document alive would make the collector copy it out of the young generation
         // (src/docs/architecture.md, "Memory, and the collector").
@@ -283,15 +283,18 @@ public class RunService {
     private void compare(Upload parsed, List<PartitionOptions> sets, String group, String key, RunReport original,
                          Runnable onePartitioned) {
         List<Future<Prepared>> pending = new ArrayList<>();
-        // The eight option sets look for suggestions among the same candidates: each is partitioned once.
-        Map<PartitionOptions, Outcome> outcomes = new ConcurrentHashMap<>();
+        // The eight option sets look for suggestions among the same candidates: each is partitioned once. Those that
+        // leave the graph as it is store one node table.
+        Outcomes outcomes = new Outcomes();
+        NodeTables nodeTables = new NodeTables(beside);
         Instant start = now();
         for (int i = 0; i < sets.size(); i++) {
             PartitionOptions options = sets.get(i);
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
             Instant createdAt = start.plus(i, ChronoUnit.MICROS);
             pending.add(comparisons.submit(() -> {
-                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, List.of()).withoutJson();
+                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, nodeTables, List.of())
+                        .withoutJson();
                 onePartitioned.run();
                 return prepared;
             }));
@@ -404,7 +407,7 @@ public class RunService {
     }
 
     private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt,
-                             Map<PartitionOptions, Outcome> outcomes, List<Diagnostic> notes) {
+                             Outcomes outcomes, NodeTables nodeTables, List<Diagnostic> notes) {
         long start = System.nanoTime();
         PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes);
         long partitioned = System.nanoTime();
@@ -415,11 +418,9 @@ public class RunService {
         int half = submodules.size() / 2;
         Future<List<String>> firstHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(0, half), result.graph()));
         Future<List<String>> secondHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(half, submodules.size()), result.graph()));
-        List<RunDocument.NodeRow> rows = RunDocument.rows(result.graph());
-        List<ValueTrace> traces = ValueTraces.of(result);
         // The node table is written and compressed on the next free core, and the pieces hashed, while this thread
         // writes the run.
-        Future<byte[]> nodesMember = beside.submit(() -> RunDocuments.encodeNodes(rows, traces));
+        Future<byte[]> nodesMember = nodeTables.member(result.graph());
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
                 upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, null);
         JsonBytes withoutRepetition = RunDocuments.json(report);
@@ -429,7 +430,8 @@ public class RunService {
             report = report.withRepetition(RepeatedPieces.group(submodules, hashes));
         }
         JsonBytes runJson = RunDocuments.withRepetition(withoutRepetition, report);
-        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson, beside), Futures.result(nodesMember));
+        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson, beside), Futures.result(nodesMember),
+                RunDocuments.encodeTraces(ValueTraces.of(result)));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "

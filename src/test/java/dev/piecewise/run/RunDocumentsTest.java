@@ -96,7 +96,8 @@ class RunDocumentsTest {
         try {
             byte[] halves = RunDocuments.encodeRun(json, beside);
             byte[] whole = RunDocuments.encodeRun(json);
-            byte[] nodes = RunDocuments.encodeNodes(RunDocument.rows(result.graph()), List.of());
+            byte[] nodes = RunDocuments.join(RunDocuments.encodeNodeTable(RunDocument.rows(result.graph())),
+                    RunDocuments.encodeTraces(List.of()));
             assertThat(halves).isNotEqualTo(whole);
             assertThat(RunDocuments.decompress(RunDocuments.join(halves, nodes)))
                     .isEqualTo(RunDocuments.decompress(RunDocuments.join(whole, nodes)));

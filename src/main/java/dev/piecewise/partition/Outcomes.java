@@ -1,0 +1,41 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Graph;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The outcome of each option set tried on one graph, shared by the runs of that graph that look for a
+ * suggestion (the option sets of a comparison): each option set is partitioned once for all of them. Thread-safe.
+ * <p>
+ * An option set that another thread is partitioning at the moment is waited for rather than partitioned again.
+ * That wait cannot deadlock: an outcome is claimed only by a thread that partitions it at once, and partitioning
+ * waits for nothing.
+ */
+public final class Outcomes {
+
+    private final ConcurrentHashMap<PartitionOptions, CompletableFuture<Outcome>> byOptions = new ConcurrentHashMap<>();
+
+    /** Partitions the graph under {@code options}, and tells the threads that wait for its outcome. */
+    PartitionResult partition(Graph graph, PartitionOptions options) {
+        CompletableFuture<Outcome> claimed = new CompletableFuture<>();
+        boolean mine = byOptions.putIfAbsent(options, claimed) == null;
+        try {
+            PartitionResult result = Partitioner.partitionOnce(graph, options);
+            claimed.complete(result.outcome());
+            return result;
+        } catch (RuntimeException | Error e) {
+            if (mine) {
+                claimed.completeExceptionally(e);
+            }
+            throw e;
+        }
+    }
+
+    /** The outcome under {@code options}: known, being found by another thread, or partitioned here. */
+    Outcome of(Graph graph, PartitionOptions options) {
+        CompletableFuture<Outcome> known = byOptions.get(options);
+        return known != null ? known.join() : partition(graph, options).outcome();
+    }
+}

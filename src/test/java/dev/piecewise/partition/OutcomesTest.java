@@ -1,0 +1,90 @@
+package dev.piecewise.partition;
+
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.format.FxTextParser;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The outcomes a comparison's option sets share while they look for suggestions. */
+class OutcomesTest {
+
+    private static final SplittingOps ATTN = new SplittingOps(List.of("oracle::attn"));
+
+    /** A Size crosses the cut: the option sets that leave it there fail AOTAutograd and look for a suggestion. */
+    private static final String SIZE_CROSSES = """
+            graph():
+                %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                %v : [num_users=1] = call_method[target=view](args = (%a, %size), kwargs = {})
+                return (v,)
+            """;
+
+    private static final String NO_SPLITTING_OP = """
+            graph():
+                %x : torch.Tensor [num_users=1] = placeholder[target=x]
+                %y : [num_users=1] = call_function[target=torch.relu](args = (%x,), kwargs = {})
+                return (y,)
+            """;
+
+    @Test
+    void anOptionSetPartitionedOnceIsNotPartitionedAgain() {
+        Outcomes outcomes = new Outcomes();
+        PartitionOptions decompose = new PartitionOptions(ATTN, SizeStrategy.DECOMPOSE, GetitemRule.VLLM, true, true);
+        Graph crossing = new FxTextParser().parse(SIZE_CROSSES, "t");
+        assertThat(Partitioner.partition(crossing, decompose).outcome()).isEqualTo(Outcome.OK);
+        assertThat(Partitioner.partition(crossing, decompose.with(SizeStrategy.NONE, GetitemRule.VLLM)).outcome())
+                .isEqualTo(Outcome.AOT_FAILS);
+
+        // Recorded under the crossing graph, the outcome is the one told for the same option set afterwards.
+        outcomes.partition(crossing, decompose.with(SizeStrategy.NONE, GetitemRule.VLLM));
+        assertThat(outcomes.of(new FxTextParser().parse(NO_SPLITTING_OP, "t"), decompose.with(SizeStrategy.NONE,
+                GetitemRule.VLLM))).isEqualTo(Outcome.AOT_FAILS);
+    }
+
+    @Test
+    void optionSetsSharingOutcomesOnSeveralThreadsAnswerAsEachAlone() throws Exception {
+        Graph graph = new FxTextParser().parse(Files.readString(Path.of(
+                "src/test/resources/fixtures/scale/decoder-100-layers.txt")), "decoder");
+        List<PartitionOptions> sets = PartitionOptions.whatIfSets(ATTN);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 5; round++) {
+                Outcomes shared = new Outcomes();
+                List<Future<PartitionResult>> together = new ArrayList<>();
+                for (PartitionOptions set : sets) {
+                    together.add(pool.submit(() -> Partitioner.partition(graph, set, shared)));
+                }
+                for (int i = 0; i < sets.size(); i++) {
+                    PartitionResult alone = Partitioner.partition(graph, sets.get(i));
+                    PartitionResult result = together.get(i).get();
+                    assertThat(result.outcome()).isEqualTo(alone.outcome());
+                    assertThat(result.suggestion()).isEqualTo(alone.suggestion());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedPartitionFailsTheThreadsWaitingForIt() {
+        Outcomes outcomes = new Outcomes();
+        PartitionOptions options = new PartitionOptions(ATTN, SizeStrategy.NONE, GetitemRule.VLLM, true, true);
+        assertThatThrownBy(() -> outcomes.partition(null, options))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> outcomes.of(null, options))
+                .hasCauseInstanceOf(NullPointerException.class);
+    }
+}
