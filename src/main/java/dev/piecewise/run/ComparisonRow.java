@@ -23,7 +23,10 @@ record ComparisonRow(String id, RunReport.Options options, boolean vllmToday, Ou
     static final int PROBLEMS_SHOWN = 3;
     static final int ERROR_SHOWN = 200;
 
-    /** What a row is made of, read from a stored run without its node lists ({@link RunDocuments#comparisonRow}). */
+    /**
+     * What a row is made of, read from a stored run without its node lists, for runs stored before documents began
+     * with their {@link RunOutline} ({@link RunDocuments#comparisonRow}).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Outline(String id, RunReport.Options options, List<Named> submodules, RunReport.Verdict verdict) {
     }
@@ -33,14 +36,21 @@ record ComparisonRow(String id, RunReport.Options options, boolean vllmToday, Ou
     }
 
     static ComparisonRow of(Outline run) {
-        RunReport.Verdict verdict = run.verdict();
+        return of(run.id(), run.options(), run.submodules().size(), run.verdict());
+    }
+
+    static ComparisonRow of(RunReport run) {
+        return of(run.id(), run.options(), run.submodules().size(), run.verdict());
+    }
+
+    private static ComparisonRow of(String id, RunReport.Options options, int submoduleCount, RunReport.Verdict verdict) {
         List<String> first = verdict.problems().stream().filter(p -> p.value() != null).limit(PROBLEMS_SHOWN)
                 .map(p -> p.value() + " (" + p.kind().id() + ") " + p.direction().id() + " of " + p.submodule())
                 .toList();
         String error = verdict.error();
         boolean cut = error != null && error.length() > ERROR_SHOWN;
-        return new ComparisonRow(run.id(), run.options(), run.options().isVllmToday(), verdict.outcome(),
-                verdict.compilable(), run.submodules().size(), verdict.problems().size(), first,
+        return new ComparisonRow(id, options, options.isVllmToday(), verdict.outcome(),
+                verdict.compilable(), submoduleCount, verdict.problems().size(), first,
                 cut ? error.substring(0, ERROR_SHOWN) : error, cut);
     }
 

@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
@@ -17,6 +18,7 @@ import java.util.List;
  * @param traces the values the verdict's problems name, traced to their producer and consumers with source lines,
  *               shapes and dtypes ({@link ValueTraces}); empty for runs stored before traces were kept
  */
+@JsonIgnoreProperties("outline") // read on its own by the compare page (RunDocuments.outline)
 public record RunDocument(RunReport run, List<NodeRow> nodes, List<ValueTrace> traces) {
 
     public RunDocument {

@@ -26,7 +26,8 @@ import java.util.zip.GZIPOutputStream;
  * than writing the bytes it saves.
  * <p>
  * A stored document is several gzip members, which gzip readers (GZIPInputStream, zcat) read as one stream: the
- * run (in two halves when large), the node table, then the traces, so each can be made on its own core while a
+ * run's {@link RunOutline} and the run (in two halves when large), the node table, then the traces. The outline
+ * comes first so the compare page reads a few hundred bytes of each run; so each can be made on its own core while a
  * large run is stored, and one node table can serve the runs of a comparison that leave the graph as it is.
  */
 public final class RunDocuments {
@@ -36,7 +37,10 @@ public final class RunDocuments {
     private static final ObjectReader RUN_READER = RunJson.MAPPER.readerFor(RunReport.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private static final ObjectReader OUTLINE_READER = RunJson.MAPPER.readerFor(ComparisonRow.Outline.class)
+    private static final ObjectReader ROW_OUTLINE_READER = RunJson.MAPPER.readerFor(ComparisonRow.Outline.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final ObjectReader OUTLINE_READER = RunJson.MAPPER.readerFor(RunOutline.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RunDocuments() {
@@ -58,7 +62,8 @@ public final class RunDocuments {
      * once for the document and the answer) rather than serialized again.
      */
     static byte[] encode(RunDocument document, JsonBytes runJson) {
-        return join(encodeRun(runJson), encodeNodeTable(document.nodes()), encodeTraces(document.traces()));
+        return join(encodeRun(runJson, document.run()), encodeNodeTable(document.nodes()),
+                encodeTraces(document.traces()));
     }
 
     /**
@@ -82,34 +87,43 @@ public final class RunDocuments {
 
     private static final byte[] REPETITION_NULL = ",\"repetition\":null}".getBytes(StandardCharsets.UTF_8);
 
-    /** The document's first gzip member: its opening and the run. */
-    static byte[] encodeRun(JsonBytes runJson) {
-        return encodeRun(runJson, 0, runJson.size());
+    /** The document's first gzip member: its opening, the outline of {@code run}, and the run's JSON. */
+    static byte[] encodeRun(JsonBytes runJson, RunReport run) {
+        return encodeRun(runJson, opening(run), 0, runJson.size());
     }
 
     /**
-     * As {@link #encodeRun(JsonBytes)}; a large run is compressed in two gzip members, its second half on
+     * As {@link #encodeRun(JsonBytes, RunReport)}; a large run is compressed in two gzip members, its second half on
      * {@code beside} while this thread compresses the first (gzip readers read the members as one stream).
      */
-    static byte[] encodeRun(JsonBytes runJson, java.util.concurrent.ExecutorService beside) {
+    static byte[] encodeRun(JsonBytes runJson, RunReport run, java.util.concurrent.ExecutorService beside) {
         long half = runJson.size() / 2;
         if (half < COMPRESSED_IN_HALVES_FROM) {
-            return encodeRun(runJson);
+            return encodeRun(runJson, run);
         }
-        java.util.concurrent.Future<byte[]> second = beside.submit(() -> encodeRun(runJson, half, runJson.size()));
-        byte[] first = encodeRun(runJson, 0, half);
+        java.util.concurrent.Future<byte[]> second = beside.submit(() -> encodeRun(runJson, null, half, runJson.size()));
+        byte[] first = encodeRun(runJson, opening(run), 0, half);
         return join(first, Futures.result(second));
     }
 
     /** Below this many bytes a half is compressed sooner than another thread takes it up (measured at 11k nodes). */
     private static final long COMPRESSED_IN_HALVES_FROM = 512 << 10;
 
-    /** A gzip member of the run's JSON from {@code from} up to {@code to}, the document's opening before offset 0. */
-    private static byte[] encodeRun(JsonBytes runJson, long from, long to) {
+    /** The document up to the run's JSON: its outline first. */
+    private static byte[] opening(RunReport run) {
+        ByteArrayOutputStream opening = new ByteArrayOutputStream(1024);
+        opening.writeBytes(OUTLINE_FIELD);
+        RunJson.MAPPER.writeValue(opening, RunOutline.of(run));
+        opening.writeBytes(RUN_FIELD);
+        return opening.toByteArray();
+    }
+
+    /** A gzip member of the run's JSON from {@code from} up to {@code to}, after {@code opening} unless null. */
+    private static byte[] encodeRun(JsonBytes runJson, byte[] opening, long from, long to) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(BUFFER, (to - from) / 8));
         try (OutputStream gzip = gzip(bytes)) {
-            if (from == 0) {
-                gzip.write(RUN_FIELD);
+            if (opening != null) {
+                gzip.write(opening);
             }
             runJson.writeTo(gzip, from, to);
         } catch (IOException e) {
@@ -158,7 +172,8 @@ public final class RunDocuments {
         return document;
     }
 
-    private static final byte[] RUN_FIELD = "{\"run\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OUTLINE_FIELD = "{\"outline\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] RUN_FIELD = ",\"run\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NODES_FIELD = ",\"nodes\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TRACES_FIELD = ",\"traces\":".getBytes(StandardCharsets.UTF_8);
 
@@ -211,16 +226,33 @@ public final class RunDocuments {
         }
     }
 
-    /**
-     * The parts of the report a comparison's row needs: node lists and everything else are skipped, not built.
-     */
-    static ComparisonRow comparisonRow(byte[] stored) {
+    /** The outline a document begins with; empty for documents stored before they began with one. */
+    static java.util.Optional<RunOutline> outline(byte[] stored) {
         try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
-            moveToRun(parser);
-            return ComparisonRow.of(OUTLINE_READER.readValue(parser));
+            if (parser.nextToken() == JsonToken.START_OBJECT && parser.nextToken() == JsonToken.PROPERTY_NAME
+                    && parser.currentName().equals("outline")) {
+                parser.nextToken();
+                return java.util.Optional.of(OUTLINE_READER.readValue(parser));
+            }
+            return java.util.Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The run as a comparison's row: from its outline, or for a document stored before outlines from the report,
+     * its node lists and everything else skipped, not built.
+     */
+    static ComparisonRow comparisonRow(byte[] stored) {
+        return outline(stored).map(RunOutline::row).orElseGet(() -> {
+            try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
+                moveToRun(parser);
+                return ComparisonRow.of(ROW_OUTLINE_READER.<ComparisonRow.Outline>readValue(parser));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /**

@@ -260,7 +260,7 @@ class RunPageController {
 
     @GetMapping("/runs/{id}/compare")
     String compare(@PathVariable String id, Model model) {
-        RunReport run = service.get(id);
+        RunOutline run = service.outline(id);
         model.addAttribute("run", run);
         model.addAttribute("rows", service.comparisonOf(run).map(service::comparisonRows).orElse(List.of()));
         model.addAttribute("problemsShown", ComparisonRow.PROBLEMS_SHOWN);

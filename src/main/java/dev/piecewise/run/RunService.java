@@ -222,7 +222,7 @@ public class RunService {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static String comparisonKey(RunReport run) {
+    static String comparisonKey(RunReport run) {
         return comparisonKey(run.graph().sha256(), run.format(), run.graph().graphIndex(), run.options().splittingOps());
     }
 
@@ -239,11 +239,17 @@ public class RunService {
      * The stored comparison a run belongs to, or else the one of its graph and splitting ops (the run was made
      * apart from it, or it belongs to a trace's or an archive's group).
      */
-    public Optional<String> comparisonOf(RunReport run) {
+    Optional<String> comparisonOf(RunOutline run) {
         if (run.compareGroup() != null && runs.isComparison(run.compareGroup())) {
             return Optional.of(run.compareGroup());
         }
-        return runs.comparisonByKey(comparisonKey(run));
+        return runs.comparisonByKey(run.comparisonKey());
+    }
+
+    /** The outline stored first in the run's document; made from the whole report for runs stored before. */
+    RunOutline outline(String id) {
+        byte[] stored = storedDocument(id);
+        return RunDocuments.outline(stored).orElseGet(() -> RunOutline.of(RunDocuments.decodeRun(stored)));
     }
 
     /**
@@ -430,7 +436,7 @@ public class RunService {
             report = report.withRepetition(RepeatedPieces.group(submodules, hashes));
         }
         JsonBytes runJson = RunDocuments.withRepetition(withoutRepetition, report);
-        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson, beside), Futures.result(nodesMember),
+        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson, report, beside), Futures.result(nodesMember),
                 RunDocuments.encodeTraces(ValueTraces.of(result)));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));

@@ -32,7 +32,7 @@ class NodeTablesTest {
     }
 
     private static List<RunDocument.NodeRow> rows(byte[] member) {
-        byte[] document = RunDocuments.join(RunDocuments.encodeRun(RunDocuments.json(null)), member,
+        byte[] document = RunDocuments.join(RunDocuments.compress("{\"run\":null"), member,
                 RunDocuments.encodeTraces(List.of()));
         return RunDocuments.decode(document).nodes();
     }

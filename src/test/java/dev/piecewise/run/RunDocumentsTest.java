@@ -59,13 +59,32 @@ class RunDocumentsTest {
         assertThat(stored.get("nodes").get(0).isArray()).isTrue();
     }
 
-    /** The whole document as Jackson writes the record is what the document made from the run's JSON holds. */
+    /** The document made from the run's JSON is the run's outline, then the whole record as Jackson writes it. */
     @Test
-    void theDocumentMadeFromTheRunsJsonIsTheRecordsJson() {
+    void theDocumentMadeFromTheRunsJsonIsTheOutlineAndTheRecordsJson() {
         RunDocument document = document(SizeStrategy.DECOMPOSE);
-        byte[] whole = RunJson.MAPPER.writeValueAsBytes(document);
+        String whole = RunJson.MAPPER.writeValueAsString(document);
         String fromRunJson = RunDocuments.decompress(RunDocuments.encode(document, RunDocuments.json(document.run())));
-        assertThat(fromRunJson).isEqualTo(new String(whole, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(fromRunJson).isEqualTo("{\"outline\":" + RunJson.MAPPER.writeValueAsString(RunOutline.of(document.run()))
+                + "," + whole.substring(1));
+    }
+
+    /** The compare page reads a run's outline alone; a document stored before outlines gives the same row. */
+    @Test
+    void theOutlineIsReadAloneAndOlderDocumentsGiveTheSameRow() {
+        RunDocument document = document(SizeStrategy.NONE);
+        RunOutline outline = RunDocuments.outline(RunDocuments.encode(document)).orElseThrow();
+        assertThat(outline).isEqualTo(RunOutline.of(document.run()));
+        assertThat(outline.name()).isEqualTo("moe");
+        assertThat(outline.row().outcome()).isEqualTo(dev.piecewise.partition.Outcome.AOT_FAILS);
+        assertThat(outline.row().problemCount()).isEqualTo(document.run().verdict().problems().size()).isPositive();
+        assertThat(outline.comparisonKey()).isEqualTo(RunService.comparisonKey("sha", "fx-text", 0, List.of("oracle::moe")));
+
+        byte[] older = RunDocuments.compress("{\"run\":" + RunJson.MAPPER.writeValueAsString(document.run())
+                + ",\"nodes\":[],\"traces\":[]}");
+        assertThat(RunDocuments.outline(older)).isEmpty();
+        assertThat(RunDocuments.comparisonRow(older)).isEqualTo(outline.row());
+        assertThat(RunDocuments.decode(older).run()).isEqualTo(document.run());
     }
 
     /** The answer made from the run's JSON is the run with its links, as {@link RunAnswer} writes it. */
@@ -94,8 +113,8 @@ class RunDocumentsTest {
         assertThat(json.size()).isGreaterThan(8 << 20);
         java.util.concurrent.ExecutorService beside = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
-            byte[] halves = RunDocuments.encodeRun(json, beside);
-            byte[] whole = RunDocuments.encodeRun(json);
+            byte[] halves = RunDocuments.encodeRun(json, report, beside);
+            byte[] whole = RunDocuments.encodeRun(json, report);
             byte[] nodes = RunDocuments.join(RunDocuments.encodeNodeTable(RunDocument.rows(result.graph())),
                     RunDocuments.encodeTraces(List.of()));
             assertThat(halves).isNotEqualTo(whole);
