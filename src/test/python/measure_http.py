@@ -6,10 +6,12 @@
 
 Each graph is posted --posts times (after --warm-up posts that are not counted), raw, with the splitting op of the
 synthetic decoders (--splitting-ops) and, once more, with vLLM's defaults (which that graph never calls: one
-submodule of every node). Of the last run it times the run page (its first view, which decodes the stored run;
-then, warmed up, the first page, a late page, a search), the API answer (gzip, and ?fields=summary) and a
-comparison of every strategy started from the upload page, until its page is there (on a database that has not
-compared that graph yet: a comparison is made once). Prints best and median seconds; needs only curl and the
+submodule of every node), and from the upload page as a browser does, with the run page it opens. Of the last
+run it times the run page (its first view, which decodes the stored run;
+then, warmed up, the first page, a late page, a search), the API answer (gzip, and ?fields=summary) and
+--compares comparisons of every strategy started from the upload page, each until its page has arrived. A graph
+is compared once, so each comparison uploads the graph with one more trailing newline (another upload, the same
+graph); the first --compares-warm-up ones are not counted. Prints best and median seconds; needs only curl and the
 standard library.
 """
 import argparse
@@ -46,23 +48,37 @@ def absolute(url, location):
     return url + location if location.startswith("/") else location
 
 
-def compare(url, path, ops, jar):
-    """Starts "Compare every strategy" from the upload page and waits for the comparison's page."""
+def form_fields(url, jar, path, action, ops):
+    """The upload page's form fields for posting the file at path, its CSRF token included when it has one."""
     page = curl("-c", jar, "-b", jar, url + "/")[3]
     token = re.search(r'name="_csrf" value="([^"]+)"', page)
+    fields = ["-F", "file=@" + path, "-F", "action=" + action, "-F", "splittingOps=" + ops]
+    return fields + (["-F", "_csrf=" + token.group(1)] if token else [])
+
+
+def browser_upload(url, path, ops, jar):
+    """Uploads from the upload page as a browser does; returns the seconds to the redirect and to its run page."""
+    status, took, _, answer = curl("-c", jar, "-b", jar, *form_fields(url, jar, path, "run", ops), url + "/runs")
+    assert status == 302, answer[:500]
+    location = absolute(url, re.search(r"(?im)^location: *(\S+)", answer).group(1))
+    status, page, size, _ = curl("-b", jar, "-H", "Accept-Encoding: gzip", location)
+    assert status == 200, location
+    return took, page, size
+
+
+def compare(url, path, ops, jar):
+    """Starts "Compare every strategy" from the upload page and waits for the comparison's page."""
+    fields = form_fields(url, jar, path, "compare", ops)
     start = time.monotonic()
-    fields = ["-F", "file=@" + path, "-F", "action=compare", "-F", "splittingOps=" + ops]
-    if token:
-        fields += ["-F", "_csrf=" + token.group(1)]
     status, _, _, answer = curl("-c", jar, "-b", jar, *fields, url + "/runs")
     location = absolute(url, re.search(r"(?im)^location: *(\S+)", answer).group(1))
     while True:
         status, _, _, answer = curl("-b", jar, location)
         moved = re.search(r"(?im)^location: *(\S+)", answer)
         if status == 302 and "/compare" in moved.group(1):
-            done = time.monotonic() - start
-            _, _, size, _ = curl("-b", jar, "-H", "Accept-Encoding: gzip", absolute(url, moved.group(1)))
-            return done, size
+            status, _, size, _ = curl("-b", jar, "-H", "Accept-Encoding: gzip", absolute(url, moved.group(1)))
+            assert status == 200, moved.group(1)
+            return time.monotonic() - start, size
         if status != 200:
             raise SystemExit(f"comparison page answered {status}")
         time.sleep(0.05)
@@ -75,6 +91,8 @@ def main():
     parser.add_argument("--splitting-ops", default="oracle::attn")
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--warm-up", type=int, default=10)
+    parser.add_argument("--compares", type=int, default=5)
+    parser.add_argument("--compares-warm-up", type=int, default=3)
     parser.add_argument("--no-compare", action="store_true")
     args = parser.parse_args()
     url = args.url.rstrip("/")
@@ -110,10 +128,22 @@ def main():
                 assert status == 200, address
                 seconds.append(took)
             summary(f"{label}: {what}", seconds, size)
+        with tempfile.NamedTemporaryFile() as jar:
+            made = [browser_upload(url, path, args.splitting_ops, jar.name) for _ in range(3 + 5)][3:]
+        summary(f"{label}: upload from the browser, until the redirect", [m[0] for m in made])
+        summary(f"{label}: ... then its run page", [m[1] for m in made], made[-1][2])
         if not args.no_compare:
-            with tempfile.NamedTemporaryFile() as jar:
-                took, size = compare(url, path, args.splitting_ops, jar.name)
-            summary(f"{label}: compare every strategy, until its page", [took], size)
+            text = open(path).read()
+            seconds = []
+            with tempfile.NamedTemporaryFile() as jar, tempfile.TemporaryDirectory() as copies:
+                for i in range(args.compares_warm_up + args.compares):
+                    copy = f"{copies}/{label}.txt"
+                    with open(copy, "w") as out:
+                        out.write(text + "\n" * (1 + i + 50 * (int(time.time()) % 2_000)))
+                    took, size = compare(url, copy, args.splitting_ops, jar.name)
+                    if i >= args.compares_warm_up:
+                        seconds.append(took)
+            summary(f"{label}: compare every strategy, until its page", seconds, size)
 
 
 if __name__ == "__main__":

@@ -170,7 +170,7 @@ public class RunApiController {
     private ResponseEntity<?> created(HttpServletRequest request, byte[] upload, String fileName) {
         Map<String, String> params = parameters(request);
         Expectation expectation = Expectation.parse(params.get("expect"));
-        UploadRuns.Created created = uploads.create(upload, fileName, params);
+        UploadRuns.Created created = uploads.create(upload, fileName, params, false);
         ResponseEntity.BodyBuilder response = ResponseEntity
                 .status(expectation.metBy(created.runs()) ? HttpStatus.CREATED : HttpStatus.UNPROCESSABLE_CONTENT)
                 .location(URI.create(created.single() ? "/api/runs/" + created.runs().get(0).id()

@@ -117,7 +117,7 @@ public class RunService {
      */
     RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup, List<Diagnostic> notes,
                      ParsedUpload read) {
-        return make(upload, fileName, request, compareGroup, notes, read).report();
+        return make(upload, fileName, request, compareGroup, notes, read, false).report();
     }
 
     /**
@@ -127,20 +127,29 @@ public class RunService {
     record CreatedRun(RunReport run, JsonBytes json) {
     }
 
-    /** As {@link #create(byte[], String, RunRequest)}, with the run's JSON. */
-    CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request) {
-        Prepared run = make(upload, fileName, request, null, List.of(), null);
+    /**
+     * As {@link #create(byte[], String, RunRequest)}, with the run's JSON.
+     *
+     * @param toView the run's page is opened next (an upload from the browser): its document is kept decoded for
+     *               it, rather than decoded again from the store
+     */
+    CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request, boolean toView) {
+        Prepared run = make(upload, fileName, request, null, List.of(), null, toView);
         return new CreatedRun(run.report(), run.runJson());
     }
 
     private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
-                          List<Diagnostic> notes, ParsedUpload read) {
+                          List<Diagnostic> notes, ParsedUpload read, boolean toView) {
         Upload parsed = parse(upload, fileName, request, read);
-        Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new NodeTables(beside), notes);
-        // Not kept decoded for paging: most runs are posted by harnesses and never viewed, and keeping each new
-        // run's document alive would make the collector copy it out of the young generation
-        // (src/docs/architecture.md, "Memory, and the collector").
+        Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new NodeTables(beside),
+                notes, toView);
         store(parsed, List.of(run), () -> { });
+        // Kept decoded only for a run whose page opens next: most runs are posted by harnesses and never viewed, and
+        // keeping each new run's document alive would make the collector copy it out of the young generation
+        // (src/docs/architecture.md, "Memory, and the collector").
+        if (toView) {
+            recentRuns.put(run.document());
+        }
         return run;
     }
 
@@ -299,7 +308,7 @@ public class RunService {
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
             Instant createdAt = start.plus(i, ChronoUnit.MICROS);
             pending.add(comparisons.submit(() -> {
-                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, nodeTables, List.of())
+                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, nodeTables, List.of(), false)
                         .withoutJson();
                 onePartitioned.run();
                 return prepared;
@@ -365,11 +374,12 @@ public class RunService {
 
     /**
      * A run ready to store: the run, its document encoded as stored, and the run's own JSON inside that (for the
-     * answer; null once not needed). Not the decoded document: a comparison holds eight of these at once.
+     * answer; null once not needed). The decoded document only when asked for: a comparison holds eight of these
+     * at once.
      */
-    private record Prepared(RunReport report, byte[] encoded, JsonBytes runJson) {
+    private record Prepared(RunReport report, byte[] encoded, JsonBytes runJson, RunDocument document) {
         Prepared withoutJson() {
-            return new Prepared(report, encoded, null);
+            return new Prepared(report, encoded, null, document);
         }
     }
 
@@ -413,7 +423,7 @@ public class RunService {
     }
 
     private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt,
-                             Outcomes outcomes, NodeTables nodeTables, List<Diagnostic> notes) {
+                             Outcomes outcomes, NodeTables nodeTables, List<Diagnostic> notes, boolean decoded) {
         long start = System.nanoTime();
         PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes);
         long partitioned = System.nanoTime();
@@ -436,15 +446,17 @@ public class RunService {
             report = report.withRepetition(RepeatedPieces.group(submodules, hashes));
         }
         JsonBytes runJson = RunDocuments.withRepetition(withoutRepetition, report);
+        List<ValueTrace> traces = ValueTraces.of(result);
         byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson, report, beside), Futures.result(nodesMember),
-                RunDocuments.encodeTraces(ValueTraces.of(result)));
+                RunDocuments.encodeTraces(traces));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "
                         + "({} bytes stored): {}", report.id(), report.graph().nodeCount(), upload.bytes().length,
                 report.format(), upload.parseNanos() / 1_000_000, (partitioned - start) / 1_000_000,
                 (System.nanoTime() - partitioned) / 1_000_000, encoded.length, result.outcome().id());
-        return new Prepared(report, encoded, runJson);
+        return new Prepared(report, encoded, runJson,
+                decoded ? new RunDocument(report, RunDocument.rows(result.graph()), traces) : null);
     }
 
     /**

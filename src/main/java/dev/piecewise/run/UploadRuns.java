@@ -55,8 +55,11 @@ public class UploadRuns {
         this.parseLimits = limits.parseLimits();
     }
 
-    /** @param params the request's options, {@code compileId} included */
-    public Created create(byte[] upload, String fileName, Map<String, String> params) {
+    /**
+     * @param params the request's options, {@code compileId} included
+     * @param toView the run's page opens next (an upload from the browser): a single run is kept decoded for it
+     */
+    public Created create(byte[] upload, String fileName, Map<String, String> params, boolean toView) {
         RunRequest request = RunRequest.fromParameters(params);
         String compileId = params.get("compileId") == null || params.get("compileId").isBlank() ? null
                 : params.get("compileId").trim();
@@ -72,7 +75,7 @@ public class UploadRuns {
             }
             // Told once: the service does not detect it again.
             RunService.CreatedRun created = service.createWithJson(upload, fileName,
-                    new RunRequest(request.name(), format, request.graphIndex(), request.options()));
+                    new RunRequest(request.name(), format, request.graphIndex(), request.options()), toView);
             return new Created(List.of(created.run()), null, created.json());
         }
         TraceLog log = TraceLog.read(UploadText.decode(upload));
