@@ -104,7 +104,7 @@ class RunPageController {
         try {
             RunRequest request = RunRequest.fromParameters(form.parameters());
             if (action.equals("compare")) {
-                return "redirect:/comparing/" + service.startComparison(upload, fileName, request);
+                return comparing(service.startComparison(upload, fileName, request));
             }
             return "redirect:/runs/" + uploads.create(upload, fileName, form.parameters(), true).runs().get(0).id();
         } catch (GraphParseException e) {
@@ -270,12 +270,28 @@ class RunPageController {
     /** Compares the run's graph under every option set, or opens the comparison made before. */
     @PostMapping("/runs/{id}/compare")
     String compareNow(@PathVariable String id) {
-        return "redirect:/comparing/" + service.startComparison(id);
+        return comparing(service.startComparison(id));
+    }
+
+    /**
+     * How long a request that starts a comparison waits for it before showing its progress: a comparison of a
+     * 100k-node graph takes about a second and a half, and is then shown without the progress page at all.
+     */
+    private static final java.time.Duration STARTED_WAIT = java.time.Duration.ofSeconds(3);
+    /** How long the progress page waits for the comparison before it answers; it reloads a moment later. */
+    private static final java.time.Duration PROGRESS_WAIT = java.time.Duration.ofSeconds(1);
+
+    private String comparing(String group) {
+        service.awaitComparison(group, STARTED_WAIT);
+        return "redirect:/comparing/" + group;
     }
 
     /** A comparison under way: the page reloads itself until the runs are stored, then shows them. */
     @GetMapping("/comparing/{group}")
     String comparing(@PathVariable String group, Model model, HttpServletResponse response) {
+        // Answered when the comparison is stored, or after a second with its progress, so the page shows the
+        // comparison as soon as it is there rather than at its next reload.
+        service.awaitComparison(group, PROGRESS_WAIT);
         // Progress first: a comparison is stored before it stops running, so one that is not running any more
         // is found among the stored groups; read the other way round, one finishing in between is in neither.
         Optional<RunService.ComparisonProgress> running = service.comparison(group);

@@ -33,6 +33,7 @@ import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +65,8 @@ public class RunService {
     /** Waits for the partitions of comparisons started from the pages; a few at a time, the rest queue. */
     private final ExecutorService coordinators;
     private final Map<String, ComparisonProgress> comparing = new ConcurrentHashMap<>();
+    /** Completed when a comparison started here is stored or has failed ({@link #awaitComparison}). */
+    private final Map<String, CompletableFuture<Void>> finishing = new ConcurrentHashMap<>();
     /** The comparisons under way by {@link #comparisonKey}, so a second click finds the first one's group. */
     private final Map<String, String> comparingByKey = new ConcurrentHashMap<>();
     /**
@@ -206,6 +209,8 @@ public class RunService {
             comparing.remove(group);
             return sameComparison;
         }
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        finishing.put(group, finished);
         coordinators.submit(() -> {
             try {
                 compare(parsed, sets, group, key, original, () -> comparing.computeIfPresent(group,
@@ -216,6 +221,8 @@ public class RunService {
                 comparing.put(group, new ComparisonProgress(0, sets.size(), e.getMessage()));
             } finally {
                 comparingByKey.remove(key, group);
+                finishing.remove(group);
+                finished.complete(null);
             }
         });
         return group;
@@ -284,6 +291,26 @@ public class RunService {
      * @param error null unless it failed
      */
     public record ComparisonProgress(int done, int total, String error) {
+    }
+
+    /**
+     * Waits at most {@code longest} for a comparison started here to be stored or to fail, so a page that would
+     * show its progress can show the comparison instead; returns at once for one that is not running here.
+     */
+    public void awaitComparison(String group, java.time.Duration longest) {
+        CompletableFuture<Void> finished = finishing.get(group);
+        if (finished == null) {
+            return;
+        }
+        try {
+            finished.get(longest.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            // its progress is shown
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException neverThrown) {
+            // completed normally, always
+        }
     }
 
     /** Empty once the comparison is stored (then {@link #groupMembers} has its runs), or when it is unknown here. */

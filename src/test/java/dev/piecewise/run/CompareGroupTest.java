@@ -100,6 +100,18 @@ class CompareGroupTest {
         assertThat(page).contains("data-run=\"" + id + "\"").doesNotContain("data-run=\"" + apart + "\"");
     }
 
+    /** A comparison done within the request's wait opens at once: no progress page, no reload to wait for. */
+    @Test
+    void aQuickComparisonIsShownWithoutItsProgressPage() {
+        HttpApi api = new HttpApi(port);
+        String id = createRun(api, Map.of("splittingOps", uniqueOps())).get("id").asString();
+        HttpApi.Response posted = api.submitForm("/", "/runs/" + id + "/compare", "");
+        assertThat(posted.status()).isEqualTo(302);
+        HttpApi.Response progress = api.get(posted.location().replaceFirst("^https?://[^/]+", ""));
+        assertThat(progress.status()).isEqualTo(302);
+        assertThat(progress.location()).endsWith("/runs/" + id + "/compare");
+    }
+
     @Test
     void aRunWithOptionsOutsideTheComparisonIsAnExtraRow() throws InterruptedException {
         HttpApi api = new HttpApi(port);
