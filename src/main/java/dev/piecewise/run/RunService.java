@@ -348,7 +348,7 @@ public class RunService {
         byte[] joined = null;
         if (original != null) {
             RunDocument document = RunDocuments.decode(storedDocument(original.id()));
-            joined = RunDocuments.encode(new RunDocument(document.run().inGroup(group), document.nodes()));
+            joined = RunDocuments.encode(new RunDocument(document.run().inGroup(group), document.nodes(), document.traces()));
         }
         byte[] originalInGroup = joined;
         store(parsed, made, () -> {

@@ -13,12 +13,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A run uploaded from the browser is kept decoded for the page that opens next: what that page reads is what the
- * store would give it.
+ * What the service keeps of a run besides its row: a run uploaded from the browser is kept decoded for the page that
+ * opens next, as the store would give it; a run that joins a comparison is rewritten whole.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles(resolver = TestDatabase.class)
-class RunKeptForViewingTest {
+class RunDocumentKeptTest {
 
     @Autowired
     RunService service;
@@ -35,5 +35,22 @@ class RunKeptForViewingTest {
         assertThat(kept.traces()).isNotEmpty();
         assertThat(kept.nodes()).isNotEmpty();
         assertThat(kept).isEqualTo(stored);
+    }
+
+    @Test
+    void aRunJoiningAComparisonKeepsItsNodesAndTraces() {
+        byte[] upload = (Fixtures.read("moe_view", "graph.txt") + "\n").getBytes(StandardCharsets.UTF_8);
+        RunRequest request = RunRequest.fromParameters(Map.of("splittingOps", "oracle::moe", "sizeStrategy", "none"));
+        String id = service.create(upload, "moe.txt", request).id();
+        RunDocument before = RunDocuments.decode(service.storedDocument(id));
+        assertThat(before.traces()).isNotEmpty();
+
+        String group = service.startComparison(id);
+        service.awaitComparison(group, java.time.Duration.ofSeconds(60));
+        RunDocument after = RunDocuments.decode(service.storedDocument(id));
+        assertThat(after.run().compareGroup()).isEqualTo(group);
+        assertThat(after.nodes()).isEqualTo(before.nodes());
+        assertThat(after.traces()).isEqualTo(before.traces());
+        assertThat(RunDocuments.outline(service.storedDocument(id)).orElseThrow().compareGroup()).isEqualTo(group);
     }
 }
