@@ -146,7 +146,7 @@ public class RunService {
         Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new NodeTables(beside),
                 notes, toView);
-        store(parsed, List.of(run), () -> { });
+        store(parsed, run.report().createdAt(), List.of(CompletableFuture.completedFuture(run)), () -> { });
         // Kept decoded only for a run whose page opens next: most runs are posted by harnesses and never viewed, and
         // keeping each new run's document alive would make the collector copy it out of the young generation
         // (src/docs/architecture.md, "Memory, and the collector").
@@ -341,20 +341,16 @@ public class RunService {
                 return prepared;
             }));
         }
-        List<Prepared> made = new ArrayList<>();
-        for (Future<Prepared> run : pending) {
-            made.add(Futures.result(run));
-        }
-        byte[] joined = null;
-        if (original != null) {
+        // The run compared joins the group: its document is rewritten beside the partitions.
+        Future<byte[]> originalInGroup = original == null ? null : beside.submit(() -> {
             RunDocument document = RunDocuments.decode(storedDocument(original.id()));
-            joined = RunDocuments.encode(new RunDocument(document.run().inGroup(group), document.nodes(), document.traces()));
-        }
-        byte[] originalInGroup = joined;
-        store(parsed, made, () -> {
+            return RunDocuments.encode(new RunDocument(document.run().inGroup(group), document.nodes(),
+                    document.traces()));
+        });
+        store(parsed, start, pending, () -> {
             runs.saveComparison(group, key, start);
             if (originalInGroup != null) {
-                runs.joinGroup(original.id(), group, originalInGroup);
+                runs.joinGroup(original.id(), group, Futures.result(originalInGroup));
             }
         });
         if (original != null) {
@@ -490,29 +486,34 @@ public class RunService {
      * Stores the upload in a short transaction of its own (a concurrent request may store the same text first:
      * then it is simply there), then the runs, and what {@code alsoInTransaction} writes, in one transaction. If
      * that fails, an upload no run uses is removed again, so a failed request leaves nothing behind.
+     *
+     * @param prepared the runs, each stored as soon as it is ready: a comparison's first runs are written while its
+     *                 last ones are still being partitioned, rather than all of them after
      */
-    private void store(Upload upload, List<Prepared> prepared, Runnable alsoInTransaction) {
+    private void store(Upload upload, Instant uploadedAt, List<Future<Prepared>> prepared, Runnable alsoInTransaction) {
         long start = System.nanoTime();
-        storeUpload(upload, prepared.get(0).report().createdAt());
+        storeUpload(upload, uploadedAt);
         try {
             try {
-                transaction.executeWithoutResult(status -> {
-                    prepared.forEach(p -> runs.save(p.report(), p.encoded()));
-                    alsoInTransaction.run();
-                });
+                transaction.executeWithoutResult(status -> saveRuns(prepared, alsoInTransaction));
             } catch (DataIntegrityViolationException uploadDeletedMeanwhile) {
                 // The last run of this upload was deleted between the two transactions: store it again, once.
-                storeUpload(upload, prepared.get(0).report().createdAt());
-                transaction.executeWithoutResult(status -> {
-                    prepared.forEach(p -> runs.save(p.report(), p.encoded()));
-                    alsoInTransaction.run();
-                });
+                storeUpload(upload, uploadedAt);
+                transaction.executeWithoutResult(status -> saveRuns(prepared, alsoInTransaction));
             }
         } catch (RuntimeException e) {
             transaction.executeWithoutResult(status -> runs.deleteUploadIfUnused(upload.sha256()));
             throw e;
         }
         log.debug("stored {} runs in {} ms", prepared.size(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void saveRuns(List<Future<Prepared>> prepared, Runnable alsoInTransaction) {
+        for (Future<Prepared> run : prepared) {
+            Prepared ready = Futures.result(run);
+            runs.save(ready.report(), ready.encoded());
+        }
+        alsoInTransaction.run();
     }
 
     private void storeUpload(Upload upload, Instant now) {
