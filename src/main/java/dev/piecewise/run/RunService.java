@@ -144,7 +144,7 @@ public class RunService {
     private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
                           List<Diagnostic> notes, ParsedUpload read, boolean toView) {
         Upload parsed = parse(upload, fileName, request, read);
-        Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new NodeTables(beside),
+        Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new SharedParts(beside),
                 notes, toView);
         store(parsed, run.report().createdAt(), List.of(CompletableFuture.completedFuture(run)), () -> { });
         // Kept decoded only for a run whose page opens next: most runs are posted by harnesses and never viewed, and
@@ -326,16 +326,16 @@ public class RunService {
                          Runnable onePartitioned) {
         List<Future<Prepared>> pending = new ArrayList<>();
         // The eight option sets look for suggestions among the same candidates: each is partitioned once. Those that
-        // leave the graph as it is store one node table.
+        // leave the graph as it is, or cut it alike, share a node table and the pieces' hashes.
         Outcomes outcomes = new Outcomes();
-        NodeTables nodeTables = new NodeTables(beside);
+        SharedParts shared = new SharedParts(beside);
         Instant start = now();
         for (int i = 0; i < sets.size(); i++) {
             PartitionOptions options = sets.get(i);
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
             Instant createdAt = start.plus(i, ChronoUnit.MICROS);
             pending.add(comparisons.submit(() -> {
-                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, nodeTables, List.of(), false)
+                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, shared, List.of(), false)
                         .withoutJson();
                 onePartitioned.run();
                 return prepared;
@@ -446,27 +446,22 @@ public class RunService {
     }
 
     private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt,
-                             Outcomes outcomes, NodeTables nodeTables, List<Diagnostic> notes, boolean decoded) {
+                             Outcomes outcomes, SharedParts shared, List<Diagnostic> notes, boolean decoded) {
         long start = System.nanoTime();
         PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes);
         long partitioned = System.nanoTime();
         WorkDeadline.check("after partitioning");
         String sha256 = upload.sha256();
-        // Repeated pieces: half the submodules hashed on each of the other threads.
-        List<Submodule> submodules = result.submodules();
-        int half = submodules.size() / 2;
-        Future<List<String>> firstHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(0, half), result.graph()));
-        Future<List<String>> secondHalf = beside.submit(() -> RepeatedPieces.hashes(submodules.subList(half, submodules.size()), result.graph()));
-        // The node table is written and compressed on the next free core, and the pieces hashed, while this thread
+        // The node table is written and compressed, and the pieces hashed, on the other threads while this one
         // writes the run.
-        Future<byte[]> nodesMember = nodeTables.member(result.graph());
+        List<Submodule> submodules = result.submodules();
+        Future<List<String>> hashes = result.graph() == null ? null : shared.pieceHashes(result.graph(), submodules);
+        Future<byte[]> nodesMember = shared.nodeTable(result.graph());
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
                 upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, null);
         JsonBytes withoutRepetition = RunDocuments.json(report);
-        if (result.graph() != null) {
-            List<String> hashes = new ArrayList<>(Futures.result(firstHalf));
-            hashes.addAll(Futures.result(secondHalf));
-            report = report.withRepetition(RepeatedPieces.group(submodules, hashes));
+        if (hashes != null) {
+            report = report.withRepetition(RepeatedPieces.group(submodules, Futures.result(hashes)));
         }
         JsonBytes runJson = RunDocuments.withRepetition(withoutRepetition, report);
         List<ValueTrace> traces = ValueTraces.of(result);

@@ -1,0 +1,91 @@
+package dev.piecewise.run;
+
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.Node;
+import dev.piecewise.partition.RepeatedPieces;
+import dev.piecewise.partition.Submodule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * The parts of the runs made from one upload that equal runs share, each made once on {@code beside}: the node
+ * table of runs whose partitioned graphs list the same nodes, and the repeated pieces' hashes of runs cut alike
+ * from the same graph. In a comparison, the option sets that leave the graph as it is (or rewrite it alike) and
+ * cut it alike write a hundred thousand rows and hash eighteen thousand pieces once instead of each time.
+ * Thread-safe.
+ */
+final class SharedParts {
+
+    private record NodeTable(List<Node> nodes, Future<byte[]> member) {
+    }
+
+    private record PieceHashes(Graph graph, List<Submodule> submodules, Future<List<String>> hashes) {
+    }
+
+    private final ExecutorService beside;
+    private final List<NodeTable> nodeTables = new ArrayList<>();
+    private final List<PieceHashes> pieceHashes = new ArrayList<>();
+
+    SharedParts(ExecutorService beside) {
+        this.beside = beside;
+    }
+
+    /** The node-table member of a run whose partitioned graph is {@code graph} (null when the split failed). */
+    synchronized Future<byte[]> nodeTable(Graph graph) {
+        List<Node> nodes = graph == null ? List.of() : graph.nodes();
+        for (NodeTable table : nodeTables) {
+            if (sameRows(table.nodes(), nodes)) {
+                return table.member();
+            }
+        }
+        Future<byte[]> member = beside.submit(() -> RunDocuments.encodeNodeTable(RunDocument.rows(graph)));
+        nodeTables.add(new NodeTable(nodes, member));
+        return member;
+    }
+
+    /**
+     * The structural hash of each of {@code submodules}, cut from {@code graph}: half of them hashed on each of two
+     * threads of {@code beside}, unless a run cut the same graph into the same submodules before.
+     */
+    synchronized Future<List<String>> pieceHashes(Graph graph, List<Submodule> submodules) {
+        for (PieceHashes known : pieceHashes) {
+            if (known.graph() == graph && known.submodules().equals(submodules)) {
+                return known.hashes();
+            }
+        }
+        int half = submodules.size() / 2;
+        CompletableFuture<List<String>> first = CompletableFuture.supplyAsync(
+                () -> RepeatedPieces.hashes(submodules.subList(0, half), graph), beside);
+        CompletableFuture<List<String>> second = CompletableFuture.supplyAsync(
+                () -> RepeatedPieces.hashes(submodules.subList(half, submodules.size()), graph), beside);
+        Future<List<String>> hashes = first.thenCombine(second, (a, b) -> {
+            List<String> all = new ArrayList<>(a.size() + b.size());
+            all.addAll(a);
+            all.addAll(b);
+            return all;
+        });
+        pieceHashes.add(new PieceHashes(graph, submodules, hashes));
+        return hashes;
+    }
+
+    /** Whether the two lists make the same rows: checked node by node, most of them the same object. */
+    private static boolean sameRows(List<Node> a, List<Node> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0, n = a.size(); i < n; i++) {
+            Node x = a.get(i);
+            Node y = b.get(i);
+            if (x != y && !(x.name().equals(y.name()) && x.op() == y.op() && Objects.equals(x.target(), y.target())
+                    && x.kind() == y.kind())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
