@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -26,9 +27,9 @@ import java.util.zip.GZIPOutputStream;
  * than writing the bytes it saves.
  * <p>
  * A stored document is several gzip members, which gzip readers (GZIPInputStream, zcat) read as one stream: the
- * run's {@link RunOutline} and the run (in two halves when large), the node table, then the traces. The outline
- * comes first so the compare page reads a few hundred bytes of each run; so each can be made on its own core while a
- * large run is stored, and one node table can serve the runs of a comparison that leave the graph as it is.
+ * run's {@link RunOutline} and the run (in two halves when large), the node table, then the traces. Each member is
+ * made on its own core while a large run is stored, and one node table can serve the runs of a comparison that
+ * leave the graph as it is. The outline comes first so the compare page reads a few hundred bytes of each run.
  */
 public final class RunDocuments {
 
@@ -227,14 +228,14 @@ public final class RunDocuments {
     }
 
     /** The outline a document begins with; empty for documents stored before they began with one. */
-    static java.util.Optional<RunOutline> outline(byte[] stored) {
+    static Optional<RunOutline> outline(byte[] stored) {
         try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
             if (parser.nextToken() == JsonToken.START_OBJECT && parser.nextToken() == JsonToken.PROPERTY_NAME
                     && parser.currentName().equals("outline")) {
                 parser.nextToken();
-                return java.util.Optional.of(OUTLINE_READER.readValue(parser));
+                return Optional.of(OUTLINE_READER.readValue(parser));
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
