@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 /**
  * The parts of the runs made from one upload that equal runs share, each made once on {@code beside}: the node
  * table of runs whose partitioned graphs list the same nodes, and the repeated pieces' hashes of runs cut alike
- * from the same graph. In a comparison, the option sets that leave the graph as it is (or rewrite it alike) and
+ * from a graph of the same nodes. In a comparison, the option sets that leave the graph as it is (or rewrite it alike) and
  * cut it alike write a hundred thousand rows and hash eighteen thousand pieces once instead of each time.
  * Thread-safe.
  */
@@ -50,11 +50,13 @@ final class SharedParts {
 
     /**
      * The structural hash of each of {@code submodules}, cut from {@code graph}: half of them hashed on each of two
-     * threads of {@code beside}, unless a run cut the same graph into the same submodules before.
+     * threads of {@code beside}, unless a run cut a graph of the same nodes into the same submodules before. The
+     * same node objects in the same order are the same graph to the hash (names, inputs and positions all come
+     * from them), as two relocations that move the same Sizes make.
      */
     synchronized Future<List<String>> pieceHashes(Graph graph, List<Submodule> submodules) {
         for (PieceHashes known : pieceHashes) {
-            if (known.graph() == graph && known.submodules().equals(submodules)) {
+            if (sameNodes(known.graph(), graph) && known.submodules().equals(submodules)) {
                 return known.hashes();
             }
         }
@@ -71,6 +73,21 @@ final class SharedParts {
         });
         pieceHashes.add(new PieceHashes(graph, submodules, hashes));
         return hashes;
+    }
+
+    private static boolean sameNodes(Graph a, Graph b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0, n = a.size(); i < n; i++) {
+            if (a.nodes().get(i) != b.nodes().get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the two lists make the same rows: checked node by node, most of them the same object. */

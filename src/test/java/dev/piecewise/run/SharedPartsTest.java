@@ -91,7 +91,10 @@ class SharedPartsTest {
         assertThat(hashes.get()).isEqualTo(RepeatedPieces.hashes(cut, graph)).hasSize(2); // the attention, then relu
         assertThat(parts.pieceHashes(graph, notSplit)).isNotSameAs(hashes);
         assertThat(parts.pieceHashes(graph, notSplit).get()).isEqualTo(RepeatedPieces.hashes(notSplit, graph)).hasSize(1);
-        Graph sameText = new FxTextParser().parse(GRAPH, "g"); // equal, but another graph: hashed on its own
+        Graph sameNodes = Graph.trusted("g", graph.nodes(), false); // the same node objects: the same graph to a hash
+        assertThat(parts.pieceHashes(sameNodes, cutAgain)).isSameAs(hashes);
+        Graph sameText = new FxTextParser().parse(GRAPH, "g"); // equal nodes, but other objects: hashed on its own
         assertThat(parts.pieceHashes(sameText, cut)).isNotSameAs(hashes);
+        assertThat(parts.pieceHashes(sameText, cut).get()).isEqualTo(hashes.get());
     }
 }
