@@ -20,8 +20,7 @@ import java.util.function.Function;
 final class GraphEdit {
 
     /**
-     * What is known of one name: its node if replaced or inserted, and the edits anchored at it. One map of these,
-     * so applying the edits costs one lookup per node of the graph.
+     * What is known of one name: its node if replaced or inserted, and the edits anchored at it.
      */
     private static final class Slot {
         Node node;
@@ -33,13 +32,23 @@ final class GraphEdit {
     private final Graph original;
     /** Names replaced, inserted, removed or used as anchors; every other node is the original's, unchanged. */
     private final Map<String, Slot> slots = new HashMap<>();
+    /** The slots of the original's nodes by position, so applying the edits looks up no name per node. */
+    private final Slot[] slotAt;
 
     GraphEdit(Graph original) {
         this.original = original;
+        this.slotAt = new Slot[original.size()];
     }
 
     private Slot slot(String name) {
-        return slots.computeIfAbsent(name, k -> new Slot());
+        return slots.computeIfAbsent(name, k -> {
+            Slot slot = new Slot();
+            int at = original.indexOf(k);
+            if (at >= 0) {
+                slotAt[at] = slot;
+            }
+            return slot;
+        });
     }
 
     Node get(String name) {
@@ -106,7 +115,7 @@ final class GraphEdit {
         int[] from = new int[original.size() + slots.size()];
         for (int at = 0; at < original.size(); at++) {
             Node node = original.nodes().get(at);
-            Slot slot = slots.get(node.name());
+            Slot slot = slotAt[at];
             if (slot == null) {
                 from[result.size()] = at;
                 result.add(node);
