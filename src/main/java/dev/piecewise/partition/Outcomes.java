@@ -19,16 +19,16 @@ public final class Outcomes {
 
     /** Partitions the graph under {@code options}, and tells the threads that wait for its outcome. */
     PartitionResult partition(Graph graph, PartitionOptions options) {
-        CompletableFuture<Outcome> claimed = new CompletableFuture<>();
-        boolean mine = byOptions.putIfAbsent(options, claimed) == null;
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        // A claim already there (a suggestion lookup got to this option set first) stays: this one then only
+        // makes the full result its run needs.
+        byOptions.putIfAbsent(options, outcome);
         try {
             PartitionResult result = Partitioner.partitionOnce(graph, options);
-            claimed.complete(result.outcome());
+            outcome.complete(result.outcome());
             return result;
         } catch (RuntimeException | Error e) {
-            if (mine) {
-                claimed.completeExceptionally(e);
-            }
+            outcome.completeExceptionally(e);
             throw e;
         }
     }

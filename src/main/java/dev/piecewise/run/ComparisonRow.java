@@ -28,14 +28,14 @@ record ComparisonRow(String id, RunReport.Options options, boolean vllmToday, Ou
      * with their {@link RunOutline} ({@link RunDocuments#comparisonRow}).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Outline(String id, RunReport.Options options, List<Named> submodules, RunReport.Verdict verdict) {
+    record ReportParts(String id, RunReport.Options options, List<Named> submodules, RunReport.Verdict verdict) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Named(String name) {
     }
 
-    static ComparisonRow of(Outline run) {
+    static ComparisonRow of(ReportParts run) {
         return of(run.id(), run.options(), run.submodules().size(), run.verdict());
     }
 

@@ -38,7 +38,7 @@ public final class RunDocuments {
     private static final ObjectReader RUN_READER = RunJson.MAPPER.readerFor(RunReport.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private static final ObjectReader ROW_OUTLINE_READER = RunJson.MAPPER.readerFor(ComparisonRow.Outline.class)
+    private static final ObjectReader REPORT_PARTS_READER = RunJson.MAPPER.readerFor(ComparisonRow.ReportParts.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private static final ObjectReader OUTLINE_READER = RunJson.MAPPER.readerFor(RunOutline.class)
@@ -249,7 +249,7 @@ public final class RunDocuments {
         return outline(stored).map(RunOutline::row).orElseGet(() -> {
             try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
                 moveToRun(parser);
-                return ComparisonRow.of(ROW_OUTLINE_READER.<ComparisonRow.Outline>readValue(parser));
+                return ComparisonRow.of(REPORT_PARTS_READER.<ComparisonRow.ReportParts>readValue(parser));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

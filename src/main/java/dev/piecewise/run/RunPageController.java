@@ -275,7 +275,7 @@ class RunPageController {
 
     /**
      * How long a request that starts a comparison waits for it before showing its progress: a comparison of a
-     * 100k-node graph takes about a second and a half, and is then shown without the progress page at all.
+     * 100k-node graph takes about a second, and is then shown without the progress page at all.
      */
     private static final java.time.Duration STARTED_WAIT = java.time.Duration.ofSeconds(3);
     /** How long the progress page waits for the comparison before it answers; it reloads a moment later. */

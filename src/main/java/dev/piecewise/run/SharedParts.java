@@ -24,7 +24,8 @@ final class SharedParts {
     private record NodeTable(List<Node> nodes, Future<byte[]> member) {
     }
 
-    private record PieceHashes(Graph graph, List<Submodule> submodules, Future<List<String>> hashes) {
+    /** The graph by its node list, not the graph: a comparison keeps these to its end, and a graph's index is large. */
+    private record PieceHashes(List<Node> nodes, List<Submodule> submodules, Future<List<String>> hashes) {
     }
 
     private final ExecutorService beside;
@@ -56,7 +57,7 @@ final class SharedParts {
      */
     synchronized Future<List<String>> pieceHashes(Graph graph, List<Submodule> submodules) {
         for (PieceHashes known : pieceHashes) {
-            if (sameNodes(known.graph(), graph) && known.submodules().equals(submodules)) {
+            if (sameNodes(known.nodes(), graph.nodes()) && known.submodules().equals(submodules)) {
                 return known.hashes();
             }
         }
@@ -71,11 +72,11 @@ final class SharedParts {
             all.addAll(b);
             return all;
         });
-        pieceHashes.add(new PieceHashes(graph, submodules, hashes));
+        pieceHashes.add(new PieceHashes(graph.nodes(), submodules, hashes));
         return hashes;
     }
 
-    private static boolean sameNodes(Graph a, Graph b) {
+    private static boolean sameNodes(List<Node> a, List<Node> b) {
         if (a == b) {
             return true;
         }
@@ -83,7 +84,7 @@ final class SharedParts {
             return false;
         }
         for (int i = 0, n = a.size(); i < n; i++) {
-            if (a.nodes().get(i) != b.nodes().get(i)) {
+            if (a.get(i) != b.get(i)) {
                 return false;
             }
         }
