@@ -66,6 +66,17 @@ public final class Partitioner {
     }
 
     public static PartitionResult partitionOnce(Graph graph, PartitionOptions options) {
+        return partitionOnce(graph, options, Partitioner::decomposed);
+    }
+
+    /** The Size decomposition {@code strategy} makes of {@code graph}; it depends on nothing else. */
+    static SizeRewrite.Result decomposed(Graph graph, SizeStrategy strategy) {
+        return strategy == SizeStrategy.DECOMPOSE ? SizeRewrite.decompose(graph) : SizeRewrite.decomposeList(graph);
+    }
+
+    /** @param decomposition makes (or recalls) {@link #decomposed} of the graph */
+    static PartitionResult partitionOnce(Graph graph, PartitionOptions options,
+                                         java.util.function.BiFunction<Graph, SizeStrategy, SizeRewrite.Result> decomposition) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Relocation> relocations = new ArrayList<>();
         List<Problem> badCalls = List.of();
@@ -73,8 +84,7 @@ public final class Partitioner {
         List<Node> created = List.of();
 
         if (options.sizeStrategy() == SizeStrategy.DECOMPOSE || options.sizeStrategy() == SizeStrategy.DECOMPOSE_LIST) {
-            SizeRewrite.Result rewrite = options.sizeStrategy() == SizeStrategy.DECOMPOSE
-                    ? SizeRewrite.decompose(graph) : SizeRewrite.decomposeList(graph);
+            SizeRewrite.Result rewrite = decomposition.apply(graph, options.sizeStrategy());
             diagnostics.addAll(rewrite.diagnostics());
             relocations.addAll(rewrite.relocations());
             if (rewrite.splitError() != null) {

@@ -56,48 +56,25 @@ final class JsonBytes extends OutputStream {
         return size;
     }
 
-    /** Whether the bytes end with {@code suffix}, which is shorter than a segment. */
-    boolean endsWith(byte[] suffix) {
-        if (size < suffix.length) {
-            return false;
-        }
-        for (int i = 1; i <= suffix.length; i++) {
-            if (byteFromEnd(i) != suffix[suffix.length - i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The {@code i}-th byte from the end, 1 for the last. */
-    private byte byteFromEnd(int i) {
-        if (i <= used) {
-            return current[used - i];
-        }
-        byte[] previous = full.get(full.size() - 1);
-        return previous[previous.length - (i - used)];
-    }
-
-    /** Drops the last {@code count} bytes. */
-    void dropLast(int count) {
-        if (count > size) {
-            throw new IllegalArgumentException("only " + size + " bytes to drop");
-        }
-        size -= count;
-        while (count > used) { // the bytes reach back into the segment before
-            count -= used;
-            current = full.remove(full.size() - 1);
-            used = current.length;
-        }
-        used -= count;
-    }
-
     void writeTo(OutputStream out) throws IOException {
         writeTo(out, 0, size);
     }
 
     /** Writes the bytes from offset {@code from} up to {@code to}. */
     void writeTo(OutputStream out, long from, long to) throws IOException {
+        for (ByteArrayInputStream range : ranges(from, to)) {
+            range.transferTo(out);
+        }
+    }
+
+    /** The bytes from offset {@code from} up to {@code to} as a stream; nothing is copied. */
+    InputStream asStream(long from, long to) {
+        return new SequenceInputStream(Collections.enumeration(ranges(from, to)));
+    }
+
+    /** The bytes from offset {@code from} up to {@code to}, a view of each segment they are in. */
+    private List<ByteArrayInputStream> ranges(long from, long to) {
+        List<ByteArrayInputStream> ranges = new ArrayList<>();
         long start = 0; // the offset of the segment at hand
         for (int i = 0; i <= full.size() && start < to; i++) {
             byte[] segment = i < full.size() ? full.get(i) : current;
@@ -105,22 +82,10 @@ final class JsonBytes extends OutputStream {
             long first = Math.max(from, start);
             long end = Math.min(to, start + length);
             if (first < end) {
-                out.write(segment, (int) (first - start), (int) (end - first));
+                ranges.add(new ByteArrayInputStream(segment, (int) (first - start), (int) (end - first)));
             }
             start += length;
         }
-    }
-
-    /** The first {@code length} bytes as a stream, then {@code more}; nothing is copied. */
-    InputStream asStream(long length, byte[] more) {
-        List<InputStream> parts = new ArrayList<>();
-        long left = length;
-        for (byte[] segment : full) {
-            parts.add(new ByteArrayInputStream(segment, 0, (int) Math.min(left, segment.length)));
-            left -= Math.min(left, segment.length);
-        }
-        parts.add(new ByteArrayInputStream(current, 0, (int) Math.min(left, used)));
-        parts.add(new ByteArrayInputStream(more));
-        return new SequenceInputStream(Collections.enumeration(parts));
+        return ranges;
     }
 }

@@ -27,9 +27,9 @@ import java.util.zip.GZIPOutputStream;
  * than writing the bytes it saves.
  * <p>
  * A stored document is several gzip members, which gzip readers (GZIPInputStream, zcat) read as one stream: the
- * run's {@link RunOutline} and the run (in two halves when large), the node table, then the traces. Each member is
- * made on its own core while a large run is stored, and one node table can serve the runs of a comparison that
- * leave the graph as it is. The outline comes first so the compare page reads a few hundred bytes of each run.
+ * run's {@link RunOutline} and the run in the parts it is written in ({@link RunJsonParts}), the node table, then
+ * the traces. The large members are made on other cores while a run is stored, and the runs of a comparison that
+ * cut the graph alike, or leave it as it is, share theirs. The outline comes first so the compare page reads a few hundred bytes of each run.
  */
 public final class RunDocuments {
 
@@ -48,70 +48,16 @@ public final class RunDocuments {
     }
 
     public static byte[] encode(RunDocument document) {
-        return encode(document, json(document.run()));
+        return encode(RunJsonParts.of(document.run(), null), document);
     }
 
-    /** The JSON of a run, as the stored document and the answer hold it. */
-    static JsonBytes json(RunReport run) {
-        JsonBytes json = new JsonBytes();
-        RunJson.MAPPER.writeValue(json, run);
-        return json;
+    /** The same document as {@link #encode(RunDocument)}, with the run written from {@code runJson}. */
+    static byte[] encode(RunJsonParts runJson, RunDocument document) {
+        return join(runJson.members(), encodeNodeTable(document.nodes()), encodeTraces(document.traces()));
     }
-
-    /**
-     * The same document as {@link #encode(RunDocument)}, with the run written from {@code runJson} (its JSON, made
-     * once for the document and the answer) rather than serialized again.
-     */
-    static byte[] encode(RunDocument document, JsonBytes runJson) {
-        return join(encodeRun(runJson, document.run()), encodeNodeTable(document.nodes()),
-                encodeTraces(document.traces()));
-    }
-
-    /**
-     * The JSON of {@code report}, from {@code withoutRepetition}, the JSON of the same report with no repetition:
-     * the repeated pieces are hashed on the other cores while this thread writes the rest. Repetition is the
-     * report's last field, so its value is spliced in where {@code null} ends the JSON; should that ever not be
-     * so, the report is written again whole.
-     */
-    static JsonBytes withRepetition(JsonBytes withoutRepetition, RunReport report) {
-        if (report.repetition() == null) {
-            return withoutRepetition;
-        }
-        if (!withoutRepetition.endsWith(REPETITION_NULL)) {
-            return json(report);
-        }
-        withoutRepetition.dropLast("null}".length());
-        RunJson.MAPPER.writeValue(withoutRepetition, report.repetition());
-        withoutRepetition.write('}');
-        return withoutRepetition;
-    }
-
-    private static final byte[] REPETITION_NULL = ",\"repetition\":null}".getBytes(StandardCharsets.UTF_8);
-
-    /** The document's first gzip member: its opening, the outline of {@code run}, and the run's JSON. */
-    static byte[] encodeRun(JsonBytes runJson, RunReport run) {
-        return encodeRun(runJson, opening(run), 0, runJson.size());
-    }
-
-    /**
-     * As {@link #encodeRun(JsonBytes, RunReport)}; a large run is compressed in two gzip members, its second half on
-     * {@code beside} while this thread compresses the first (gzip readers read the members as one stream).
-     */
-    static byte[] encodeRun(JsonBytes runJson, RunReport run, java.util.concurrent.ExecutorService beside) {
-        long half = runJson.size() / 2;
-        if (half < COMPRESSED_IN_HALVES_FROM) {
-            return encodeRun(runJson, run);
-        }
-        java.util.concurrent.Future<byte[]> second = beside.submit(() -> encodeRun(runJson, null, half, runJson.size()));
-        byte[] first = encodeRun(runJson, opening(run), 0, half);
-        return join(first, Futures.result(second));
-    }
-
-    /** Below this many bytes a half is compressed sooner than another thread takes it up (measured at 11k nodes). */
-    private static final long COMPRESSED_IN_HALVES_FROM = 512 << 10;
 
     /** The document up to the run's JSON: its outline first. */
-    private static byte[] opening(RunReport run) {
+    static byte[] opening(RunReport run) {
         ByteArrayOutputStream opening = new ByteArrayOutputStream(1024);
         opening.writeBytes(OUTLINE_FIELD);
         RunJson.MAPPER.writeValue(opening, RunOutline.of(run));
@@ -119,14 +65,16 @@ public final class RunDocuments {
         return opening.toByteArray();
     }
 
-    /** A gzip member of the run's JSON from {@code from} up to {@code to}, after {@code opening} unless null. */
-    private static byte[] encodeRun(JsonBytes runJson, byte[] opening, long from, long to) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(BUFFER, (to - from) / 8));
+    /** Writes the content of a gzip member. */
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** A gzip member of what {@code content} writes. */
+    static byte[] member(Content content) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
         try (OutputStream gzip = gzip(bytes)) {
-            if (opening != null) {
-                gzip.write(opening);
-            }
-            runJson.writeTo(gzip, from, to);
+            content.writeTo(gzip);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -135,27 +83,19 @@ public final class RunDocuments {
 
     /** The document's gzip member after the run: the node table. */
     static byte[] encodeNodeTable(List<RunDocument.NodeRow> nodes) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
-        try (OutputStream gzip = gzip(bytes)) {
-            gzip.write(NODES_FIELD);
-            RunJson.MAPPER.writeValue(gzip, nodes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return member(out -> {
+            out.write(NODES_FIELD);
+            RunJson.MAPPER.writeValue(out, nodes);
+        });
     }
 
     /** The document's last gzip member: the traces and its closing. */
     static byte[] encodeTraces(List<ValueTrace> traces) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
-        try (OutputStream gzip = gzip(bytes)) {
-            gzip.write(TRACES_FIELD);
-            RunJson.MAPPER.writeValue(gzip, traces);
-            gzip.write('}');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return member(out -> {
+            out.write(TRACES_FIELD);
+            RunJson.MAPPER.writeValue(out, traces);
+            out.write('}');
+        });
     }
 
     /** Gzip members, one after the other. */
@@ -182,13 +122,13 @@ public final class RunDocuments {
      * A run's JSON answer from the run's JSON: its fields, then {@code links}, as {@link RunAnswer} writes them;
      * streamed from the run's JSON, not copied.
      */
-    static Resource answer(JsonBytes runJson, RunReport run) {
+    static Resource answer(RunJsonParts runJson, RunReport run) {
         byte[] links = RunJson.MAPPER.writeValueAsBytes(RunLinks.of(run.id(), run.verdict().outcome()));
         byte[] tail = new byte[LINKS_FIELD.length + links.length + 1];
         System.arraycopy(LINKS_FIELD, 0, tail, 0, LINKS_FIELD.length);
         System.arraycopy(links, 0, tail, LINKS_FIELD.length, links.length);
         tail[tail.length - 1] = '}';
-        long length = runJson.size() - 1; // up to the run's closing brace
+        long length = runJson.sizeWithoutClosingBrace();
         return new AbstractResource() {
             @Override
             public String getDescription() {
@@ -197,7 +137,7 @@ public final class RunDocuments {
 
             @Override
             public InputStream getInputStream() {
-                return runJson.asStream(length, tail);
+                return runJson.asStream(tail);
             }
 
             @Override
@@ -325,13 +265,7 @@ public final class RunDocuments {
 
     /** @param utf8 text as UTF-8 */
     public static byte[] compress(byte[] utf8) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(256, utf8.length / 6));
-        try (OutputStream gzip = gzip(bytes)) {
-            gzip.write(utf8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return member(out -> out.write(utf8));
     }
 
     public static String decompress(byte[] stored) {

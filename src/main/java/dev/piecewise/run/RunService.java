@@ -127,7 +127,7 @@ public class RunService {
      * A run and its JSON as stored, so the answer to the request that made it writes those bytes rather than
      * serializing the run a second time.
      */
-    record CreatedRun(RunReport run, JsonBytes json) {
+    record CreatedRun(RunReport run, RunJsonParts json) {
     }
 
     /**
@@ -400,7 +400,7 @@ public class RunService {
      * answer; null once not needed). The decoded document only when asked for: a comparison holds eight of these
      * at once.
      */
-    private record Prepared(RunReport report, byte[] encoded, JsonBytes runJson, RunDocument document) {
+    private record Prepared(RunReport report, byte[] encoded, RunJsonParts runJson, RunDocument document) {
         Prepared withoutJson() {
             return new Prepared(report, encoded, null, document);
         }
@@ -459,13 +459,16 @@ public class RunService {
         Future<byte[]> nodesMember = shared.nodeTable(result.graph());
         RunReport report = RunReports.report(UUID.randomUUID().toString(), upload.name(), createdAt, options,
                 upload.parsed(), sha256, upload.bytes().length, result, compareGroup, notes, null);
-        JsonBytes withoutRepetition = RunDocuments.json(report);
+        // The large parts of the run's JSON are written (or an equal run's taken) while the pieces are hashed; the
+        // small frame around them, which holds the repetition, after.
+        RunJsonParts.Part cut = shared.part(RunJsonParts.Cut.of(report));
+        RunJsonParts.Part problems = shared.part(RunJsonParts.Problems.of(report));
         if (hashes != null) {
             report = report.withRepetition(RepeatedPieces.group(submodules, Futures.result(hashes)));
         }
-        JsonBytes runJson = RunDocuments.withRepetition(withoutRepetition, report);
+        RunJsonParts runJson = new RunJsonParts(report, cut, problems);
         List<ValueTrace> traces = ValueTraces.of(result);
-        byte[] encoded = RunDocuments.join(RunDocuments.encodeRun(runJson, report, beside), Futures.result(nodesMember),
+        byte[] encoded = RunDocuments.join(runJson.members(), Futures.result(nodesMember),
                 RunDocuments.encodeTraces(traces));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));

@@ -13,11 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The parts of the runs made from one upload that equal runs share, each made once on {@code beside}: the node
- * table of runs whose partitioned graphs list the same nodes, and the repeated pieces' hashes of runs cut alike
- * from a graph of the same nodes. In a comparison, the option sets that leave the graph as it is (or rewrite it alike) and
- * cut it alike write a hundred thousand rows and hash eighteen thousand pieces once instead of each time.
- * Thread-safe.
+ * The parts of the runs made from one upload that equal runs share, each made once: the node table of runs whose
+ * partitioned graphs list the same nodes, the repeated pieces' hashes of runs cut alike from a graph of the same
+ * nodes, and the large parts of the runs' JSON with equal values. In a comparison, the option sets that leave the
+ * graph as it is (or rewrite it alike) and cut it alike write a hundred thousand rows, hash eighteen thousand pieces
+ * and write 12 MB of JSON once instead of each time. Thread-safe.
  */
 final class SharedParts {
 
@@ -28,9 +28,13 @@ final class SharedParts {
     private record PieceHashes(List<Node> nodes, List<Submodule> submodules, Future<List<String>> hashes) {
     }
 
+    private record JsonPart(Record value, CompletableFuture<RunJsonParts.Part> part) {
+    }
+
     private final ExecutorService beside;
     private final List<NodeTable> nodeTables = new ArrayList<>();
     private final List<PieceHashes> pieceHashes = new ArrayList<>();
+    private final List<JsonPart> jsonParts = new ArrayList<>();
 
     SharedParts(ExecutorService beside) {
         this.beside = beside;
@@ -74,6 +78,39 @@ final class SharedParts {
         });
         pieceHashes.add(new PieceHashes(graph.nodes(), submodules, hashes));
         return hashes;
+    }
+
+    /**
+     * The part of a run's JSON that holds {@code value} ({@link RunJsonParts}): written and compressed here, or by the
+     * run that had an equal value first, then without its JSON (a comparison never answers with it). Waiting for
+     * that run cannot deadlock: a part is claimed only by a thread that makes it at once, and making one waits only
+     * for {@code beside}, whose tasks wait for nothing.
+     */
+    RunJsonParts.Part part(Record value) {
+        CompletableFuture<RunJsonParts.Part> claim = new CompletableFuture<>();
+        CompletableFuture<RunJsonParts.Part> known = null;
+        synchronized (this) {
+            for (JsonPart part : jsonParts) {
+                if (part.value().equals(value)) {
+                    known = part.part();
+                    break;
+                }
+            }
+            if (known == null) {
+                jsonParts.add(new JsonPart(value, claim));
+            }
+        }
+        if (known != null) {
+            return known.join();
+        }
+        try {
+            RunJsonParts.Part made = RunJsonParts.Part.of(value, beside);
+            claim.complete(made.withoutJson());
+            return made;
+        } catch (RuntimeException | Error e) {
+            claim.completeExceptionally(e);
+            throw e;
+        }
     }
 
     private static boolean sameNodes(List<Node> a, List<Node> b) {

@@ -34,7 +34,7 @@ public class UploadRuns {
 
     /** The runs one upload made; {@code group} is null for a single run. */
     /** @param runJson a single run's JSON as stored, for the answer; null for groups */
-    public record Created(List<RunReport> runs, String group, JsonBytes runJson) {
+    public record Created(List<RunReport> runs, String group, RunJsonParts runJson) {
         Created(List<RunReport> runs, String group) {
             this(runs, group, null);
         }

@@ -54,6 +54,20 @@ class OutcomesTest {
     }
 
     @Test
+    void theSizeDecompositionIsMadeOnceForEveryGetitemRule() {
+        Graph crossing = new FxTextParser().parse(SIZE_CROSSES, "t");
+        Outcomes outcomes = new Outcomes();
+        PartitionOptions vllm = new PartitionOptions(ATTN, SizeStrategy.DECOMPOSE, GetitemRule.VLLM, true, true);
+        PartitionResult first = outcomes.partition(crossing, vllm);
+        PartitionResult second = outcomes.partition(crossing, vllm.with(SizeStrategy.DECOMPOSE, GetitemRule.OFF));
+        assertThat(first.graph()).isNotSameAs(crossing).isSameAs(second.graph());
+        assertThat(outcomes.partition(crossing, vllm.with(SizeStrategy.DECOMPOSE_LIST, GetitemRule.OFF)).graph())
+                .isNotSameAs(first.graph());
+        // alone, each run decomposes the graph afresh
+        assertThat(Partitioner.partition(crossing, vllm).graph()).isNotSameAs(first.graph());
+    }
+
+    @Test
     void optionSetsSharingOutcomesOnSeveralThreadsAnswerAsEachAlone() throws Exception {
         Graph graph = new FxTextParser().parse(Files.readString(Path.of(
                 "src/test/resources/fixtures/scale/decoder-100-layers.txt")), "decoder");
@@ -71,6 +85,12 @@ class OutcomesTest {
                     PartitionResult result = together.get(i).get();
                     assertThat(result.outcome()).isEqualTo(alone.outcome());
                     assertThat(result.suggestion()).isEqualTo(alone.suggestion());
+                    // a shared Size decomposition cuts and judges each option set as its own would
+                    assertThat(result.submodules()).isEqualTo(alone.submodules());
+                    assertThat(result.crossings()).isEqualTo(alone.crossings());
+                    assertThat(result.relocations()).isEqualTo(alone.relocations());
+                    assertThat(result.problems()).isEqualTo(alone.problems());
+                    assertThat(result.diagnostics()).isEqualTo(alone.diagnostics());
                 }
             }
         } finally {

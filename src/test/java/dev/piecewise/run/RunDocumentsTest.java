@@ -59,14 +59,16 @@ class RunDocumentsTest {
         assertThat(stored.get("nodes").get(0).isArray()).isTrue();
     }
 
-    /** The document made from the run's JSON is the run's outline, then the whole record as Jackson writes it. */
+    /** The document is the run's outline, then the whole record as Jackson writes it. */
     @Test
-    void theDocumentMadeFromTheRunsJsonIsTheOutlineAndTheRecordsJson() {
-        RunDocument document = document(SizeStrategy.DECOMPOSE);
-        String whole = RunJson.MAPPER.writeValueAsString(document);
-        String fromRunJson = RunDocuments.decompress(RunDocuments.encode(document, RunDocuments.json(document.run())));
-        assertThat(fromRunJson).isEqualTo("{\"outline\":" + RunJson.MAPPER.writeValueAsString(RunOutline.of(document.run()))
-                + "," + whole.substring(1));
+    void theDocumentIsTheOutlineAndTheRecordsJson() {
+        for (SizeStrategy strategy : SizeStrategy.values()) {
+            RunDocument document = document(strategy);
+            String whole = RunJson.MAPPER.writeValueAsString(document);
+            assertThat(RunDocuments.decompress(RunDocuments.encode(document))).as(strategy.id())
+                    .isEqualTo("{\"outline\":" + RunJson.MAPPER.writeValueAsString(RunOutline.of(document.run()))
+                            + "," + whole.substring(1));
+        }
     }
 
     /** The compare page reads a run's outline alone; a document stored before outlines gives the same row. */
@@ -91,51 +93,12 @@ class RunDocumentsTest {
     @Test
     void theAnswerFromTheRunsJsonIsTheRunWithItsLinks() throws Exception {
         RunReport run = document(SizeStrategy.NONE).run();
-        org.springframework.core.io.Resource resource = RunDocuments.answer(RunDocuments.json(run), run);
+        org.springframework.core.io.Resource resource = RunDocuments.answer(RunJsonParts.of(run, null), run);
         byte[] bytes = resource.getContentAsByteArray();
         assertThat(resource.contentLength()).isEqualTo(bytes.length);
         JsonNode answer = RunJson.MAPPER.readTree(bytes);
         assertThat(answer).isEqualTo(RunJson.MAPPER.readTree(RunJson.MAPPER.writeValueAsBytes(RunAnswer.of(run))));
         assertThat(answer.get("links").get("self").asString()).isEqualTo("/api/runs/id");
         assertThat(answer.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
-    }
-
-    /** A large run is compressed in two halves side by side: two gzip members that read back as the one run. */
-    @Test
-    void aLargeRunCompressedInHalvesReadsBackAsTheRun() {
-        String text = dev.piecewise.bench.SyntheticDecoder.fxText(6_000);
-        ParsedUpload upload = GraphFormat.FX_TEXT.read(text, "decoder", 0);
-        PartitionOptions options = PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")));
-        PartitionResult result = Partitioner.partition(upload.graph(), options);
-        RunReport report = RunReports.report("id", "decoder", Instant.parse("2026-11-30T10:00:00Z"), options, upload,
-                "sha", text.length(), result, null, List.of());
-        JsonBytes json = RunDocuments.json(report);
-        assertThat(json.size()).isGreaterThan(8 << 20);
-        java.util.concurrent.ExecutorService beside = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            byte[] halves = RunDocuments.encodeRun(json, report, beside);
-            byte[] whole = RunDocuments.encodeRun(json, report);
-            byte[] nodes = RunDocuments.join(RunDocuments.encodeNodeTable(RunDocument.rows(result.graph())),
-                    RunDocuments.encodeTraces(List.of()));
-            assertThat(halves).isNotEqualTo(whole);
-            assertThat(RunDocuments.decompress(RunDocuments.join(halves, nodes)))
-                    .isEqualTo(RunDocuments.decompress(RunDocuments.join(whole, nodes)));
-            assertThat(RunDocuments.decodeRun(RunDocuments.join(halves, nodes))).isEqualTo(report);
-        } finally {
-            beside.shutdown();
-        }
-    }
-
-    /** The run's JSON made before its pieces were hashed, with the repetition spliced in, is the whole run's JSON. */
-    @Test
-    void theRepetitionSplicedInMakesTheRunsJson() throws Exception {
-        for (SizeStrategy strategy : SizeStrategy.values()) {
-            RunReport run = document(strategy).run();
-            assertThat(run.repetition()).isNotNull();
-            byte[] spliced = RunDocuments.withRepetition(RunDocuments.json(run.withRepetition(null)), run).asStream(Long.MAX_VALUE, new byte[0]).readAllBytes();
-            assertThat(new String(spliced, java.nio.charset.StandardCharsets.UTF_8)).as(strategy.id())
-                    .isEqualTo(new String(RunJson.MAPPER.writeValueAsBytes(run), java.nio.charset.StandardCharsets.UTF_8))
-                    .contains("\"repetition\":{");
-        }
     }
 }

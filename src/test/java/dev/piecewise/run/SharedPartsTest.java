@@ -3,6 +3,7 @@ package dev.piecewise.run;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.format.FxTextParser;
+import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.GetitemRule;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.Partitioner;
@@ -96,5 +97,33 @@ class SharedPartsTest {
         Graph sameText = new FxTextParser().parse(GRAPH, "g"); // equal nodes, but other objects: hashed on its own
         assertThat(parts.pieceHashes(sameText, cut)).isNotSameAs(hashes);
         assertThat(parts.pieceHashes(sameText, cut).get()).isEqualTo(hashes.get());
+    }
+
+    @Test
+    void equalValuesShareOnePartOfTheRunsJson() throws Exception {
+        Graph graph = new FxTextParser().parse(GRAPH, "g");
+        SplittingOps attn = new SplittingOps(List.of("oracle::attn"));
+        RunReport run = report(graph, PartitionOptions.vllmDefaults(attn));
+        RunReport sameCut = report(graph, PartitionOptions.vllmDefaults(attn).with(SizeStrategy.NONE, GetitemRule.OFF));
+        RunReport notSplit = report(graph, PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::other"))));
+        SharedParts parts = new SharedParts(beside);
+
+        RunJsonParts.Part made = parts.part(RunJsonParts.Cut.of(run));
+        assertThat(made.json()).isNotNull(); // the run that makes a part keeps its JSON for its answer
+        RunJsonParts.Part taken = parts.part(RunJsonParts.Cut.of(sameCut));
+        assertThat(taken.member()).isSameAs(made.member());
+        assertThat(taken.json()).isNull();
+        RunJsonParts.Part other = parts.part(RunJsonParts.Cut.of(notSplit));
+        assertThat(other.member()).isNotSameAs(made.member());
+        assertThat(RunDocuments.decompress(other.member())).contains("\"submod_0\"").doesNotContain("submod_1");
+        assertThat(RunDocuments.decompress(made.member())).contains("\"submod_1\"");
+        // a value of another kind is never taken for a cut
+        assertThat(parts.part(RunJsonParts.Problems.of(run)).member()).isNotSameAs(made.member());
+    }
+
+    private static RunReport report(Graph graph, PartitionOptions options) {
+        ParsedUpload upload = new ParsedUpload(dev.piecewise.graph.format.GraphFormat.FX_TEXT, graph, 1, 0, null);
+        return RunReports.report("id", "g", java.time.Instant.EPOCH, options, upload, "sha", 1,
+                Partitioner.partition(graph, options), null, List.of());
     }
 }
