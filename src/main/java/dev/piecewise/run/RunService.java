@@ -330,7 +330,7 @@ public class RunService {
         Outcomes outcomes = new Outcomes();
         SharedParts shared = new SharedParts(beside);
         Instant start = now();
-        for (int i = 0; i < sets.size(); i++) {
+        for (int i : suggestionsFirst(sets)) {
             PartitionOptions options = sets.get(i);
             // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
             Instant createdAt = start.plus(i, ChronoUnit.MICROS);
@@ -356,6 +356,26 @@ public class RunService {
         if (original != null) {
             recentRuns.remove(original.id());
         }
+    }
+
+    /**
+     * The order to partition a comparison's option sets in: those that rewrite the graph first. They are what the
+     * others suggest, so a set that leaves the graph as it is and fails finds its suggestion's outcome known rather
+     * than waits for it while a core stands idle.
+     */
+    private static List<Integer> suggestionsFirst(List<PartitionOptions> sets) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < sets.size(); i++) {
+            if (sets.get(i).sizeStrategy() != dev.piecewise.partition.SizeStrategy.NONE) {
+                order.add(i);
+            }
+        }
+        for (int i = 0; i < sets.size(); i++) {
+            if (sets.get(i).sizeStrategy() == dev.piecewise.partition.SizeStrategy.NONE) {
+                order.add(i);
+            }
+        }
+        return order;
     }
 
     /** A comparison's runs as its page lists them, vLLM today first. */

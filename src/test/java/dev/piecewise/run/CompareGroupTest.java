@@ -85,6 +85,10 @@ class CompareGroupTest {
                 + "|" + o.get("getitemRule").asString() + "|" + o.get("mergeConsecutiveSplits").asBoolean() + "|"
                 + o.get("mergeEmptyAllocations").asBoolean()).toList();
         assertThat(choices).doesNotHaveDuplicates().contains("decompose|vllm|true|true");
+        // listed in the order of the option sets, whatever order they were partitioned in
+        assertThat(choices).containsExactlyElementsOf(dev.piecewise.partition.PartitionOptions.whatIfSets(
+                new dev.piecewise.partition.SplittingOps(List.of("oracle::moe"))).stream().map(o -> o.sizeStrategy().id() + "|"
+                + o.getitemRule().id() + "|" + o.mergeConsecutiveSplits() + "|" + o.mergeEmptyAllocations()).toList());
         assertThat(api.get("/api/runs/" + id).json().get("compareGroup").asString()).isEqualTo(group);
 
         // Again, from the run and from any member: the same group, no new runs.
