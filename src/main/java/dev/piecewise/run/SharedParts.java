@@ -55,13 +55,13 @@ final class SharedParts {
 
     /**
      * The structural hash of each of {@code submodules}, cut from {@code graph}: half of them hashed on each of two
-     * threads of {@code beside}, unless a run cut a graph of the same nodes into the same submodules before. The
-     * same node objects in the same order are the same graph to the hash (names, inputs and positions all come
-     * from them), as two relocations that move the same Sizes make.
+     * threads of {@code beside}, unless a run cut a graph of equal nodes into the same submodules before. Equal
+     * nodes in the same order are the same graph to the hash (names, inputs and positions all come from them), as
+     * two relocations that move the same Sizes make, or both decompositions where no Size is in a list.
      */
     synchronized Future<List<String>> pieceHashes(Graph graph, List<Submodule> submodules) {
         for (PieceHashes known : pieceHashes) {
-            if (sameNodes(known.nodes(), graph.nodes()) && known.submodules().equals(submodules)) {
+            if (equalNodes(known.nodes(), graph.nodes()) && known.submodules().equals(submodules)) {
                 return known.hashes();
             }
         }
@@ -113,7 +113,8 @@ final class SharedParts {
         }
     }
 
-    private static boolean sameNodes(List<Node> a, List<Node> b) {
+    /** Whether the two lists hold equal nodes: checked node by node, most of them the same object. */
+    private static boolean equalNodes(List<Node> a, List<Node> b) {
         if (a == b) {
             return true;
         }
@@ -121,7 +122,9 @@ final class SharedParts {
             return false;
         }
         for (int i = 0, n = a.size(); i < n; i++) {
-            if (a.get(i) != b.get(i)) {
+            Node x = a.get(i);
+            Node y = b.get(i);
+            if (x != y && !x.equals(y)) {
                 return false;
             }
         }

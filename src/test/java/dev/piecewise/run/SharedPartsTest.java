@@ -94,9 +94,16 @@ class SharedPartsTest {
         assertThat(parts.pieceHashes(graph, notSplit).get()).isEqualTo(RepeatedPieces.hashes(notSplit, graph)).hasSize(1);
         Graph sameNodes = Graph.trusted("g", graph.nodes(), false); // the same node objects: the same graph to a hash
         assertThat(parts.pieceHashes(sameNodes, cutAgain)).isSameAs(hashes);
-        Graph sameText = new FxTextParser().parse(GRAPH, "g"); // equal nodes, but other objects: hashed on its own
-        assertThat(parts.pieceHashes(sameText, cut)).isNotSameAs(hashes);
-        assertThat(parts.pieceHashes(sameText, cut).get()).isEqualTo(hashes.get());
+        Graph sameText = new FxTextParser().parse(GRAPH, "g"); // other node objects, but equal: the same graph too
+        assertThat(parts.pieceHashes(sameText, cut)).isSameAs(hashes);
+
+        List<Node> changed = new ArrayList<>(graph.nodes());
+        Node y = changed.get(2);
+        changed.set(2, new Node("y", y.op(), "torch.sigmoid", y.args(), y.kwargs(), y.typeExpr(), y.value(), y.source()));
+        Graph other = Graph.trusted("g", changed, false); // cut alike, but one piece computes something else
+        var otherHashes = parts.pieceHashes(other, cut);
+        assertThat(otherHashes).isNotSameAs(hashes);
+        assertThat(otherHashes.get()).isEqualTo(RepeatedPieces.hashes(cut, other)).isNotEqualTo(hashes.get());
     }
 
     @Test
