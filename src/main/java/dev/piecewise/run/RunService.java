@@ -402,10 +402,10 @@ public class RunService {
      * An upload read once, for one run or all the runs of a comparison.
      *
      * @param utf8    the upload's text as stored, UTF-8
-     * @param checked    the upload's SHA-256, computed beside the partition once the graph passed
+     * @param checked    the upload's SHA-256 (computed beside the parse), once the graph passed
      *                   {@link PythonSafety#requireWritable}
-     * @param compressed the UTF-8 text gzip-compressed, made beside the partition; null when the upload was
-     *                   stored already
+     * @param compressed the UTF-8 text gzip-compressed, made beside the parse and partition; null when the upload
+     *                   was stored already
      */
     private record Upload(byte[] bytes, byte[] utf8, Future<String> checked, Future<byte[]> compressed,
                           ParsedUpload parsed, String name, long parseNanos) {
@@ -429,36 +429,43 @@ public class RunService {
     private Upload parse(byte[] upload, String fileName, RunRequest request, ParsedUpload read) {
         long start = System.nanoTime();
         String text = UploadText.decode(upload);
-        GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
-        String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
-        ParsedUpload parsedUpload = read;
-        try {
-            if (parsedUpload == null) {
-                parsedUpload = format.read(text, defaultName, request.graphIndex(), parseLimits);
-            }
-        } catch (GraphIndexOutOfRangeException badIndex) {
-            throw new BadOptionException("graphIndex", badIndex.getMessage());
-        }
-        Graph graph = parsedUpload.graph();
         // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
         // writes), so a 100 MB graph is not held a second time as a string while it is partitioned.
         byte[] utf8 = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        // The code of every run is served: nothing in it may run on import. Checked while the graph is partitioned,
-        // and a new upload compressed for storing then too.
-        java.util.concurrent.CompletableFuture<String> checked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            PythonSafety.requireWritable(graph);
-            return sha256(upload);
-        }, beside);
-        Future<byte[]> compressed = checked.thenApplyAsync(
+        // The upload's hash, and a new upload's compressed text, are made on the other cores while this one parses:
+        // at a million nodes that is a second of work off the request's path. Dropped if the upload does not parse.
+        CompletableFuture<String> hashed = CompletableFuture.supplyAsync(() -> sha256(upload), beside);
+        CompletableFuture<byte[]> compressed = hashed.thenApplyAsync(
                 sha256 -> runs.hasUpload(sha256) ? null : RunDocuments.compress(utf8), beside);
-        WorkDeadline.check("after parsing");
-        String name = request.name() != null ? request.name()
-                : defaultName != null ? defaultName
-                : graph.name() != null && !graph.name().isBlank() ? graph.name().trim() : "graph";
-        if (name.length() > 200) {
-            name = name.substring(0, 200);
+        try {
+            GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
+            String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
+            ParsedUpload parsedUpload = read;
+            try {
+                if (parsedUpload == null) {
+                    parsedUpload = format.read(text, defaultName, request.graphIndex(), parseLimits);
+                }
+            } catch (GraphIndexOutOfRangeException badIndex) {
+                throw new BadOptionException("graphIndex", badIndex.getMessage());
+            }
+            Graph graph = parsedUpload.graph();
+            // The code of every run is served: nothing in it may run on import. Checked while the graph is
+            // partitioned.
+            CompletableFuture<String> checked = CompletableFuture.runAsync(() -> PythonSafety.requireWritable(graph),
+                    beside).thenCombine(hashed, (writable, sha256) -> sha256);
+            WorkDeadline.check("after parsing");
+            String name = request.name() != null ? request.name()
+                    : defaultName != null ? defaultName
+                    : graph.name() != null && !graph.name().isBlank() ? graph.name().trim() : "graph";
+            if (name.length() > 200) {
+                name = name.substring(0, 200);
+            }
+            return new Upload(upload, utf8, checked, compressed, parsedUpload, name, System.nanoTime() - start);
+        } catch (RuntimeException | Error e) {
+            hashed.cancel(false);
+            compressed.cancel(false);
+            throw e;
         }
-        return new Upload(upload, utf8, checked, compressed, parsedUpload, name, System.nanoTime() - start);
     }
 
     private Instant now() {
