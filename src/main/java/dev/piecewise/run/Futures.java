@@ -1,7 +1,10 @@
 package dev.piecewise.run;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /** Waiting for work a request handed to another thread, with that work's own exception if it failed. */
 final class Futures {
@@ -22,5 +25,21 @@ final class Futures {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** {@code work}, handed to {@code pool} to start while this thread does something else. */
+    static <T> FutureTask<T> offer(Callable<T> work, Executor pool) {
+        FutureTask<T> task = new FutureTask<>(work);
+        pool.execute(task);
+        return task;
+    }
+
+    /**
+     * The result of a task {@link #offer}ed to a pool: made here if the pool has not started it yet (its threads
+     * busy with work queued before it), else waited for. A task already run does nothing when the pool gets to it.
+     */
+    static <T> T resultHelping(FutureTask<T> task) {
+        task.run();
+        return result(task);
     }
 }

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * A run's JSON written in parts, so the runs of a comparison that cut the graph alike write and compress the large
@@ -53,7 +53,10 @@ final class RunJsonParts {
         /** Below this many bytes a part is compressed sooner than another thread takes up half of it. */
         private static final long COMPRESSED_IN_HALVES_FROM = 1 << 20;
 
-        /** Writes {@code value} and compresses it; a large one in two gzip members, the second on {@code beside}. */
+        /**
+         * Writes {@code value} and compresses it; a large one in two gzip members, the second on {@code beside} if a
+         * thread of it is free before this one is done with the first.
+         */
         static Part of(Record value, ExecutorService beside) {
             JsonBytes json = new JsonBytes();
             RunJson.MAPPER.writeValue(json, value);
@@ -63,9 +66,10 @@ final class RunJsonParts {
                 return new Part(json, RunDocuments.member(out -> json.writeTo(out, from, to)));
             }
             long half = (from + to) / 2;
-            Future<byte[]> second = beside.submit(() -> RunDocuments.member(out -> json.writeTo(out, half, to)));
+            FutureTask<byte[]> second = Futures.offer(() -> RunDocuments.member(out -> json.writeTo(out, half, to)),
+                    beside);
             byte[] first = RunDocuments.member(out -> json.writeTo(out, from, half));
-            return new Part(json, RunDocuments.join(first, Futures.result(second)));
+            return new Part(json, RunDocuments.join(first, Futures.resultHelping(second)));
         }
 
         Part withoutJson() {
