@@ -18,9 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Stored documents and uploads are gzip: JSON of a run shrinks about tenfold, and the fastest level costs less
@@ -70,15 +68,18 @@ public final class RunDocuments {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** A gzip member of what {@code content} writes. */
+    /** A gzip member of what {@code content} writes: a small one, or one whose size is not known. */
     static byte[] member(Content content) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
-        try (OutputStream gzip = gzip(bytes)) {
-            content.writeTo(gzip);
+        return member(content, 1 << 12);
+    }
+
+    /** A gzip member of what {@code content} writes, about {@code expectedSize} bytes compressed. */
+    static byte[] member(Content content, int expectedSize) {
+        try {
+            return GzipMember.of(content, expectedSize);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
     }
 
     /** The document's gzip member after the run: the node table. */
@@ -265,7 +266,7 @@ public final class RunDocuments {
 
     /** @param utf8 text as UTF-8 */
     public static byte[] compress(byte[] utf8) {
-        return member(out -> out.write(utf8));
+        return member(out -> out.write(utf8), utf8.length / 8);
     }
 
     public static String decompress(byte[] stored) {
@@ -274,14 +275,6 @@ public final class RunDocuments {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static OutputStream gzip(OutputStream out) throws IOException {
-        return new GZIPOutputStream(out, BUFFER) {
-            {
-                def.setLevel(Deflater.BEST_SPEED);
-            }
-        };
     }
 
     private static InputStream gunzip(byte[] stored) throws IOException {

@@ -63,13 +63,17 @@ final class RunJsonParts {
             long from = 1;
             long to = json.size() - 1;
             if (beside == null || to - from < COMPRESSED_IN_HALVES_FROM) {
-                return new Part(json, RunDocuments.member(out -> json.writeTo(out, from, to)));
+                return new Part(json, member(json, from, to));
             }
             long half = (from + to) / 2;
-            FutureTask<byte[]> second = Futures.offer(() -> RunDocuments.member(out -> json.writeTo(out, half, to)),
-                    beside);
-            byte[] first = RunDocuments.member(out -> json.writeTo(out, from, half));
+            FutureTask<byte[]> second = Futures.offer(() -> member(json, half, to), beside);
+            byte[] first = member(json, from, half);
             return new Part(json, RunDocuments.join(first, Futures.resultHelping(second)));
+        }
+
+        /** JSON compresses about tenfold. */
+        private static byte[] member(JsonBytes json, long from, long to) {
+            return RunDocuments.member(out -> json.writeTo(out, from, to), (int) Math.min(1 << 30, (to - from) / 8));
         }
 
         Part withoutJson() {
