@@ -27,7 +27,8 @@ import java.util.zip.GZIPInputStream;
  * A stored document is several gzip members, which gzip readers (GZIPInputStream, zcat) read as one stream: the
  * run's {@link RunOutline} and the run in the parts it is written in ({@link RunJsonParts}), the node table, then
  * the traces. The large members are made on other cores while a run is stored, and the runs of a comparison that
- * cut the graph alike, or leave it as it is, share theirs. The outline comes first so the compare page reads a few hundred bytes of each run.
+ * cut the graph alike, or leave it as it is, share theirs. The outline comes first so the compare page reads a few
+ * hundred bytes of each run.
  */
 public final class RunDocuments {
 
@@ -46,12 +47,8 @@ public final class RunDocuments {
     }
 
     public static byte[] encode(RunDocument document) {
-        return encode(RunJsonParts.of(document.run(), null), document);
-    }
-
-    /** The same document as {@link #encode(RunDocument)}, with the run written from {@code runJson}. */
-    static byte[] encode(RunJsonParts runJson, RunDocument document) {
-        return join(runJson.members(), encodeNodeTable(document.nodes()), encodeTraces(document.traces()));
+        return join(RunJsonParts.of(document.run(), null).members(), encodeNodeTable(document.nodes()),
+                encodeTraces(document.traces()));
     }
 
     /** The document up to the run's JSON: its outline first. */

@@ -15,6 +15,7 @@ import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
 import dev.piecewise.partition.RepeatedPieces;
+import dev.piecewise.partition.SizeStrategy;
 import dev.piecewise.partition.Submodule;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -364,18 +365,9 @@ public class RunService {
      * than waits for it while a core stands idle.
      */
     private static List<Integer> suggestionsFirst(List<PartitionOptions> sets) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < sets.size(); i++) {
-            if (sets.get(i).sizeStrategy() != dev.piecewise.partition.SizeStrategy.NONE) {
-                order.add(i);
-            }
-        }
-        for (int i = 0; i < sets.size(); i++) {
-            if (sets.get(i).sizeStrategy() == dev.piecewise.partition.SizeStrategy.NONE) {
-                order.add(i);
-            }
-        }
-        return order;
+        return java.util.stream.IntStream.range(0, sets.size()).boxed() // a stable sort: the sets' order otherwise
+                .sorted(java.util.Comparator.comparing(i -> sets.get(i).sizeStrategy() == SizeStrategy.NONE))
+                .toList();
     }
 
     /** A comparison's runs as its page lists them, vLLM today first. */
