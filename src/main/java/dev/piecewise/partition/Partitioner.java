@@ -9,6 +9,7 @@ import dev.piecewise.graph.ValueKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -76,7 +77,7 @@ public final class Partitioner {
 
     /** @param decomposition makes (or recalls) {@link #decomposed} of the graph */
     static PartitionResult partitionOnce(Graph graph, PartitionOptions options,
-                                         java.util.function.BiFunction<Graph, SizeStrategy, SizeRewrite.Result> decomposition) {
+                                         BiFunction<Graph, SizeStrategy, SizeRewrite.Result> decomposition) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Relocation> relocations = new ArrayList<>();
         List<Problem> badCalls = List.of();

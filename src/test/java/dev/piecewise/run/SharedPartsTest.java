@@ -120,12 +120,18 @@ class SharedPartsTest {
         RunJsonParts.Part taken = parts.part(RunJsonParts.Cut.of(sameCut));
         assertThat(taken.member()).isSameAs(made.member());
         assertThat(taken.json()).isNull();
+        // a run storing another's part stores its own report
+        RunJsonParts.Part problems = parts.part(RunJsonParts.Problems.of(run));
+        assertThat(parts.part(RunJsonParts.Problems.of(sameCut)).member()).isSameAs(problems.member());
+        assertThat(RunDocuments.decompress(new RunJsonParts(sameCut, taken, problems.withoutJson()).members()))
+                .isEqualTo(RunDocuments.decompress(RunJsonParts.of(sameCut, null).members()))
+                .contains("\"sizeStrategy\":\"none\"");
         RunJsonParts.Part other = parts.part(RunJsonParts.Cut.of(notSplit));
         assertThat(other.member()).isNotSameAs(made.member());
         assertThat(RunDocuments.decompress(other.member())).contains("\"submod_0\"").doesNotContain("submod_1");
         assertThat(RunDocuments.decompress(made.member())).contains("\"submod_1\"");
         // a value of another kind is never taken for a cut
-        assertThat(parts.part(RunJsonParts.Problems.of(run)).member()).isNotSameAs(made.member());
+        assertThat(problems.member()).isNotSameAs(made.member());
     }
 
     private static RunReport report(Graph graph, PartitionOptions options) {
