@@ -41,6 +41,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Comparator;
+import java.util.stream.IntStream;
 
 /**
  * Creates, reads and deletes runs. Parsing, partitioning and encoding happen before the transaction; each run is
@@ -365,8 +367,8 @@ public class RunService {
      * than waits for it while a core stands idle.
      */
     private static List<Integer> suggestionsFirst(List<PartitionOptions> sets) {
-        return java.util.stream.IntStream.range(0, sets.size()).boxed() // a stable sort: the sets' order otherwise
-                .sorted(java.util.Comparator.comparing(i -> sets.get(i).sizeStrategy() == SizeStrategy.NONE))
+        return IntStream.range(0, sets.size()).boxed() // a stable sort: the sets' order otherwise
+                .sorted(Comparator.comparing(i -> sets.get(i).sizeStrategy() == SizeStrategy.NONE))
                 .toList();
     }
 
