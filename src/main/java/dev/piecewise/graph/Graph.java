@@ -53,13 +53,22 @@ public final class Graph {
      * nodes (in a rewrite, nearly all) are moved to their new positions rather than looked up by name.
      */
     public Graph rewritten(List<Node> nodes, int[] from) {
-        NameIndex newIndex = new NameIndex(nodes.size());
         int[] moved = new int[this.nodes.size()];
         java.util.Arrays.fill(moved, -1);
+        int others = 0;
         for (int i = 0; i < nodes.size(); i++) {
-            newIndex.putIfAbsent(nodes.get(i).name(), i);
             if (from[i] >= 0) {
                 moved[from[i]] = i;
+            } else {
+                others++;
+            }
+        }
+        // The unchanged nodes keep their names: this index, their positions moved, holds them; only the others
+        // (new, replaced or moved) are hashed.
+        NameIndex newIndex = index.remapped(moved, others);
+        for (int i = 0; i < nodes.size(); i++) {
+            if (from[i] < 0) {
+                newIndex.putIfAbsent(nodes.get(i).name(), i);
             }
         }
         Inputs inputs = new Inputs(nodes.size());
@@ -201,21 +210,29 @@ public final class Graph {
                 throw new GraphParseException("node '" + node.name() + "' follows the output node; the output must come last",
                         line, column);
             }
-            if (isDefined(node.name())) {
-                throw new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
-            }
-            // The inputs resolve before the node is indexed: its own name is not defined for them.
+            // The inputs resolve before the node is indexed: its own name is not defined for them. The name is
+            // looked up once, when it is indexed; a duplicate is still reported before an undefined input.
             undefined = null;
             node.forEachInput(resolve);
             if (undefined != null) {
                 inputs.reset();
+                if (isDefined(node.name())) {
+                    throw duplicate(node, line, column);
+                }
                 throw new GraphParseException("node '" + node.name() + "' references '" + undefined
                         + "', which is not defined before it", line, column);
             }
+            if (index.putIfAbsent(node.name(), nodes.size()) >= 0) {
+                inputs.reset();
+                throw duplicate(node, line, column);
+            }
             hasOutput = node.op() == Op.OUTPUT;
             inputs.endNode();
-            index.putIfAbsent(node.name(), nodes.size());
             nodes.add(node);
+        }
+
+        private static GraphParseException duplicate(Node node, int line, int column) {
+            return new GraphParseException("duplicate node name '" + node.name() + "'", line, column);
         }
 
         private void resolve(String ref) {

@@ -4,19 +4,24 @@ package dev.piecewise.graph;
  * Names to non-negative ints (a node's position), in two arrays with open addressing: no entry object and no boxed
  * int per name, which at a million nodes is most of what a {@code HashMap} index costs. A name can be looked up as a
  * region of a larger text, so a parser finds {@code %add_3} without cutting the name out of its line first.
- * Names are only added, never removed.
+ * Names are added one by one; a copy made for a rewritten graph can leave some out ({@link #remapped}).
  */
 public final class NameIndex {
 
     private static final int ABSENT = -1;
+    /** The stored value of a name left out of a remapped copy: probes go past it, lookups find nothing. */
+    private static final int REMOVED = -1;
 
     private String[] names;
     /**
      * Per slot, side by side (one memory access a probe): the name's hash at {@code 2 * slot}, its value plus one at
-     * {@code 2 * slot + 1} (0: an empty slot). A probe reads the name itself only when the hashes are equal.
+     * {@code 2 * slot + 1} (0: an empty slot, {@link #REMOVED}: a name left out). A probe reads the name itself
+     * only when the hashes are equal.
      */
     private int[] hashesAndValues;
     private int size;
+    /** Slots holding a name, left-out names included: what the load is kept under half of. */
+    private int occupied;
     /** 32 minus the bits of a slot number: the top bits of the spread hash pick the slot. */
     private int shift;
 
@@ -27,23 +32,66 @@ public final class NameIndex {
         shift = Integer.numberOfLeadingZeros(capacity) + 1;
     }
 
+    private NameIndex(String[] names, int[] hashesAndValues, int shift, int occupied) {
+        this.names = names;
+        this.hashesAndValues = hashesAndValues;
+        this.shift = shift;
+        this.occupied = occupied;
+    }
+
+    /**
+     * A copy in which a name's value {@code v} becomes {@code moved[v]}, and a name whose {@code moved[v]} is
+     * negative is left out, with room for {@code additions} names more: a rewritten graph's index made in one pass
+     * over the arrays, no name hashed. When the room is there the arrays are copied as they are, else the names are
+     * placed into larger ones by the hashes held.
+     */
+    public NameIndex remapped(int[] moved, int additions) {
+        if ((occupied + additions) * 2L <= names.length) {
+            NameIndex copy = new NameIndex(names.clone(), hashesAndValues.clone(), shift, occupied);
+            int[] values = copy.hashesAndValues;
+            for (int i = 1; i < values.length; i += 2) {
+                if (values[i] > 0) {
+                    int to = moved[values[i] - 1];
+                    values[i] = to >= 0 ? to + 1 : REMOVED;
+                    copy.size += to >= 0 ? 1 : 0;
+                }
+            }
+            return copy;
+        }
+        NameIndex copy = new NameIndex(size + additions);
+        for (int i = 0; i < names.length; i++) {
+            int value = hashesAndValues[2 * i + 1];
+            if (value > 0 && moved[value - 1] >= 0) {
+                copy.place(names[i], hashesAndValues[2 * i], moved[value - 1] + 1);
+                copy.size++;
+            }
+        }
+        copy.occupied = copy.size;
+        return copy;
+    }
+
     public int size() {
         return size;
     }
 
     /** The value of {@code name}, or -1 when it has none. */
     public int get(String name) {
-        return hashesAndValues[2 * slotOf(name, 0, name.length(), name.hashCode()) + 1] - 1;
+        return valueAt(slotOf(name, 0, name.length(), name.hashCode()));
     }
 
     /** The value of the name spelled by {@code text} from {@code from} up to {@code to}, or -1 when it has none. */
     public int get(String text, int from, int to) {
-        return hashesAndValues[2 * slotOf(text, from, to, hash(text, from, to)) + 1] - 1;
+        return valueAt(slotOf(text, from, to, hash(text, from, to)));
+    }
+
+    private int valueAt(int slot) {
+        return Math.max(hashesAndValues[2 * slot + 1] - 1, ABSENT);
     }
 
     /** The name held here that {@code text} spells from {@code from} up to {@code to}, or null when there is none. */
     public String name(String text, int from, int to) {
-        return names[slotOf(text, from, to, hash(text, from, to))];
+        int slot = slotOf(text, from, to, hash(text, from, to));
+        return hashesAndValues[2 * slot + 1] > 0 ? names[slot] : null;
     }
 
     /** Gives {@code name} the value {@code value} unless it has one; returns the value it had, or -1. */
@@ -53,14 +101,18 @@ public final class NameIndex {
         }
         int hash = name.hashCode();
         int slot = slotOf(name, 0, name.length(), hash);
-        if (names[slot] != null) {
-            return hashesAndValues[2 * slot + 1] - 1;
+        int stored = hashesAndValues[2 * slot + 1];
+        if (stored > 0) {
+            return stored - 1;
         }
-        names[slot] = name;
-        hashesAndValues[2 * slot] = hash;
         hashesAndValues[2 * slot + 1] = value + 1;
-        if (++size * 2 > names.length) {
-            grow();
+        size++;
+        if (stored == 0) {
+            names[slot] = name;
+            hashesAndValues[2 * slot] = hash;
+            if (++occupied * 2 > names.length) {
+                grow();
+            }
         }
         return ABSENT;
     }
@@ -100,13 +152,19 @@ public final class NameIndex {
         names = new String[oldNames.length * 2];
         hashesAndValues = new int[old.length * 2];
         shift--;
+        occupied = size;
         for (int i = 0; i < oldNames.length; i++) {
-            if (oldNames[i] != null) {
-                int slot = slotOf(oldNames[i], 0, oldNames[i].length(), old[2 * i]);
-                names[slot] = oldNames[i];
-                hashesAndValues[2 * slot] = old[2 * i];
-                hashesAndValues[2 * slot + 1] = old[2 * i + 1];
+            if (old[2 * i + 1] > 0) { // left-out names are dropped
+                place(oldNames[i], old[2 * i], old[2 * i + 1]);
             }
         }
+    }
+
+    /** Puts a name known to be absent, with its hash and stored value, into its slot. */
+    private void place(String name, int hash, int stored) {
+        int slot = slotOf(name, 0, name.length(), hash);
+        names[slot] = name;
+        hashesAndValues[2 * slot] = hash;
+        hashesAndValues[2 * slot + 1] = stored;
     }
 }

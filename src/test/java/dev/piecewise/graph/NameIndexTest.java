@@ -49,4 +49,39 @@ class NameIndexTest {
         assertThat(index.get("BBAa")).isEqualTo(-1);
         assertThat(index.size()).isEqualTo(3);
     }
+
+    @Test
+    void aRemappedCopyMovesValues_leavesOutNamesMovedToNothing_andTakesThemBackWhenAdded() {
+        NameIndex index = new NameIndex(4);
+        for (int i = 0; i < 1_000; i++) {
+            index.putIfAbsent("n" + i, i);
+        }
+        int[] moved = new int[1_000];
+        for (int i = 0; i < 1_000; i++) {
+            moved[i] = i % 3 == 0 ? -1 : 2 * i; // every third name left out, the others moved
+        }
+        // With no room asked for, the arrays are copied as they are; with room for many more, rebuilt larger.
+        for (int additions : new int[] {0, 5_000}) {
+            NameIndex copy = index.remapped(moved, additions);
+            assertThat(copy.size()).isEqualTo(666);
+            assertThat(index.get("n3")).as("the original is unchanged").isEqualTo(3);
+            assertThat(copy.get("n3")).isEqualTo(-1);
+            assertThat(copy.name("xn3", 1, 3)).isNull();
+            assertThat(copy.get("n4")).isEqualTo(8);
+            assertThat(copy.name("xn4", 1, 3)).isEqualTo("n4");
+
+            assertThat(copy.putIfAbsent("n3", 7)).isEqualTo(-1);
+            assertThat(copy.putIfAbsent("n4", 7)).as("a name held keeps its value").isEqualTo(8);
+            assertThat(copy.get("n3")).isEqualTo(7);
+            for (int i = 0; i < 5_000; i++) {
+                assertThat(copy.putIfAbsent("m" + i, 10_000 + i)).isEqualTo(-1);
+            }
+            assertThat(copy.size()).isEqualTo(666 + 1 + 5_000);
+            for (int i = 0; i < 1_000; i++) {
+                int expected = i == 3 ? 7 : i % 3 == 0 ? -1 : 2 * i;
+                assertThat(copy.get("n" + i)).as("n" + i).isEqualTo(expected);
+            }
+            assertThat(copy.get("m4999")).isEqualTo(14_999);
+        }
+    }
 }
