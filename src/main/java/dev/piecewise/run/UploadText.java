@@ -2,7 +2,10 @@ package dev.piecewise.run;
 
 import dev.piecewise.graph.GraphParseException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -45,9 +48,21 @@ final class UploadText {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_BITS = 0x0101010101010101L;
+
+    /** Eight bytes at a time: a byte at or above 0x80 sets its high bit; a zero byte borrows through the subtraction. */
     private static boolean isAsciiWithoutNul(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b <= 0) {
+        int i = 0;
+        for (int end = bytes.length - 7; i < end; i += 8) {
+            long word = (long) LONGS.get(bytes, i);
+            if ((word & HIGH_BITS) != 0 || ((word - LOW_BITS) & ~word & HIGH_BITS) != 0) {
+                return false;
+            }
+        }
+        for (; i < bytes.length; i++) {
+            if (bytes[i] <= 0) {
                 return false;
             }
         }
