@@ -30,10 +30,16 @@ final class GraphEdit {
     }
 
     private final Graph original;
-    /** Names replaced, inserted, removed or used as anchors; every other node is the original's, unchanged. */
-    private final Map<String, Slot> slots = new HashMap<>();
-    /** The slots of the original's nodes by position, so applying the edits looks up no name per node. */
+    /**
+     * The slots of the original's nodes by position (null: unchanged), so neither recording an edit nor applying
+     * them hashes a name more than the original's index does.
+     */
     private final Slot[] slotAt;
+    /** Slots of names the original does not have: the nodes inserted. */
+    private final Map<String, Slot> insertedSlots = new HashMap<>();
+    private boolean edited;
+    /** Nodes inserted, moved ones included: what the edited graph may have beyond the original's size. */
+    private int insertions;
 
     GraphEdit(Graph original) {
         this.original = original;
@@ -41,19 +47,26 @@ final class GraphEdit {
     }
 
     private Slot slot(String name) {
-        return slots.computeIfAbsent(name, k -> {
-            Slot slot = new Slot();
-            int at = original.indexOf(k);
-            if (at >= 0) {
-                slotAt[at] = slot;
-            }
-            return slot;
-        });
+        edited = true;
+        int at = original.indexOf(name);
+        if (at < 0) {
+            return insertedSlots.computeIfAbsent(name, k -> new Slot());
+        }
+        Slot slot = slotAt[at];
+        if (slot == null) {
+            slot = new Slot();
+            slotAt[at] = slot;
+        }
+        return slot;
     }
 
     Node get(String name) {
-        Slot slot = slots.get(name);
-        return slot != null && slot.node != null ? slot.node : original.node(name);
+        int at = original.indexOf(name);
+        Slot slot = at >= 0 ? slotAt[at] : insertedSlots.get(name);
+        if (slot != null && slot.node != null) {
+            return slot.node;
+        }
+        return at >= 0 ? original.nodes().get(at) : null;
     }
 
     void replace(Node node) {
@@ -67,13 +80,13 @@ final class GraphEdit {
     /** Inserts right after {@code anchor}, ahead of nodes inserted there before (FX's {@code inserting_after}). */
     void insertRightAfter(String anchor, Node node) {
         after(anchor).addFirst(node);
-        replace(node);
+        inserted(node);
     }
 
     /** Inserts after {@code anchor} and after nodes inserted there before. */
     void appendAfter(String anchor, Node node) {
         after(anchor).addLast(node);
-        replace(node);
+        inserted(node);
     }
 
     /** Inserts just before {@code anchor}. */
@@ -83,6 +96,11 @@ final class GraphEdit {
             slot.before = new ArrayList<>();
         }
         slot.before.add(node);
+        inserted(node);
+    }
+
+    private void inserted(Node node) {
+        insertions++;
         replace(node);
     }
 
@@ -108,11 +126,11 @@ final class GraphEdit {
     }
 
     Edited apply() {
-        if (slots.isEmpty()) { // nothing to rewrite (a graph without Sizes): the original serves
+        if (!edited) { // nothing to rewrite (a graph without Sizes): the original serves
             return new Edited(original, List.of());
         }
-        List<Node> result = new ArrayList<>(original.size() + slots.size());
-        int[] from = new int[original.size() + slots.size()];
+        List<Node> result = new ArrayList<>(original.size() + insertions);
+        int[] from = new int[original.size() + insertions];
         for (int at = 0; at < original.size(); at++) {
             Node node = original.nodes().get(at);
             Slot slot = slotAt[at];
