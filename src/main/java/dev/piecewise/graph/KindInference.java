@@ -110,36 +110,38 @@ public final class KindInference {
     }
 
     private static ValueInfo call(Node node, Done done, boolean indexedOnly) {
+        // The target's aliases are folded once here, not again by a Node.isCallFunction for every candidate.
         String target = node.canonicalTarget();
-        if (node.isCallMethod("size") && node.args().size() + node.kwargs().size() == 1 || isShapeAttribute(node)) {
+        String function = node.op() == Op.CALL_FUNCTION ? target : "";
+        boolean sizeMethod = node.isCallMethod("size");
+        if (sizeMethod && node.args().size() + node.kwargs().size() == 1 || isShapeAttribute(node, function)) {
             return size(firstArgShape(node, done));
         }
-        if (node.isCallMethod("size") || node.isCallFunction("torch.ops.aten.sym_size.int")
-                || node.isCallFunction("torch.ops.aten.sym_size")) {
+        if (sizeMethod || function.equals("torch.ops.aten.sym_size.int") || function.equals("torch.ops.aten.sym_size")) {
             Arg dim = node.args().size() > 1 ? node.args().get(1) : node.kwargs().get("dim");
             return dimension(firstArgShape(node, done), dim);
         }
-        if (node.isCallFunction("torch.Size")) {
+        if (function.equals("torch.Size")) {
             return size(node.args().isEmpty() ? null : elements(node.args().get(0), done));
         }
-        if (node.op() == Op.CALL_FUNCTION && SYMINT_FUNCTIONS.contains(target)) {
+        if (SYMINT_FUNCTIONS.contains(function)) {
             return ValueInfo.of(ValueKind.SYMINT);
         }
-        if (node.isCallFunction("operator.setitem") || node.isCallFunction("operator.delitem")) {
+        if (function.equals("operator.setitem") || function.equals("operator.delitem")) {
             return ValueInfo.of(ValueKind.NONE); // Python's setitem and delitem return None
         }
-        if (node.isCallFunction("operator.getitem") && !node.args().isEmpty()) {
+        if (function.equals("operator.getitem") && !node.args().isEmpty()) {
             return getitem(node, done, indexedOnly);
         }
-        ValueKind concatenated = containerArithmetic(node, done);
+        ValueKind concatenated = containerArithmetic(node, function, done);
         if (concatenated != null) {
             return ValueInfo.of(concatenated);
         }
-        if (node.op() == Op.CALL_FUNCTION && ARITHMETIC.contains(target) && allSymbolicOrInt(node, done)) {
+        if (ARITHMETIC.contains(function) && allSymbolicOrInt(node, done)) {
             return ValueInfo.of(target.equals("operator.truediv") || target.equals("torch.sym_float")
                     ? ValueKind.SYMFLOAT : ValueKind.SYMINT);
         }
-        if (returnsTuple(node)) {
+        if (returnsTuple(node, target)) {
             return ValueInfo.of(ValueKind.TUPLE);
         }
         if (indexedOnly) {
@@ -230,14 +232,19 @@ public final class KindInference {
     }
 
     public static boolean isShapeAttribute(Node node) {
-        return node.isCallFunction("builtins.getattr") && node.args().size() == 2
+        return isShapeAttribute(node, node.op() == Op.CALL_FUNCTION ? node.canonicalTarget() : "");
+    }
+
+    /** {@link #isShapeAttribute(Node)} given the node's canonical target if it calls a function, else "". */
+    private static boolean isShapeAttribute(Node node, String function) {
+        return function.equals("builtins.getattr") && node.args().size() == 2
                 && node.args().get(1) instanceof Arg.Str s && s.value().equals("shape");
     }
 
     /** {@code x.shape[:-1] + (4, 8)} is a Size: add or mul on a Size, tuple or list makes the same container. */
-    private static ValueKind containerArithmetic(Node node, Done done) {
-        if (!(node.isCallFunction("operator.add") || node.isCallFunction("operator.mul")
-                || node.isCallFunction("operator.iadd") || node.isCallFunction("operator.imul"))) {
+    private static ValueKind containerArithmetic(Node node, String function, Done done) {
+        if (!(function.equals("operator.add") || function.equals("operator.mul")
+                || function.equals("operator.iadd") || function.equals("operator.imul"))) {
             return null;
         }
         ValueKind kind = null;
@@ -297,8 +304,7 @@ public final class KindInference {
         return ok && done.inputCount() > 0;
     }
 
-    private static boolean returnsTuple(Node node) {
-        String target = node.canonicalTarget();
+    private static boolean returnsTuple(Node node, String target) {
         if (node.op() == Op.CALL_METHOD) {
             return TUPLE_METHODS.contains(target) || (TUPLE_METHODS_WITH_DIM.contains(target) && hasDim(node));
         }
