@@ -30,6 +30,13 @@ public final class RunJson {
     }
 
     public static JacksonModule module() {
+        SimpleModule module = idsModule();
+        PartitionRecordsJson.addTo(module);
+        return module;
+    }
+
+    /** The enums by id, every record by Jackson's own record serializer: what {@link #module} writes byte for byte. */
+    static SimpleModule idsModule() {
         SimpleModule module = new SimpleModule("piecewise-run");
         for (Class<?> identified : new Class<?>[]{Outcome.class, ValueKind.class, ProblemDirection.class,
                 RelocationAction.class, SizeStrategy.class, GetitemRule.class, Diagnostic.Severity.class}) {
