@@ -20,7 +20,7 @@ public final class NameIndex {
      */
     private int[] hashesAndValues;
     private int size;
-    /** Slots holding a name, left-out names included: what the load is kept under half of. */
+    /** Slots holding a name, left-out names included: the load, kept at most half the slots. */
     private int occupied;
     /** 32 minus the bits of a slot number: the top bits of the spread hash pick the slot. */
     private int shift;
@@ -105,14 +105,13 @@ public final class NameIndex {
         if (stored > 0) {
             return stored - 1;
         }
+        // A left-out name taken back keeps its slot, but holds the new string: references find it by identity.
+        names[slot] = name;
+        hashesAndValues[2 * slot] = hash;
         hashesAndValues[2 * slot + 1] = value + 1;
         size++;
-        if (stored == 0) {
-            names[slot] = name;
-            hashesAndValues[2 * slot] = hash;
-            if (++occupied * 2 > names.length) {
-                grow();
-            }
+        if (stored == 0 && ++occupied * 2 > names.length) {
+            grow();
         }
         return ABSENT;
     }
@@ -146,12 +145,14 @@ public final class NameIndex {
         }
     }
 
+    /** Doubles the table, or only clears it of left-out names when they are most of what fills it. */
     private void grow() {
         String[] oldNames = names;
         int[] old = hashesAndValues;
-        names = new String[oldNames.length * 2];
-        hashesAndValues = new int[old.length * 2];
-        shift--;
+        boolean doubled = size * 4 > oldNames.length;
+        names = new String[doubled ? oldNames.length * 2 : oldNames.length];
+        hashesAndValues = new int[doubled ? old.length * 2 : old.length];
+        shift -= doubled ? 1 : 0;
         occupied = size;
         for (int i = 0; i < oldNames.length; i++) {
             if (old[2 * i + 1] > 0) { // left-out names are dropped

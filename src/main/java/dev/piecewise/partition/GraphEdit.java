@@ -31,8 +31,8 @@ final class GraphEdit {
 
     private final Graph original;
     /**
-     * The slots of the original's nodes by position (null: unchanged), so neither recording an edit nor applying
-     * them hashes a name more than the original's index does.
+     * The slots of the original's nodes by position (null: unchanged): an edit finds its node through the
+     * original's index, and applying the edits walks the positions without looking a name up.
      */
     private final Slot[] slotAt;
     /** Slots of names the original does not have: the nodes inserted. */

@@ -84,4 +84,27 @@ class NameIndexTest {
             assertThat(copy.get("m4999")).isEqualTo(14_999);
         }
     }
+
+    @Test
+    void aCopyMostlyLeftOutIsClearedRatherThanDoubledWhenItFills() {
+        NameIndex index = new NameIndex(4);
+        for (int i = 0; i < 1_000; i++) {
+            index.putIfAbsent("n" + i, i);
+        }
+        int[] moved = new int[1_000];
+        java.util.Arrays.fill(moved, -1);
+        moved[7] = 0;
+        NameIndex copy = index.remapped(moved, 0);
+        assertThat(copy.size()).isEqualTo(1);
+        // Enough new names to fill the table with the left-out ones, few enough that it need not double.
+        for (int i = 0; i < 600; i++) {
+            assertThat(copy.putIfAbsent("m" + i, 1 + i)).isEqualTo(-1);
+        }
+        assertThat(copy.size()).isEqualTo(601);
+        assertThat(copy.get("n7")).isEqualTo(0);
+        assertThat(copy.get("n8")).isEqualTo(-1);
+        for (int i = 0; i < 600; i++) {
+            assertThat(copy.get("m" + i)).isEqualTo(1 + i);
+        }
+    }
 }

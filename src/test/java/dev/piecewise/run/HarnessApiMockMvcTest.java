@@ -36,6 +36,9 @@ class HarnessApiMockMvcTest {
     @Autowired
     MockMvcTester mvc;
 
+    @Autowired
+    JsonMapper apiMapper;
+
     private MvcTestResult post(String query, String accept) {
         var request = mvc.post().uri("/api/runs" + query).contentType(MediaType.TEXT_PLAIN).content(MOE_VIEW);
         return (accept == null ? request : request.header("Accept", accept)).exchange();
@@ -43,6 +46,12 @@ class HarnessApiMockMvcTest {
 
     private static JsonNode json(MvcTestResult result) throws Exception {
         return JSON.readTree(result.getResponse().getContentAsString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theApisMapperWritesThePartitionRecordsAsJacksonsRecordSerializerDoes() {
+        assertThat(apiMapper.writeValueAsString(PartitionRecordsJsonTest.samples()))
+                .isEqualTo(PartitionRecordsJsonTest.asRecords(PartitionRecordsJsonTest.samples()));
     }
 
     @Test

@@ -59,9 +59,9 @@ class PartitionRecordsJsonTest {
         assertThat(runs).isGreaterThan(50);
     }
 
-    @Test
-    void nullsEscapesCopiesAndIndentationAreWrittenAlike() {
-        List<Object> values = List.of(
+    /** A record of each kind written by hand, with nulls, escapes and global-state copies. */
+    static List<Object> samples() {
+        return List.of(
                 new Submodule("submod_0", 0, false, List.of("a\"b", "é\n"),
                         List.of(new SubmoduleValue("x", null, true), new SubmoduleValue("s", ValueKind.SIZE, false)),
                         List.of(), List.of(new GlobalStateCopy("_enter_autocast", "enter"))),
@@ -69,6 +69,16 @@ class PartitionRecordsJsonTest {
                 new Crossing("w", ValueKind.SYMINT, "submod_2", List.of(), false),
                 new RunDocument.NodeRow("x", dev.piecewise.graph.Op.PLACEHOLDER, "x", null),
                 new RunDocument.NodeRow("y\t", null, null, ValueKind.TUPLE));
+    }
+
+    /** The records as Jackson's own record serializer writes them. */
+    static String asRecords(Object value) {
+        return RECORDS.writeValueAsString(value);
+    }
+
+    @Test
+    void nullsEscapesCopiesAndIndentationAreWrittenAlike() {
+        List<Object> values = samples();
         assertThat(RunJson.MAPPER.writeValueAsString(values)).isEqualTo(RECORDS.writeValueAsString(values));
         assertThat(RunJson.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(values))
                 .isEqualTo(RECORDS.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(values))
