@@ -86,7 +86,7 @@ class NameIndexTest {
     }
 
     @Test
-    void aCopyMostlyLeftOutIsClearedRatherThanDoubledWhenItFills() {
+    void aCopyMostlyLeftOutFindsEveryNameAsItFillsUp_whenItIsClearedOfThem() {
         NameIndex index = new NameIndex(4);
         for (int i = 0; i < 1_000; i++) {
             index.putIfAbsent("n" + i, i);
@@ -96,7 +96,7 @@ class NameIndexTest {
         moved[7] = 0;
         NameIndex copy = index.remapped(moved, 0);
         assertThat(copy.size()).isEqualTo(1);
-        // Enough new names to fill the table with the left-out ones, few enough that it need not double.
+        // Enough new names to fill the table with the left-out ones, few enough that it is cleared, not doubled.
         for (int i = 0; i < 600; i++) {
             assertThat(copy.putIfAbsent("m" + i, 1 + i)).isEqualTo(-1);
         }
