@@ -148,6 +148,7 @@ class RunPagesBrowserTest {
         fill("splittingOps", "oracle::moe");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sizeStrategy"))).selectByValue("none");
         browser.findElement(By.cssSelector("button[value=partition]")).click();
+        waitForUrl("/runs/"); // the form page stays up until the run's page replaces it
         assertThat(browser.findElement(By.cssSelector("#verdict .verdict")).getText()).isEqualTo("aot-fails");
         assertThat(browser.findElement(By.id("verdict")).getText()).contains("submod_0").contains("output spec mismatch");
     }
