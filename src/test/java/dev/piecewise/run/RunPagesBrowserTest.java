@@ -139,7 +139,8 @@ class RunPagesBrowserTest {
         fill("text", broken);
         assertThat(browser.findElement(By.id("detected")).getText()).startsWith("fx-text");
         browser.findElement(By.cssSelector("button[value=partition]")).click();
-        WebElement error = browser.findElement(By.id("upload-error"));
+        WebElement error = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                .until(d -> d.findElements(By.id("upload-error")).stream().findFirst().orElse(null));
         assertThat(error.getText()).contains("line 8").contains("column").contains("nope");
         assertThat(browser.findElement(By.id("text")).getAttribute("value")).isEqualTo(broken.replace("\r", ""));
         screenshot("upload-error");
@@ -574,6 +575,7 @@ class RunPagesBrowserTest {
         assertThat(browser.findElement(By.id("moved")).getText()).contains("size").contains("submod_0").contains("submod_2");
         screenshot("diff");
         browser.findElement(By.linkText(tag + "-b (move-to-consumer)")).click();
+        waitForUrl("/runs/");
         WebElement consumer = browser.findElement(By.id("submod_2"));
         assertThat(consumer.getText()).contains("size moved from submod_0 to submod_2");
         assertThat(consumer.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText))
