@@ -15,12 +15,12 @@ import tools.jackson.databind.ser.std.StdSerializer;
 import java.util.List;
 
 /**
- * The records a run holds one of per submodule, per input, per crossing and per node, written property by property. Jackson's
- * record serializer reads every component through a method handle it cannot inline, which was most of the time of
- * writing a large run (a 100k-node graph has 18,000 submodules and 45,000 crossings). The bytes are the record
- * serializer's: the same properties in component order, enums by id, nulls written (tested against it, for the
- * stored documents' mapper and the API's). That holds for mappers with Jackson's defaults for these records, as
- * both are: no inclusion rule, naming strategy, views or default typing.
+ * The records a run holds one of per submodule, per input, per crossing and per node, written property by
+ * property. Jackson's record serializer reads every component through a method handle it cannot inline, which was
+ * most of the time of writing a large run (a 100k-node graph has 18,000 submodules and 45,000 crossings). The bytes
+ * are the record serializer's: the same properties in component order, enums by id, nulls written (tested against
+ * it, for the stored documents' mapper and the API's). That holds for mappers with Jackson's defaults for these
+ * records, as both are: no inclusion rule, naming strategy, views or default typing.
  */
 final class PartitionRecordsJson {
 
@@ -47,8 +47,7 @@ final class PartitionRecordsJson {
             @Override
             public void serialize(Submodule s, JsonGenerator out, SerializationContext context) {
                 out.writeStartObject(s);
-                out.writeName(NAME);
-                out.writeString(s.name());
+                string(out, NAME, s.name());
                 out.writeName(GRAPH_ID);
                 out.writeNumber(s.graphId());
                 out.writeName(SPLITTING);
@@ -63,10 +62,8 @@ final class PartitionRecordsJson {
                 out.writeStartArray(s.copies(), s.copies().size());
                 for (GlobalStateCopy copy : s.copies()) {
                     out.writeStartObject(copy);
-                    out.writeName(NAME);
-                    out.writeString(copy.name());
-                    out.writeName(OF);
-                    out.writeString(copy.of());
+                    string(out, NAME, copy.name());
+                    string(out, OF, copy.of());
                     out.writeEndObject();
                 }
                 out.writeEndArray();
@@ -95,11 +92,9 @@ final class PartitionRecordsJson {
             @Override
             public void serialize(Crossing c, JsonGenerator out, SerializationContext context) {
                 out.writeStartObject(c);
-                out.writeName(VALUE);
-                out.writeString(c.value());
+                string(out, VALUE, c.value());
                 kind(c.kind(), out);
-                out.writeName(PRODUCER);
-                out.writeString(c.producer());
+                string(out, PRODUCER, c.producer());
                 out.writeName(CONSUMERS);
                 strings(c.consumers(), out);
                 out.writeName(KIND_GUESSED);
@@ -107,6 +102,11 @@ final class PartitionRecordsJson {
                 out.writeEndObject();
             }
         });
+    }
+
+    private static void string(JsonGenerator out, SerializableString name, String value) {
+        out.writeName(name);
+        out.writeString(value);
     }
 
     private static void strings(List<String> strings, JsonGenerator out) {
@@ -127,8 +127,7 @@ final class PartitionRecordsJson {
 
     private static void value(SubmoduleValue value, JsonGenerator out) {
         out.writeStartObject(value);
-        out.writeName(NAME);
-        out.writeString(value.name());
+        string(out, NAME, value.name());
         kind(value.kind(), out);
         out.writeName(THREADED);
         out.writeBoolean(value.threaded());
@@ -136,11 +135,6 @@ final class PartitionRecordsJson {
     }
 
     private static void kind(ValueKind kind, JsonGenerator out) {
-        out.writeName(KIND);
-        if (kind == null) {
-            out.writeNull();
-        } else {
-            out.writeString(kind.id());
-        }
+        string(out, KIND, kind == null ? null : kind.id()); // a null string is written as null
     }
 }
