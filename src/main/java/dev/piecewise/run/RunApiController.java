@@ -12,6 +12,7 @@ import dev.piecewise.limits.BufferedBodyRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -180,9 +181,13 @@ public class RunApiController {
             return response.contentType(RunText.TYPE).body(created.single() ? RunText.summary(created.runs().get(0))
                     : RunText.summary(group));
         }
-        if (created.runJson() != null) { // the run's JSON as stored, not serialized again
-            return response.contentType(MediaType.APPLICATION_JSON)
-                    .body(RunDocuments.answer(created.runJson(), created.runs().get(0)));
+        if (created.runJson() != null) { // the run's JSON as stored, not serialized or compressed again
+            boolean gzip = AcceptEncoding.gzip(request);
+            if (gzip) { // the server's compression leaves an answer with an encoding alone
+                response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
+            }
+            return response.contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
+                    .body(RunDocuments.answer(created.runJson(), created.runs().get(0), gzip));
         }
         return response.body(created.single() ? RunAnswer.of(created.runs().get(0)) : group);
     }

@@ -43,18 +43,19 @@ final class RunJsonParts {
     }
 
     /**
-     * A value's properties as JSON, and those bytes as a gzip member of the stored document.
+     * A value's properties as JSON, and those bytes compressed: a gzip member of the stored document, and the
+     * value's place in a compressed answer.
      *
-     * @param json the value as a JSON object, whose properties are all but its braces; null where only the member is
-     *             kept (a part made by another run of a comparison)
+     * @param json the value as a JSON object, whose properties are all but its braces; null where only the
+     *             compressed bytes are kept (a part made by another run of a comparison)
      */
-    record Part(JsonBytes json, byte[] member) {
+    record Part(JsonBytes json, Deflated deflated) {
 
         /** Below this many bytes a part is compressed sooner than another thread takes up half of it. */
         private static final long COMPRESSED_IN_HALVES_FROM = 1 << 20;
 
         /**
-         * Writes {@code value} and compresses it; a large one in two gzip members, the second on {@code beside} if a
+         * Writes {@code value} and compresses it; a large one in two halves, the second on {@code beside} if a
          * thread of it is free before this one is done with the first.
          */
         static Part of(Record value, ExecutorService beside) {
@@ -63,21 +64,25 @@ final class RunJsonParts {
             long from = 1;
             long to = json.size() - 1;
             if (beside == null || to - from < COMPRESSED_IN_HALVES_FROM) {
-                return new Part(json, member(json, from, to));
+                return new Part(json, deflate(json, from, to));
             }
             long half = (from + to) / 2;
-            FutureTask<byte[]> second = Futures.offer(() -> member(json, half, to), beside);
-            byte[] first = member(json, from, half);
-            return new Part(json, RunDocuments.join(first, Futures.resultHelping(second)));
+            FutureTask<Deflated> second = Futures.offer(() -> deflate(json, half, to), beside);
+            Deflated first = deflate(json, from, half);
+            return new Part(json, first.then(Futures.resultHelping(second)));
         }
 
         /** JSON compresses about tenfold. */
-        private static byte[] member(JsonBytes json, long from, long to) {
-            return RunDocuments.member(out -> json.writeTo(out, from, to), (int) Math.min(1 << 30, (to - from) / 8));
+        private static Deflated deflate(JsonBytes json, long from, long to) {
+            return RunDocuments.deflated(out -> json.writeTo(out, from, to), (int) Math.min(1 << 30, (to - from) / 8));
         }
 
         Part withoutJson() {
-            return new Part(null, member);
+            return new Part(null, deflated);
+        }
+
+        byte[] member() {
+            return deflated.member();
         }
 
         private InputStream properties() {
@@ -155,6 +160,24 @@ final class RunJsonParts {
                 problems.member(),
                 RunDocuments.member(out -> out.write(frame, problemsAt + PROBLEMS_NULL.length,
                         frame.length - problemsAt - PROBLEMS_NULL.length)));
+    }
+
+    /**
+     * {@link #asStream} compressed, as the blocks of one gzip member: the cut and the problems as they were
+     * compressed for the stored document, the frame's pieces between them compressed anew (a few hundred bytes).
+     */
+    List<Deflated> deflated(byte[] more) {
+        int afterCut = cutAt + CUT_NULL.length;
+        int afterProblems = problemsAt + PROBLEMS_NULL.length;
+        return List.of(
+                RunDocuments.deflated(out -> out.write(frame, 0, cutAt), cutAt),
+                cut.deflated(),
+                RunDocuments.deflated(out -> out.write(frame, afterCut, problemsAt - afterCut), 256),
+                problems.deflated(),
+                RunDocuments.deflated(out -> {
+                    out.write(frame, afterProblems, frame.length - 1 - afterProblems);
+                    out.write(more);
+                }, 256));
     }
 
     /** The run's JSON without its closing brace, then {@code more}; nothing is copied. */

@@ -2,6 +2,8 @@ package dev.piecewise.run;
 
 import dev.piecewise.fixtures.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -19,6 +21,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
+import java.util.zip.GZIPInputStream;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,6 +97,25 @@ class HarnessApiMockMvcTest {
         assertThat(mvc.get().uri("/api/runs/" + id).header("Accept", "text/plain;q=0.5, application/json").exchange())
                 .hasContentType(MediaType.APPLICATION_JSON);
         assertThat(mvc.get().uri("/api/runs/" + id).header("Accept", "image/png").exchange()).hasStatus(406);
+    }
+
+    /** A posted run is sent compressed when the client takes gzip, as RFC 9110 reads its Accept-Encoding. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"gzip|true", "x-gzip|true", "gzip;q=0.5, br|true", "*|true", "br, *;q=0.1|true",
+            "GZIP ; Q=1|true", "gzip;q=0|false", "gzip; q=0.000|false", "*, gzip;q=0|false", "br, identity|false",
+            "*;q=0|false", "''|false"})
+    void aPostedRunIsSentCompressedWhenGzipIsAccepted(String acceptEncoding, boolean compressed) throws Exception {
+        var request = mvc.post().uri("/api/runs?splittingOps=oracle::moe").contentType(MediaType.TEXT_PLAIN).content(MOE_VIEW);
+        MvcTestResult result = (acceptEncoding.isEmpty() ? request : request.header("Accept-Encoding", acceptEncoding))
+                .exchange();
+        assertThat(result).hasStatus(201).hasContentType(MediaType.APPLICATION_JSON);
+        assertThat(result.getResponse().getHeaders("Vary")).contains("Accept-Encoding");
+        byte[] body = result.getResponse().getContentAsByteArray();
+        assertThat(result.getResponse().getHeader("Content-Encoding")).isEqualTo(compressed ? "gzip" : null);
+        byte[] json = compressed ? new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes() : body;
+        JsonNode run = JSON.readTree(json);
+        assertThat(run.get("verdict").get("compilable").asBoolean()).isTrue();
+        assertThat(json(mvc.get().uri("/api/runs/" + run.get("id").asString()).exchange())).isEqualTo(run);
     }
 
     @Test

@@ -52,6 +52,41 @@ class RunApiBigAnswersTest {
         assertThat(new HttpApi(port).get("/api/runs/" + id).json()).isEqualTo(run);
     }
 
+    private HttpResponse<byte[]> post(byte[] graph, String acceptEncoding) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base() + "/api/runs?splittingOps=oracle::attn&sizeStrategy=none"))
+                .header("Content-Type", "text/plain").header("Accept-Encoding", acceptEncoding)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(graph)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The answer to a POST is sent as compressed for the store: one gzip member, not compressed again. */
+    @Test
+    void aPostedRunTravelsGzipAsOneMember() throws Exception {
+        byte[] graph = SyntheticDecoder.fxText(300).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> zipped = post(graph, "gzip");
+        assertThat(zipped.statusCode()).isEqualTo(201);
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(zipped.headers().allValues("Vary")).anyMatch(v -> v.equalsIgnoreCase("Accept-Encoding"));
+        assertThat(zipped.headers().firstValueAsLong("Content-Length")).hasValue(zipped.body().length);
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true); // one member: its trailer ends the body
+        inflater.setInput(zipped.body(), 10, zipped.body().length - 10);
+        byte[] json = new byte[zipped.body().length * 20];
+        int length = inflater.inflate(json);
+        assertThat(inflater.finished()).isTrue();
+        assertThat(inflater.getRemaining()).isEqualTo(8);
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes())
+                .isEqualTo(java.util.Arrays.copyOf(json, length));
+        JsonNode run = JSON.readTree(java.util.Arrays.copyOf(json, length));
+        assertThat(zipped.body().length).isLessThan(length / 4);
+        assertThat(new HttpApi(port).get("/api/runs/" + run.get("id").asString()).json()).isEqualTo(run);
+
+        HttpResponse<byte[]> plain = post(graph, "gzip;q=0, identity");
+        assertThat(plain.statusCode()).isEqualTo(201);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        JsonNode plainRun = JSON.readTree(plain.body());
+        assertThat(plainRun.get("submodules")).isEqualTo(run.get("submodules"));
+        assertThat(new HttpApi(port).get("/api/runs/" + plainRun.get("id").asString()).json()).isEqualTo(plainRun);
+    }
+
     @Test
     void theSummaryHasTheVerdictAndCountsButNoNodeLists() {
         JsonNode run = failingDecoder(60);

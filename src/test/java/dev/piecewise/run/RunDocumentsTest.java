@@ -11,6 +11,8 @@ import dev.piecewise.partition.Partitioner;
 import dev.piecewise.partition.SizeStrategy;
 import dev.piecewise.partition.SplittingOps;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
@@ -89,15 +91,19 @@ class RunDocumentsTest {
         assertThat(RunDocuments.decode(older).run()).isEqualTo(document.run());
     }
 
-    /** The answer made from the run's JSON is the run with its links, as {@link RunAnswer} writes it. */
-    @Test
-    void theAnswerFromTheRunsJsonIsTheRunWithItsLinks() throws Exception {
+    /** The answer made from the run's JSON, plain or compressed, is the run with its links, as {@link RunAnswer} writes it. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theAnswerFromTheRunsJsonIsTheRunWithItsLinks(boolean gzip) throws Exception {
         RunReport run = document(SizeStrategy.NONE).run();
-        org.springframework.core.io.Resource resource = RunDocuments.answer(RunJsonParts.of(run, null), run);
+        org.springframework.core.io.Resource resource = RunDocuments.answer(RunJsonParts.of(run, null), run, gzip);
         byte[] bytes = resource.getContentAsByteArray();
         assertThat(resource.contentLength()).isEqualTo(bytes.length);
-        JsonNode answer = RunJson.MAPPER.readTree(bytes);
-        assertThat(answer).isEqualTo(RunJson.MAPPER.readTree(RunJson.MAPPER.writeValueAsBytes(RunAnswer.of(run))));
+        byte[] json = gzip ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes()
+                : bytes;
+        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(RunJson.MAPPER.writeValueAsString(RunAnswer.of(run)));
+        JsonNode answer = RunJson.MAPPER.readTree(json);
         assertThat(answer.get("links").get("self").asString()).isEqualTo("/api/runs/id");
         assertThat(answer.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
     }

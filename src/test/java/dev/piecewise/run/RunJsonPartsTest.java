@@ -34,6 +34,13 @@ class RunJsonPartsTest {
         return new String(parts.asStream(new byte[]{'}'}).readAllBytes(), StandardCharsets.UTF_8);
     }
 
+    /** The compressed answer: one gzip member of the stored parts and the frame's pieces between them. */
+    private static String gzipJson(RunJsonParts parts) throws Exception {
+        byte[] gzip = Deflated.member(parts.deflated(new byte[]{'}'})).readAllBytes();
+        return new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip)).readAllBytes(),
+                StandardCharsets.UTF_8);
+    }
+
     @Test
     void everyFixtureUnderEveryStrategyReadsAsItsReport() throws Exception {
         int runs = 0;
@@ -51,6 +58,7 @@ class RunJsonPartsTest {
                     String whole = RunJson.MAPPER.writeValueAsString(run);
                     String as = fixture + " " + strategy.id() + " " + rule.id();
                     assertThat(json(parts)).as(as).isEqualTo(whole);
+                    assertThat(gzipJson(parts)).as(as).isEqualTo(whole);
                     assertThat(parts.sizeWithoutClosingBrace()).as(as)
                             .isEqualTo(whole.getBytes(StandardCharsets.UTF_8).length - 1);
                     assertThat(RunDocuments.decompress(parts.members())).as(as).isEqualTo(
@@ -62,7 +70,7 @@ class RunJsonPartsTest {
         assertThat(runs).isGreaterThan(100);
     }
 
-    /** A large part is compressed in two halves side by side: two gzip members that read back as the one part. */
+    /** A large part is compressed in two halves side by side, joined in one gzip member that reads back as the part. */
     @Test
     void aLargePartCompressedInHalvesReadsBackAsTheRun() throws Exception {
         RunReport run = report(dev.piecewise.bench.SyntheticDecoder.fxText(6_000), List.of("oracle::attn"),
@@ -77,6 +85,7 @@ class RunJsonPartsTest {
                     .startsWith("\"submodules\":[{").contains(",\"createdNodes\":[]").doesNotEndWith("}");
             RunJsonParts parts = new RunJsonParts(run, inHalves, RunJsonParts.Part.of(RunJsonParts.Problems.of(run), beside));
             assertThat(json(parts)).isEqualTo(RunJson.MAPPER.writeValueAsString(run));
+            assertThat(gzipJson(parts)).isEqualTo(RunJson.MAPPER.writeValueAsString(run));
             byte[] document = RunDocuments.join(parts.members(), RunDocuments.encodeNodeTable(List.of()),
                     RunDocuments.encodeTraces(List.of()));
             assertThat(RunDocuments.decodeRun(document)).isEqualTo(run);

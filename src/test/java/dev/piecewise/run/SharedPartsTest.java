@@ -118,20 +118,20 @@ class SharedPartsTest {
         RunJsonParts.Part made = parts.part(RunJsonParts.Cut.of(run));
         assertThat(made.json()).isNotNull(); // the run that makes a part keeps its JSON for its answer
         RunJsonParts.Part taken = parts.part(RunJsonParts.Cut.of(sameCut));
-        assertThat(taken.member()).isSameAs(made.member());
+        assertThat(taken.deflated()).isSameAs(made.deflated());
         assertThat(taken.json()).isNull();
         // a run storing another's part stores its own report
         RunJsonParts.Part problems = parts.part(RunJsonParts.Problems.of(run));
-        assertThat(parts.part(RunJsonParts.Problems.of(sameCut)).member()).isSameAs(problems.member());
+        assertThat(parts.part(RunJsonParts.Problems.of(sameCut)).deflated()).isSameAs(problems.deflated());
         assertThat(RunDocuments.decompress(new RunJsonParts(sameCut, taken, problems.withoutJson()).members()))
                 .isEqualTo(RunDocuments.decompress(RunJsonParts.of(sameCut, null).members()))
                 .contains("\"sizeStrategy\":\"none\"");
         RunJsonParts.Part other = parts.part(RunJsonParts.Cut.of(notSplit));
-        assertThat(other.member()).isNotSameAs(made.member());
+        assertThat(other.deflated()).isNotSameAs(made.deflated());
         assertThat(RunDocuments.decompress(other.member())).contains("\"submod_0\"").doesNotContain("submod_1");
         assertThat(RunDocuments.decompress(made.member())).contains("\"submod_1\"");
         // a value of another kind is never taken for a cut
-        assertThat(problems.member()).isNotSameAs(made.member());
+        assertThat(problems.deflated()).isNotSameAs(made.deflated());
     }
 
     private static RunReport report(Graph graph, PartitionOptions options) {
