@@ -171,18 +171,20 @@ public class RunApiController {
     private ResponseEntity<?> created(HttpServletRequest request, byte[] upload, String fileName) {
         Map<String, String> params = parameters(request);
         Expectation expectation = Expectation.parse(params.get("expect"));
-        UploadRuns.Created created = uploads.create(upload, fileName, params, false);
+        boolean gzip = AcceptEncoding.gzip(request);
+        boolean text = RunText.wanted(request);
+        UploadRuns.Created created = uploads.create(upload, fileName, params,
+                gzip || text ? RunService.Next.COMPRESSED_JSON : RunService.Next.JSON);
         ResponseEntity.BodyBuilder response = ResponseEntity
                 .status(expectation.metBy(created.runs()) ? HttpStatus.CREATED : HttpStatus.UNPROCESSABLE_CONTENT)
                 .location(URI.create(created.single() ? "/api/runs/" + created.runs().get(0).id()
                         : "/api/groups/" + created.group()));
         RunGroup group = RunGroup.of(created.group(), created.runs());
-        if (RunText.wanted(request)) {
+        if (text) {
             return response.contentType(RunText.TYPE).body(created.single() ? RunText.summary(created.runs().get(0))
                     : RunText.summary(group));
         }
         if (created.runJson() != null) { // the run's JSON as stored, not serialized or compressed again
-            boolean gzip = AcceptEncoding.gzip(request);
             if (gzip) { // the server's compression leaves an answer with an encoding alone
                 response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
             }

@@ -123,6 +123,20 @@ final class RunJsonParts {
         this.problemsAt = indexOf(frame, PROBLEMS_NULL, cutAt + CUT_NULL.length);
     }
 
+    private RunJsonParts(RunJsonParts parts, Part cut, Part problems) {
+        this.run = parts.run;
+        this.frame = parts.frame;
+        this.cutAt = parts.cutAt;
+        this.problemsAt = parts.problemsAt;
+        this.cut = cut;
+        this.problems = problems;
+    }
+
+    /** These parts without their plain JSON: they answer compressed ({@link #deflated}), and are stored. */
+    RunJsonParts compressedOnly() {
+        return new RunJsonParts(this, cut.withoutJson(), problems.withoutJson());
+    }
+
     /** Made on this thread: a run alone shares nothing. */
     static RunJsonParts of(RunReport run, ExecutorService beside) {
         return new RunJsonParts(run, Part.of(Cut.of(run), beside), Part.of(Problems.of(run), beside));

@@ -106,7 +106,7 @@ class RunPageController {
             if (action.equals("compare")) {
                 return comparing(service.startComparison(upload, fileName, request));
             }
-            return "redirect:/runs/" + uploads.create(upload, fileName, form.parameters(), true).runs().get(0).id();
+            return "redirect:/runs/" + uploads.create(upload, fileName, form.parameters(), RunService.Next.VIEW).runs().get(0).id();
         } catch (GraphParseException e) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             model.addAttribute("errorTitle", "The graph cannot be used.");

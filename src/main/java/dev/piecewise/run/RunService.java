@@ -123,7 +123,7 @@ public class RunService {
      */
     RunReport create(byte[] upload, String fileName, RunRequest request, String compareGroup, List<Diagnostic> notes,
                      ParsedUpload read) {
-        return make(upload, fileName, request, compareGroup, notes, read, false).report();
+        return make(upload, fileName, request, compareGroup, notes, read, Next.COMPRESSED_JSON).report();
     }
 
     /**
@@ -133,27 +133,41 @@ public class RunService {
     record CreatedRun(RunReport run, RunJsonParts json) {
     }
 
-    /**
-     * As {@link #create(byte[], String, RunRequest)}, with the run's JSON.
-     *
-     * @param toView the run's page is opened next (an upload from the browser): its document is kept decoded for
-     *               it, rather than decoded again from the store
-     */
-    CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request, boolean toView) {
-        Prepared run = make(upload, fileName, request, null, List.of(), null, toView);
+    /** What the request that makes a run does with it next, so that just what that needs is kept. */
+    enum Next {
+        /**
+         * Opens the run's page (an upload from the browser): the document is kept decoded for it, rather than
+         * decoded again from the store.
+         */
+        VIEW,
+        /** Answers with the run's JSON. */
+        JSON,
+        /**
+         * Answers with the run's JSON compressed, or with less: its plain bytes (150 MB at a million nodes) are let
+         * go once compressed, before the run is stored.
+         */
+        COMPRESSED_JSON
+    }
+
+    /** As {@link #create(byte[], String, RunRequest)}, with the run's JSON as {@code next} needs it. */
+    CreatedRun createWithJson(byte[] upload, String fileName, RunRequest request, Next next) {
+        Prepared run = make(upload, fileName, request, null, List.of(), null, next);
         return new CreatedRun(run.report(), run.runJson());
     }
 
     private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
-                          List<Diagnostic> notes, ParsedUpload read, boolean toView) {
+                          List<Diagnostic> notes, ParsedUpload read, Next next) {
         Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new SharedParts(beside),
-                notes, toView);
+                notes, next == Next.VIEW);
+        if (next != Next.JSON) {
+            run = run.withCompressedJsonOnly();
+        }
         store(parsed, run.report().createdAt(), List.of(CompletableFuture.completedFuture(run)), () -> { });
         // Kept decoded only for a run whose page opens next: most runs are posted by harnesses and never viewed, and
         // keeping each new run's document alive would make the collector copy it out of the young generation
         // (src/docs/architecture.md, "Memory, and the collector").
-        if (toView) {
+        if (next == Next.VIEW) {
             recentRuns.put(run.document());
         }
         return run;
@@ -417,6 +431,10 @@ public class RunService {
     private record Prepared(RunReport report, byte[] encoded, RunJsonParts runJson, RunDocument document) {
         Prepared withoutJson() {
             return new Prepared(report, encoded, null, document);
+        }
+
+        Prepared withCompressedJsonOnly() {
+            return new Prepared(report, encoded, runJson.compressedOnly(), document);
         }
     }
 

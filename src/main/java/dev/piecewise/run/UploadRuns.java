@@ -57,9 +57,9 @@ public class UploadRuns {
 
     /**
      * @param params the request's options, {@code compileId} included
-     * @param toView the run's page opens next (an upload from the browser): a single run is kept decoded for it
+     * @param next what the request does with a single run next: what of it is kept
      */
-    public Created create(byte[] upload, String fileName, Map<String, String> params, boolean toView) {
+    public Created create(byte[] upload, String fileName, Map<String, String> params, RunService.Next next) {
         RunRequest request = RunRequest.fromParameters(params);
         String compileId = params.get("compileId") == null || params.get("compileId").isBlank() ? null
                 : params.get("compileId").trim();
@@ -75,7 +75,7 @@ public class UploadRuns {
             }
             // Told once: the service does not detect it again.
             RunService.CreatedRun created = service.createWithJson(upload, fileName,
-                    new RunRequest(request.name(), format, request.graphIndex(), request.options()), toView);
+                    new RunRequest(request.name(), format, request.graphIndex(), request.options()), next);
             return new Created(List.of(created.run()), null, created.json());
         }
         TraceLog log = TraceLog.read(UploadText.decode(upload));

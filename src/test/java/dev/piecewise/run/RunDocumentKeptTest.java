@@ -27,7 +27,7 @@ class RunDocumentKeptTest {
     void theKeptDocumentIsTheStoredOne() {
         byte[] upload = Fixtures.read("moe_view", "graph.txt").getBytes(StandardCharsets.UTF_8);
         RunRequest request = RunRequest.fromParameters(Map.of("splittingOps", "oracle::moe", "sizeStrategy", "none"));
-        RunReport run = service.createWithJson(upload, "moe.txt", request, true).run();
+        RunReport run = service.createWithJson(upload, "moe.txt", request, RunService.Next.VIEW).run();
 
         RunDocument kept = service.document(run.id());
         RunDocument stored = RunDocuments.decode(service.storedDocument(run.id()));
