@@ -12,7 +12,8 @@ import java.util.Set;
  */
 public final class FxNamespace {
 
-    private final Set<String> used = new HashSet<>();
+    /** The names handed out (values unused): an index rather than a set, no entry object per name. */
+    private final NameIndex used = new NameIndex(64);
     private final Map<String, Integer> baseCount = new HashMap<>();
     /** A graph whose names count as registered, read through its index rather than copied; null for none. */
     private Graph graph;
@@ -76,13 +77,13 @@ public final class FxNamespace {
             num = nextFree(base, num + 1);
             candidate = base + "_" + num;
         }
-        used.add(candidate);
+        used.putIfAbsent(candidate, 0);
         baseCount.put(base, num);
         return candidate;
     }
 
     private boolean isTaken(String name) {
-        return used.contains(name) || graph != null && graph.indexOf(name) >= 0;
+        return used.get(name) >= 0 || graph != null && graph.indexOf(name) >= 0;
     }
 
     /**

@@ -2,12 +2,12 @@ package dev.piecewise.partition;
 
 import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.NameIndex;
 import dev.piecewise.graph.Node;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +27,8 @@ final class GraphEdit {
         boolean removed;
         List<Node> before;
         Deque<Node> after;
+        /** A name the original does not have. */
+        boolean created;
     }
 
     private final Graph original;
@@ -35,8 +37,9 @@ final class GraphEdit {
      * original's index, and applying the edits walks the positions without looking a name up.
      */
     private final Slot[] slotAt;
-    /** Slots of names the original does not have: the nodes inserted. */
-    private final Map<String, Slot> insertedSlots = new HashMap<>();
+    /** Slots of names the original does not have (the nodes inserted), by their number in {@link #insertedNames}. */
+    private final List<Slot> insertedSlots = new ArrayList<>();
+    private final NameIndex insertedNames = new NameIndex(64);
     private boolean edited;
     /** Nodes inserted, moved ones included: what the edited graph may have beyond the original's size. */
     private int insertions;
@@ -50,7 +53,14 @@ final class GraphEdit {
         edited = true;
         int at = original.indexOf(name);
         if (at < 0) {
-            return insertedSlots.computeIfAbsent(name, k -> new Slot());
+            int known = insertedNames.putIfAbsent(name, insertedSlots.size());
+            if (known >= 0) {
+                return insertedSlots.get(known);
+            }
+            Slot slot = new Slot();
+            slot.created = true;
+            insertedSlots.add(slot);
+            return slot;
         }
         Slot slot = slotAt[at];
         if (slot == null) {
@@ -62,11 +72,20 @@ final class GraphEdit {
 
     Node get(String name) {
         int at = original.indexOf(name);
-        Slot slot = at >= 0 ? slotAt[at] : insertedSlots.get(name);
+        Slot slot = slotOf(at, name);
         if (slot != null && slot.node != null) {
             return slot.node;
         }
         return at >= 0 ? original.nodes().get(at) : null;
+    }
+
+    /** The slot of the name at {@code at} in the original (-1: none), or null when it has none. */
+    private Slot slotOf(int at, String name) {
+        if (at >= 0) {
+            return slotAt[at];
+        }
+        int inserted = insertedNames.get(name);
+        return inserted >= 0 ? insertedSlots.get(inserted) : null;
     }
 
     void replace(Node node) {
@@ -131,6 +150,7 @@ final class GraphEdit {
         }
         List<Node> result = new ArrayList<>(original.size() + insertions);
         int[] from = new int[original.size() + insertions];
+        List<Node> created = new ArrayList<>(insertions);
         for (int at = 0; at < original.size(); at++) {
             Node node = original.nodes().get(at);
             Slot slot = slotAt[at];
@@ -140,27 +160,33 @@ final class GraphEdit {
                 continue;
             }
             if (slot.before != null) {
-                slot.before.forEach(n -> add(get(n.name()), -1, result, from));
+                for (Node inserted : slot.before) {
+                    addInserted(inserted, result, from, created);
+                }
             }
             if (!slot.removed) {
                 Node kept = slot.node != null ? slot.node : node;
-                add(kept, kept == node ? at : -1, result, from);
+                from[result.size()] = kept == node ? at : -1;
+                result.add(kept);
             }
             if (slot.after != null) {
-                slot.after.forEach(n -> add(get(n.name()), -1, result, from));
-            }
-        }
-        List<Node> created = new ArrayList<>();
-        for (int i = 0; i < result.size(); i++) {
-            if (from[i] < 0 && original.indexOf(result.get(i).name()) < 0) {
-                created.add(result.get(i));
+                for (Node inserted : slot.after) {
+                    addInserted(inserted, result, from, created);
+                }
             }
         }
         return new Edited(original.rewritten(result, from), created);
     }
 
-    private static void add(Node node, int at, List<Node> result, int[] from) {
-        from[result.size()] = at;
-        result.add(node);
+    /** An inserted node as last replaced; one the original has no name for is created. */
+    private void addInserted(Node inserted, List<Node> result, int[] from, List<Node> created) {
+        int at = original.indexOf(inserted.name());
+        Slot slot = slotOf(at, inserted.name());
+        Node current = slot != null && slot.node != null ? slot.node : inserted;
+        from[result.size()] = -1;
+        result.add(current);
+        if (slot != null && slot.created) {
+            created.add(current);
+        }
     }
 }

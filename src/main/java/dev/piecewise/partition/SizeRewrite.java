@@ -50,12 +50,14 @@ final class SizeRewrite {
     private final List<Relocation> relocations = new ArrayList<>();
     private final List<Problem> badCalls = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
-    private final Map<String, Integer> assumedRanks = new java.util.LinkedHashMap<>();
+    private final Map<String, Integer> assumedRanks;
     private int symIntInputs = -1;
 
     private SizeRewrite(Graph graph) {
         this.graph = graph;
         this.users = usersNearSizes(graph);
+        // Sized for a graph with a Size in every layer, so that it is not grown step by step; made on first use.
+        this.assumedRanks = new java.util.LinkedHashMap<>(Math.max(16, graph.size() / 16));
         this.edit = new GraphEdit(graph);
         this.names = FxNamespace.of(graph);
     }
@@ -68,7 +70,7 @@ final class SizeRewrite {
         List<Node> nodes = graph.nodes();
         boolean[] sizes = new boolean[nodes.size()];
         boolean[] readers = new boolean[nodes.size()];
-        Map<String, List<Node>> users = new HashMap<>();
+        Map<String, List<Node>> users = new HashMap<>(Math.max(16, nodes.size() / 4)); // its table made on first use
         for (int at = 0; at < nodes.size(); at++) {
             Node node = nodes.get(at);
             boolean readsSize = false;
