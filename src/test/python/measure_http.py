@@ -5,7 +5,8 @@
         --graph 11k=src/test/resources/fixtures/scale/decoder-1000-layers.txt --graph 100k=/tmp/d100k.txt
 
 Each graph is posted --posts times (after --warm-up posts that are not counted), raw, with the splitting op of the
-synthetic decoders (--splitting-ops) and, once more, with vLLM's defaults (which that graph never calls: one
+synthetic decoders (--splitting-ops), --posts times more with curl's --compressed (the answer gzip on the wire)
+and, once more, with vLLM's defaults (which that graph never calls: one
 submodule of every node), and from the upload page as a browser does, with the run page it opens. Of the last
 run it times the run page (its first view, which decodes the stored run;
 then, warmed up, the first page, a late page, a search), the API answer (gzip, and ?fields=summary) and
@@ -32,8 +33,8 @@ def curl(*args):
         return int(out[0]), float(out[1]), int(out[2]), open(headers.name).read() + open(body.name, errors="replace").read()
 
 
-def post(url, path, params):
-    return curl("--data-binary", "@" + path, "-H", "Content-Type: text/plain", url + "/api/runs?" + params)
+def post(url, path, params, *options):
+    return curl(*options, "--data-binary", "@" + path, "-H", "Content-Type: text/plain", url + "/api/runs?" + params)
 
 
 def summary(label, seconds, size=None):
@@ -114,6 +115,12 @@ def main():
             times.append(seconds)
         summary(f"{label}: POST, split at {args.splitting_ops}", times, size)
         ident = run_id(text)
+        times = []
+        for _ in range(args.posts):  # the answer as stored, gzip (curl decodes it)
+            status, seconds, size, text = post(url, path, split, "--compressed")
+            assert status == 201, text[:500]
+            times.append(seconds)
+        summary(f"{label}: POST, split, --compressed", times, size)
         status, seconds, size, text = post(url, path, "name=not-split")
         summary(f"{label}: POST under vLLM's defaults (not split)", [seconds], size)
         not_split = run_id(text)
