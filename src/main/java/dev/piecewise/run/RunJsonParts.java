@@ -196,6 +196,7 @@ final class RunJsonParts {
 
     /** The run's JSON without its closing brace, then {@code more}; nothing is copied. */
     InputStream asStream(byte[] more) {
+        requirePlainJson();
         int afterCut = cutAt + CUT_NULL.length;
         int afterProblems = problemsAt + PROBLEMS_NULL.length;
         return new SequenceInputStream(Collections.enumeration(List.of(
@@ -205,8 +206,16 @@ final class RunJsonParts {
                 new ByteArrayInputStream(more))));
     }
 
+    /** A run made for a compressed answer ({@link #compressedOnly}) has no plain JSON to answer with. */
+    private void requirePlainJson() {
+        if (cut.json() == null || problems.json() == null) {
+            throw new IllegalStateException("run " + run.id() + " kept its JSON compressed only: answer it compressed");
+        }
+    }
+
     /** The length of {@link #asStream} before {@code more}. */
     long sizeWithoutClosingBrace() {
+        requirePlainJson();
         return frame.length - 1 - CUT_NULL.length - PROBLEMS_NULL.length + (cut.json().size() - 2)
                 + (problems.json().size() - 2);
     }

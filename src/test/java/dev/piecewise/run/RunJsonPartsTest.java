@@ -59,6 +59,10 @@ class RunJsonPartsTest {
                     String as = fixture + " " + strategy.id() + " " + rule.id();
                     assertThat(json(parts)).as(as).isEqualTo(whole);
                     assertThat(gzipJson(parts)).as(as).isEqualTo(whole);
+                    RunJsonParts compressed = parts.compressedOnly();
+                    assertThat(gzipJson(compressed)).as(as).isEqualTo(whole);
+                    org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                            .isThrownBy(() -> compressed.asStream(new byte[]{'}'}));
                     assertThat(parts.sizeWithoutClosingBrace()).as(as)
                             .isEqualTo(whole.getBytes(StandardCharsets.UTF_8).length - 1);
                     assertThat(RunDocuments.decompress(parts.members())).as(as).isEqualTo(
