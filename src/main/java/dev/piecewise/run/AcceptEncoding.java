@@ -31,7 +31,7 @@ final class AcceptEncoding {
                 for (int i = 1; i < parameters.length; i++) {
                     accepted &= !ZERO_WEIGHT.matcher(parameters[i]).matches();
                 }
-                if (name.equals("gzip") || name.equals("x-gzip")) {
+                if (name.equals("gzip") || name.equals("x-gzip")) { // named twice: refused if either refuses
                     gzip = accepted && (gzip == null || gzip);
                 } else if (name.equals("*")) {
                     any = accepted;

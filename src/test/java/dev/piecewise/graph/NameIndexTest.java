@@ -50,12 +50,18 @@ class NameIndexTest {
         assertThat(index.size()).isEqualTo(3);
     }
 
-    @Test
-    void aRemappedCopyMovesValues_leavesOutNamesMovedToNothing_andTakesThemBackWhenAdded() {
+    /** n0 to n999, each valued its number, in an index made for four so that it grows. */
+    private static NameIndex thousandNames() {
         NameIndex index = new NameIndex(4);
         for (int i = 0; i < 1_000; i++) {
             index.putIfAbsent("n" + i, i);
         }
+        return index;
+    }
+
+    @Test
+    void aRemappedCopyMovesValues_leavesOutNamesMovedToNothing_andTakesThemBackWhenAdded() {
+        NameIndex index = thousandNames();
         int[] moved = new int[1_000];
         for (int i = 0; i < 1_000; i++) {
             moved[i] = i % 3 == 0 ? -1 : 2 * i; // every third name left out, the others moved
@@ -87,10 +93,7 @@ class NameIndexTest {
 
     @Test
     void aCopyMostlyLeftOutFindsEveryNameAsItFillsUp_whenItIsClearedOfThem() {
-        NameIndex index = new NameIndex(4);
-        for (int i = 0; i < 1_000; i++) {
-            index.putIfAbsent("n" + i, i);
-        }
+        NameIndex index = thousandNames();
         int[] moved = new int[1_000];
         java.util.Arrays.fill(moved, -1);
         moved[7] = 0;

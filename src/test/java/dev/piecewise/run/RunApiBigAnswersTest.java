@@ -67,16 +67,10 @@ class RunApiBigAnswersTest {
         assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
         assertThat(zipped.headers().allValues("Vary")).anyMatch(v -> v.equalsIgnoreCase("Accept-Encoding"));
         assertThat(zipped.headers().firstValueAsLong("Content-Length")).hasValue(zipped.body().length);
-        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true); // one member: its trailer ends the body
-        inflater.setInput(zipped.body(), 10, zipped.body().length - 10);
-        byte[] json = new byte[zipped.body().length * 20];
-        int length = inflater.inflate(json);
-        assertThat(inflater.finished()).isTrue();
-        assertThat(inflater.getRemaining()).isEqualTo(8);
-        assertThat(new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes())
-                .isEqualTo(java.util.Arrays.copyOf(json, length));
-        JsonNode run = JSON.readTree(java.util.Arrays.copyOf(json, length));
-        assertThat(zipped.body().length).isLessThan(length / 4);
+        byte[] json = DeflatedTest.inflateOneMember(zipped.body());
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes()).isEqualTo(json);
+        JsonNode run = JSON.readTree(json);
+        assertThat(zipped.body().length).isLessThan(json.length / 4);
         assertThat(new HttpApi(port).get("/api/runs/" + run.get("id").asString()).json()).isEqualTo(run);
 
         HttpResponse<byte[]> plain = post(graph, "gzip;q=0, identity");
