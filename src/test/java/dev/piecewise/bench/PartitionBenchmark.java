@@ -44,8 +44,6 @@ import static dev.piecewise.bench.EngineBenchmark.cell;
 public final class PartitionBenchmark {
 
     private static final int ROUNDS = 3;
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args).map(Integer::parseInt).toList()
@@ -85,7 +83,7 @@ public final class PartitionBenchmark {
                 });
                 byte[] body = text.getBytes(StandardCharsets.UTF_8);
                 long[] wire = new long[1];
-                Measurement post = bestOverAllThreads(() -> wire[0] = post(http, port, body));
+                Measurement post = best(ROUNDS, () -> wire[0] = post(http, port, body));
                 System.out.printf("%9d %7.1f | %17s | %17s | %17s | %17s | %17s | %6.0f MB | %d / %d%n",
                         upload[0].graph().nodes().size(), text.length() / 1e6, cell(parse), cell(partition),
                         cell(serialize), cell(store), cell(post), peakHeap() / 1e6, document[0].length / 1024,
@@ -131,26 +129,6 @@ public final class PartitionBenchmark {
             repository.save(report, document);
             post(http, port, text.getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    /** The same for work done on other threads (the server's): bytes allocated by every live thread. */
-    private static Measurement bestOverAllThreads(Supplier<Object> work) {
-        Measurement best = null;
-        for (int i = 0; i < ROUNDS; i++) {
-            long allocated = allThreadsAllocated();
-            long start = System.nanoTime();
-            work.get();
-            double millis = (System.nanoTime() - start) / 1e6;
-            Measurement m = new Measurement(millis, allThreadsAllocated() - allocated);
-            if (best == null || m.millis() < best.millis()) {
-                best = m;
-            }
-        }
-        return best;
-    }
-
-    private static long allThreadsAllocated() {
-        return Arrays.stream(THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())).filter(b -> b > 0).sum();
     }
 
     private static void resetPeaks() {

@@ -9,15 +9,27 @@ import dev.piecewise.graph.NameIndex;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 
 /**
  * Parses {@code print(gm.graph)} output, PyTorch 1.x ({@code [#users=N]}) and 2.x ({@code [num_users=N]}), in
  * one pass over the lines. The dump carries no values, so kinds are inferred ({@link KindInference}).
+ * <p>
+ * A large dump's second half is read on another thread ({@link SecondHalf}) while this one reads the first; its
+ * nodes are then added here in order, so the graph, and any error, are those of reading the lines one by one.
  */
 public final class FxTextParser implements GraphParser {
+
+    /** Below this many lines a dump is read on one thread: handing half to another would cost more than it saves. */
+    private static final int READ_IN_HALVES_FROM = 8192;
 
     @Override
     public Graph parse(String text, String name) {
@@ -26,24 +38,99 @@ public final class FxTextParser implements GraphParser {
 
     static Graph parse(String text, String name, ParseLimits limits) {
         SourceText source = SourceText.of(text);
-        // A node a line, in a dump: the line count sizes the graph's index.
-        Graph.Builder builder = new Graph.Builder(name, false, source.lineCount());
-        ArgScanner scan = new ArgScanner(text, builder::definedName, limits);
-        // A model calls a few hundred distinct targets, each thousands of times: one string each, not one a node.
-        NameIndex targets = new NameIndex(256);
-        boolean headerSeen = false;
-        int lineNo = 0;
-        // Lines are read in place, as offsets into the upload: a million-node dump is not copied line by line.
-        for (int index = 0; index < source.lineCount(); index++) {
+        int lines = source.lineCount();
+        boolean inHalves = lines >= READ_IN_HALVES_FROM && Runtime.getRuntime().availableProcessors() > 1;
+        return parse(source, name, limits, inHalves ? lines / 2 : lines);
+    }
+
+    /**
+     * @param secondHalfFrom the 0-based line from which the dump is read on another thread; the line count, or
+     *                       more, for none
+     */
+    static Graph parse(String text, String name, ParseLimits limits, int secondHalfFrom) {
+        return parse(SourceText.of(text), name, limits, secondHalfFrom);
+    }
+
+    private static Graph parse(SourceText source, String name, ParseLimits limits, int secondHalfFrom) {
+        int lines = source.lineCount();
+        FutureTask<SecondHalf> secondHalf = null;
+        if (secondHalfFrom < lines) {
+            secondHalf = new FutureTask<>(() -> SecondHalf.read(source, secondHalfFrom, limits));
+            ForkJoinPool.commonPool().execute(secondHalf);
+        }
+        LineReader reader = new LineReader(source, name, limits);
+        int index = 0;
+        try {
+            for (; index < Math.min(secondHalfFrom, lines); index++) {
+                reader.read(index);
+            }
+        } catch (RuntimeException | Error e) {
+            if (secondHalf != null) {
+                secondHalf.cancel(false); // not started yet: then it never is
+            }
+            throw e;
+        }
+        if (secondHalf != null) {
+            if (reader.headerSeen) {
+                index = result(secondHalf).addTo(reader);
+            } else {
+                // No header yet, so no node either: the second half is read here, as lines, from the first.
+                secondHalf.cancel(false);
+            }
+        }
+        for (; index < lines; index++) {
+            reader.read(index);
+        }
+        return reader.graph();
+    }
+
+    /** The second half, read on this thread unless the pool's thread has started it. */
+    private static SecondHalf result(FutureTask<SecondHalf> secondHalf) {
+        secondHalf.run();
+        try {
+            return secondHalf.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while the second half of the graph was read");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The lines of a dump read in order into a graph. */
+    private static final class LineReader {
+        private final SourceText source;
+        private final String text;
+        private final ParseLimits limits;
+        private final Graph.Builder builder;
+        private final ArgScanner scan;
+        /** A model calls a few hundred distinct targets, each thousands of times: one string each, not one a node. */
+        private final NameIndex targets = new NameIndex(256);
+        private boolean headerSeen;
+
+        LineReader(SourceText source, String name, ParseLimits limits) {
+            this.source = source;
+            this.text = source.text();
+            this.limits = limits;
+            // A node a line, in a dump: the line count sizes the graph's index.
+            this.builder = new Graph.Builder(name, false, source.lineCount());
+            this.scan = new ArgScanner(text, builder::definedName, limits);
+        }
+
+        /** Reads the 0-based line {@code index}; lines are read in place, as offsets into the upload. */
+        void read(int index) {
             int start = source.lineStart(index);
             int end = source.lineEnd(index);
-            lineNo = index + 1;
-            int first = start;
-            while (first < end && (text.charAt(first) == ' ' || text.charAt(first) == '\t')) {
-                first++;
-            }
+            int lineNo = index + 1;
+            int first = firstNonBlank(text, start, end);
             if (first == end) {
-                continue;
+                return;
             }
             int column = first - start + 1;
             if (!headerSeen) {
@@ -51,9 +138,9 @@ public final class FxTextParser implements GraphParser {
                     throw new GraphParseException("an fx-text graph starts with 'graph():'", lineNo, column);
                 }
                 headerSeen = true;
-                continue;
+                return;
             }
-            if (builder.nodes().size() >= limits.maxNodes()) {
+            if (!hasRoom()) {
                 throw limits.tooManyNodes(lineNo, column);
             }
             if (text.charAt(first) == '%') {
@@ -67,11 +154,119 @@ public final class FxTextParser implements GraphParser {
                         + abbreviate(text.substring(first, end)) + "'", lineNo, column);
             }
         }
-        if (!headerSeen) {
-            throw new GraphParseException("the upload is empty", 1, 1);
+
+        boolean hasRoom() {
+            return builder.nodes().size() < limits.maxNodes();
         }
-        Graph graph = builder.build(lineNo, 1);
-        return KindInference.complete(graph);
+
+        boolean isDefined(String nodeName) {
+            return builder.isDefined(nodeName);
+        }
+
+        /** Adds a node read elsewhere from the 0-based line {@code index}, as {@link #read} would have. */
+        void add(Node node, int index, int column) {
+            builder.add(node, index + 1, column);
+        }
+
+        Graph graph() {
+            if (!headerSeen) {
+                throw new GraphParseException("the upload is empty", 1, 1);
+            }
+            return KindInference.complete(builder.build(source.lineCount(), 1));
+        }
+    }
+
+    /**
+     * The node lines of a dump's second half, read before the nodes of the first are known: a reference to a node
+     * not defined in this half is taken on trust, and checked when the nodes are added in order. Reading stops at
+     * the first line that is not a node (the return), or that does not parse; the lines from there are read in
+     * order, as lines, so what they do (an error, most often) is what reading them one by one does.
+     */
+    private static final class SecondHalf {
+        private final List<Node> nodes = new ArrayList<>();
+        private int[] lines = new int[256];
+        private int[] columns = new int[256];
+        /** The references taken on trust, in order, and the node (its place in {@link #nodes}) that holds each. */
+        private final List<String> trusted = new ArrayList<>();
+        private int[] trustedBy = new int[64];
+        private int stoppedAt;
+
+        static SecondHalf read(SourceText source, int from, ParseLimits limits) {
+            SecondHalf half = new SecondHalf();
+            String text = source.text();
+            NameIndex defined = new NameIndex(source.lineCount() - from);
+            ArgScanner scan = new ArgScanner(text, (t, nameFrom, nameTo) -> {
+                String name = defined.name(t, nameFrom, nameTo);
+                return name != null ? name : half.trust(t.substring(nameFrom, nameTo));
+            }, limits);
+            NameIndex targets = new NameIndex(256);
+            int index = from;
+            for (; index < source.lineCount(); index++) {
+                int start = source.lineStart(index);
+                int end = source.lineEnd(index);
+                int first = firstNonBlank(text, start, end);
+                if (first == end) {
+                    continue;
+                }
+                // Past the node limit, reading on would be work for nothing: the rest is read in order, and refused.
+                if (text.charAt(first) != '%' || half.nodes.size() >= limits.maxNodes()) {
+                    break;
+                }
+                Node node;
+                try {
+                    scan.startLine(first + 1, end, index + 1, -start, ArgScanner.BareNames.STRINGS);
+                    node = parseNode(text, scan, targets);
+                } catch (RuntimeException e) {
+                    // Read again in order, where it is thrown only if no earlier line is refused first.
+                    break;
+                }
+                defined.putIfAbsent(node.name(), half.nodes.size());
+                half.addNode(node, index, first - start + 1);
+            }
+            half.stoppedAt = index;
+            return half;
+        }
+
+        private String trust(String name) {
+            if (trusted.size() == trustedBy.length) {
+                trustedBy = Arrays.copyOf(trustedBy, trustedBy.length * 2);
+            }
+            trustedBy[trusted.size()] = nodes.size();
+            trusted.add(name);
+            return name;
+        }
+
+        private void addNode(Node node, int index, int column) {
+            int at = nodes.size();
+            if (at == lines.length) {
+                lines = Arrays.copyOf(lines, at * 2);
+                columns = Arrays.copyOf(columns, at * 2);
+            }
+            lines[at] = index;
+            columns[at] = column;
+            nodes.add(node);
+        }
+
+        /**
+         * Adds the nodes to the reader's graph, in order, up to one that reading its line in order would refuse (a
+         * reference to a node not defined before it, or one node too many).
+         *
+         * @return the 0-based line from which the rest is read in order
+         */
+        int addTo(LineReader reader) {
+            int nextTrusted = 0;
+            for (int at = 0; at < nodes.size(); at++) {
+                boolean refused = !reader.hasRoom();
+                for (; nextTrusted < trusted.size() && trustedBy[nextTrusted] == at; nextTrusted++) {
+                    refused |= !reader.isDefined(trusted.get(nextTrusted));
+                }
+                if (refused) {
+                    return lines[at];
+                }
+                reader.add(nodes.get(at), lines[at], columns[at]);
+            }
+            return stoppedAt;
+        }
     }
 
     private static String abbreviate(String s) {
@@ -169,6 +364,14 @@ public final class FxTextParser implements GraphParser {
             }
         }
         return null;
+    }
+
+    private static int firstNonBlank(String text, int start, int end) {
+        int first = start;
+        while (first < end && (text.charAt(first) == ' ' || text.charAt(first) == '\t')) {
+            first++;
+        }
+        return first;
     }
 
     private static boolean startsWith(String text, String token, int at, int end) {
