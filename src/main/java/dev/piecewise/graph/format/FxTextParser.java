@@ -29,7 +29,7 @@ import java.util.concurrent.FutureTask;
 public final class FxTextParser implements GraphParser {
 
     /** Below this many lines a dump is read on one thread: handing half to another would cost more than it saves. */
-    private static final int READ_IN_HALVES_FROM = 8192;
+    private static final int READ_IN_HALVES_FROM = 4096;
 
     @Override
     public Graph parse(String text, String name) {
