@@ -24,11 +24,12 @@ import java.util.zip.Deflater;
  * them a few hundred bytes, and making a deflater (zlib's quarter megabyte of state, allocated and cleared) cost
  * more than compressing such a part: 10 to 180 µs against 3.
  *
- * @param data   the blocks
+ * @param blocks the blocks, in arrays as they were compressed: parts joined by {@link #then} are not copied, and a
+ *               stored document copies them once, into itself
  * @param crc    the CRC-32 of the bytes they inflate to
  * @param length how many bytes they inflate to
  */
-record Deflated(byte[] data, int crc, long length) {
+record Deflated(List<byte[]> blocks, int crc, long length) {
 
     /** No name, no time, the OS unknown: what GZIPOutputStream writes. */
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
@@ -55,13 +56,24 @@ record Deflated(byte[] data, int crc, long length) {
 
     /** These blocks, then {@code next}'s: what they inflate to, one after the other. */
     Deflated then(Deflated next) {
-        byte[] joined = RunDocuments.join(data, next.data);
+        List<byte[]> joined = new ArrayList<>(blocks.size() + next.blocks.size());
+        joined.addAll(blocks);
+        joined.addAll(next.blocks);
         return new Deflated(joined, Crc32.combine(crc, next.crc, next.length), length + next.length);
     }
 
     /** A gzip member of these blocks. */
     byte[] member() {
-        return RunDocuments.join(HEADER, data, trailer(crc, length));
+        return RunDocuments.join(memberPieces());
+    }
+
+    /** {@link #member()} in pieces, to be copied once into a document of several members. */
+    List<byte[]> memberPieces() {
+        List<byte[]> pieces = new ArrayList<>(blocks.size() + 2);
+        pieces.add(HEADER);
+        pieces.addAll(blocks);
+        pieces.add(trailer(crc, length));
+        return pieces;
     }
 
     /** One gzip member of {@code parts}, in order, streamed from their arrays rather than copied. */
@@ -71,7 +83,7 @@ record Deflated(byte[] data, int crc, long length) {
         int crc = 0;
         long length = 0;
         for (Deflated part : parts) {
-            pieces.add(new ByteArrayInputStream(part.data));
+            part.blocks.forEach(block -> pieces.add(new ByteArrayInputStream(block)));
             crc = Crc32.combine(crc, part.crc, part.length);
             length += part.length;
         }
@@ -83,7 +95,9 @@ record Deflated(byte[] data, int crc, long length) {
     static long memberSize(List<Deflated> parts) {
         long size = HEADER.length + FINAL_BLOCK.length + 8;
         for (Deflated part : parts) {
-            size += part.data.length;
+            for (byte[] block : part.blocks) {
+                size += block.length;
+            }
         }
         return size;
     }
@@ -133,7 +147,7 @@ record Deflated(byte[] data, int crc, long length) {
                 n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
                 bytes.write(buffer, 0, n);
             } while (n == buffer.length);
-            return new Deflated(bytes.toByteArray(), (int) crc.getValue(), deflater.getBytesRead());
+            return new Deflated(List.of(bytes.toByteArray()), (int) crc.getValue(), deflater.getBytesRead());
         }
     }
 

@@ -47,7 +47,7 @@ public final class RunDocuments {
     }
 
     public static byte[] encode(RunDocument document) {
-        return join(RunJsonParts.of(document.run(), null).members(), encodeNodeTable(document.nodes()),
+        return RunJsonParts.of(document.run(), null).document(encodeNodeTable(document.nodes()),
                 encodeTraces(document.traces()));
     }
 
@@ -103,6 +103,11 @@ public final class RunDocuments {
 
     /** Gzip members, one after the other. */
     static byte[] join(byte[]... members) {
+        return join(java.util.Arrays.asList(members));
+    }
+
+    /** Gzip members, or their pieces, one after the other, copied once. */
+    static byte[] join(List<byte[]> members) {
         int length = 0;
         for (byte[] member : members) {
             length += member.length;

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -81,9 +82,6 @@ final class RunJsonParts {
             return new Part(null, deflated);
         }
 
-        byte[] member() {
-            return deflated.member();
-        }
 
         private InputStream properties() {
             return json.asStream(1, json.size() - 1);
@@ -160,20 +158,25 @@ final class RunJsonParts {
                 StandardCharsets.UTF_8) + " where the run's parts go");
     }
 
-    /** The run's gzip members of the stored document: its opening and outline, then the run. */
-    byte[] members() {
+    /**
+     * The stored document: the run's gzip members (its opening and outline, then the run), then {@code more}
+     * members; the compressed cut and problems are copied once, into it.
+     */
+    byte[] document(byte[]... more) {
         byte[] opening = RunDocuments.opening(run);
-        return RunDocuments.join(
-                RunDocuments.member(out -> {
-                    out.write(opening);
-                    out.write(frame, 0, cutAt);
-                }),
-                cut.member(),
-                RunDocuments.member(out -> out.write(frame, cutAt + CUT_NULL.length,
-                        problemsAt - cutAt - CUT_NULL.length)),
-                problems.member(),
-                RunDocuments.member(out -> out.write(frame, problemsAt + PROBLEMS_NULL.length,
-                        frame.length - problemsAt - PROBLEMS_NULL.length)));
+        List<byte[]> pieces = new ArrayList<>();
+        pieces.add(RunDocuments.member(out -> {
+            out.write(opening);
+            out.write(frame, 0, cutAt);
+        }));
+        pieces.addAll(cut.deflated().memberPieces());
+        pieces.add(RunDocuments.member(out -> out.write(frame, cutAt + CUT_NULL.length,
+                problemsAt - cutAt - CUT_NULL.length)));
+        pieces.addAll(problems.deflated().memberPieces());
+        pieces.add(RunDocuments.member(out -> out.write(frame, problemsAt + PROBLEMS_NULL.length,
+                frame.length - problemsAt - PROBLEMS_NULL.length)));
+        pieces.addAll(java.util.Arrays.asList(more));
+        return RunDocuments.join(pieces);
     }
 
     /**

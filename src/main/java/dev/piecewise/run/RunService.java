@@ -507,8 +507,7 @@ public class RunService {
         }
         RunJsonParts runJson = new RunJsonParts(report, cut, problems);
         List<ValueTrace> traces = ValueTraces.of(result);
-        byte[] encoded = RunDocuments.join(runJson.members(), Futures.result(nodesMember),
-                RunDocuments.encodeTraces(traces));
+        byte[] encoded = runJson.document(Futures.result(nodesMember), RunDocuments.encodeTraces(traces));
         metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
                 java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "

@@ -99,6 +99,9 @@ class DeflatedTest {
 
             Deflated joined = parts.stream().reduce(Deflated::then).orElseThrow();
             assertThat(joined.member()).isEqualTo(streamed);
+            // joined without a copy: the parts' own arrays, in order
+            assertThat(joined.blocks()).containsExactlyElementsOf(parts.stream().flatMap(p -> p.blocks().stream()).toList());
+            assertThat(RunDocuments.join(joined.memberPieces())).isEqualTo(streamed);
         }
     }
 

@@ -65,7 +65,7 @@ class RunJsonPartsTest {
                             .isThrownBy(() -> compressed.asStream(new byte[]{'}'}));
                     assertThat(parts.sizeWithoutClosingBrace()).as(as)
                             .isEqualTo(whole.getBytes(StandardCharsets.UTF_8).length - 1);
-                    assertThat(RunDocuments.decompress(parts.members())).as(as).isEqualTo(
+                    assertThat(RunDocuments.decompress(parts.document())).as(as).isEqualTo(
                             new String(RunDocuments.opening(run), StandardCharsets.UTF_8) + whole);
                     runs++;
                 }
@@ -84,13 +84,13 @@ class RunJsonPartsTest {
             RunJsonParts.Part inHalves = RunJsonParts.Part.of(RunJsonParts.Cut.of(run), beside);
             RunJsonParts.Part whole = RunJsonParts.Part.of(RunJsonParts.Cut.of(run), null);
             assertThat(inHalves.json().size()).isGreaterThan(4 << 20);
-            assertThat(inHalves.member()).isNotEqualTo(whole.member());
-            assertThat(RunDocuments.decompress(inHalves.member())).isEqualTo(RunDocuments.decompress(whole.member()))
+            assertThat(inHalves.deflated().member()).isNotEqualTo(whole.deflated().member());
+            assertThat(RunDocuments.decompress(inHalves.deflated().member())).isEqualTo(RunDocuments.decompress(whole.deflated().member()))
                     .startsWith("\"submodules\":[{").contains(",\"createdNodes\":[]").doesNotEndWith("}");
             RunJsonParts parts = new RunJsonParts(run, inHalves, RunJsonParts.Part.of(RunJsonParts.Problems.of(run), beside));
             assertThat(json(parts)).isEqualTo(RunJson.MAPPER.writeValueAsString(run));
             assertThat(gzipJson(parts)).isEqualTo(RunJson.MAPPER.writeValueAsString(run));
-            byte[] document = RunDocuments.join(parts.members(), RunDocuments.encodeNodeTable(List.of()),
+            byte[] document = parts.document(RunDocuments.encodeNodeTable(List.of()),
                     RunDocuments.encodeTraces(List.of()));
             assertThat(RunDocuments.decodeRun(document)).isEqualTo(run);
         } finally {

@@ -123,13 +123,13 @@ class SharedPartsTest {
         // a run storing another's part stores its own report
         RunJsonParts.Part problems = parts.part(RunJsonParts.Problems.of(run));
         assertThat(parts.part(RunJsonParts.Problems.of(sameCut)).deflated()).isSameAs(problems.deflated());
-        assertThat(RunDocuments.decompress(new RunJsonParts(sameCut, taken, problems.withoutJson()).members()))
-                .isEqualTo(RunDocuments.decompress(RunJsonParts.of(sameCut, null).members()))
+        assertThat(RunDocuments.decompress(new RunJsonParts(sameCut, taken, problems.withoutJson()).document()))
+                .isEqualTo(RunDocuments.decompress(RunJsonParts.of(sameCut, null).document()))
                 .contains("\"sizeStrategy\":\"none\"");
         RunJsonParts.Part other = parts.part(RunJsonParts.Cut.of(notSplit));
         assertThat(other.deflated()).isNotSameAs(made.deflated());
-        assertThat(RunDocuments.decompress(other.member())).contains("\"submod_0\"").doesNotContain("submod_1");
-        assertThat(RunDocuments.decompress(made.member())).contains("\"submod_1\"");
+        assertThat(RunDocuments.decompress(other.deflated().member())).contains("\"submod_0\"").doesNotContain("submod_1");
+        assertThat(RunDocuments.decompress(made.deflated().member())).contains("\"submod_1\"");
         // a value of another kind is never taken for a cut
         assertThat(problems.deflated()).isNotSameAs(made.deflated());
     }
