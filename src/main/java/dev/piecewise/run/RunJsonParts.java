@@ -82,7 +82,6 @@ final class RunJsonParts {
             return new Part(null, deflated);
         }
 
-
         private InputStream properties() {
             return json.asStream(1, json.size() - 1);
         }
