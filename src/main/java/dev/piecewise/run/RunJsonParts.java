@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.concurrent.Futures;
 import dev.piecewise.partition.CreatedNode;
 import dev.piecewise.partition.Crossing;
 import dev.piecewise.partition.Problem;

@@ -2,6 +2,7 @@ package dev.piecewise.run;
 
 import dev.piecewise.codegen.PythonSafety;
 import dev.piecewise.codegen.SplitModuleCode;
+import dev.piecewise.concurrent.Futures;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.GraphIndexOutOfRangeException;

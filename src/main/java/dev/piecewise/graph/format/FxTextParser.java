@@ -1,5 +1,6 @@
 package dev.piecewise.graph.format;
 
+import dev.piecewise.concurrent.Futures;
 import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.FxNamespace;
 import dev.piecewise.graph.Graph;
@@ -14,8 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
 
@@ -53,11 +52,9 @@ public final class FxTextParser implements GraphParser {
 
     private static Graph parse(SourceText source, String name, ParseLimits limits, int secondHalfFrom) {
         int lines = source.lineCount();
-        FutureTask<SecondHalf> secondHalf = null;
-        if (secondHalfFrom < lines) {
-            secondHalf = new FutureTask<>(() -> SecondHalf.read(source, secondHalfFrom, limits));
-            ForkJoinPool.commonPool().execute(secondHalf);
-        }
+        FutureTask<SecondHalf> secondHalf = secondHalfFrom < lines
+                ? Futures.offer(() -> SecondHalf.read(source, secondHalfFrom, limits), ForkJoinPool.commonPool())
+                : null;
         LineReader reader = new LineReader(source, name, limits);
         int index = 0;
         try {
@@ -72,7 +69,8 @@ public final class FxTextParser implements GraphParser {
         }
         if (secondHalf != null) {
             if (reader.headerSeen) {
-                index = result(secondHalf).addTo(reader);
+                // Read on this thread if the pool's thread has not started it.
+                index = Futures.resultHelping(secondHalf).addTo(reader);
             } else {
                 // No header yet, so no node either: the second half is read here, as lines, from the first.
                 secondHalf.cancel(false);
@@ -82,25 +80,6 @@ public final class FxTextParser implements GraphParser {
             reader.read(index);
         }
         return reader.graph();
-    }
-
-    /** The second half, read on this thread unless the pool's thread has started it. */
-    private static SecondHalf result(FutureTask<SecondHalf> secondHalf) {
-        secondHalf.run();
-        try {
-            return secondHalf.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while the second half of the graph was read");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** The lines of a dump read in order into a graph. */

@@ -1,4 +1,4 @@
-package dev.piecewise.run;
+package dev.piecewise.concurrent;
 
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +56,12 @@ class FuturesTest {
             }, pool);
             assertThatThrownBy(() -> Futures.resultHelping(failing)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("bad part");
+
+            FutureTask<Object> erring = Futures.offer(() -> {
+                throw new StackOverflowError("too deep");
+            }, pool);
+            assertThatThrownBy(() -> Futures.resultHelping(erring)).isInstanceOf(StackOverflowError.class)
+                    .hasMessage("too deep");
         } finally {
             pool.shutdownNow();
         }
