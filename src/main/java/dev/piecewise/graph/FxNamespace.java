@@ -1,10 +1,8 @@
 package dev.piecewise.graph;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Hands out node names the way {@code torch.fx.graph._Namespace.create_name} does, so nodes a rewrite creates
@@ -14,13 +12,16 @@ public final class FxNamespace {
 
     /** The names handed out (values unused): an index rather than a set, no entry object per name. */
     private final NameIndex used = new NameIndex(64);
-    private final Map<String, Integer> baseCount = new HashMap<>();
+    /** What is known of each base a name was made from: one lookup a name. */
+    private final Map<String, Base> bases = new HashMap<>();
     /** A graph whose names count as registered, read through its index rather than copied; null for none. */
     private Graph graph;
-    /** Bases whose count in {@link #graph} has been read. */
-    private final Set<String> countedBases = new HashSet<>();
-    /** Per base, numbers known taken, each with a number at or after which the next free one lies. */
-    private final Map<String, Map<Integer, Integer>> skips = new HashMap<>();
+
+    /** FX's count for one base, and the numbers known taken, each with one at or after which the next free lies. */
+    private static final class Base {
+        int count;
+        Map<Integer, Integer> skips;
+    }
 
     /**
      * A namespace holding the names of {@code graph} as if FX had registered them in order. Rather than copying a
@@ -67,18 +68,21 @@ public final class FxNamespace {
                 candidate = base + "_" + num;
             }
         }
-        if (graph != null && countedBases.add(base)) {
-            baseCount.put(base, graphCount(base));
+        Base known = bases.get(base);
+        if (known == null) {
+            known = new Base();
+            known.count = graph == null ? 0 : graphCount(base);
+            bases.put(base, known);
         }
         if (num == 0) {
-            num = baseCount.getOrDefault(base, 0);
+            num = known.count;
         }
         if (isTaken(candidate)) {
-            num = nextFree(base, num + 1);
+            num = nextFree(base, known, num + 1);
             candidate = base + "_" + num;
         }
         used.putIfAbsent(candidate, 0);
-        baseCount.put(base, num);
+        known.count = num;
         return candidate;
     }
 
@@ -92,8 +96,11 @@ public final class FxNamespace {
      * million names; numbers once taken stay taken, so each run of taken numbers is skipped in one step the next
      * time ({@link #skips}, path-compressed as in union-find).
      */
-    private int nextFree(String base, int from) {
-        Map<Integer, Integer> skip = skips.computeIfAbsent(base, b -> new HashMap<>());
+    private int nextFree(String base, Base known, int from) {
+        if (!isTaken(base + "_" + from)) { // the common case: the number after the last is free
+            return from;
+        }
+        Map<Integer, Integer> skip = known.skips == null ? known.skips = new HashMap<>() : known.skips;
         List<Integer> passed = new java.util.ArrayList<>();
         int n = from;
         while (true) {

@@ -14,8 +14,16 @@ public final class Graph {
 
     private final String name;
     private final List<Node> nodes;
-    /** Each node's position in {@link #nodes}: the one name-keyed map; passes over the graph keep arrays by index. */
+    /**
+     * Node names to positions: the one name-keyed map; passes over the graph keep arrays by index. A rewrite shares
+     * the index of the graph it was made from (see {@link #rewritten}), so its values are positions there, which
+     * {@link #movedTo} maps to positions here.
+     */
     private final NameIndex index;
+    /** Where the node at each position of {@link #index}'s graph is now, -1 when gone; null when it is this graph. */
+    private final int[] movedTo;
+    /** The names {@link #index} does not place here (new nodes, and nodes replaced or moved); null when none. */
+    private final NameIndex placedHere;
     private final boolean carriesShapes;
     /**
      * The positions of the nodes each node reads, in {@link Node#forEachInput} order: node {@code i}'s are
@@ -26,9 +34,16 @@ public final class Graph {
     private final int[] inputAt;
 
     private Graph(String name, List<Node> nodes, NameIndex index, boolean carriesShapes, Inputs inputs) {
+        this(name, nodes, index, null, null, carriesShapes, inputs);
+    }
+
+    private Graph(String name, List<Node> nodes, NameIndex index, int[] movedTo, NameIndex placedHere,
+                  boolean carriesShapes, Inputs inputs) {
         this.name = name;
         this.nodes = Collections.unmodifiableList(nodes);
         this.index = index;
+        this.movedTo = movedTo;
+        this.placedHere = placedHere;
         this.carriesShapes = carriesShapes;
         this.inputStart = inputs.starts;
         this.inputAt = inputs.positions;
@@ -49,8 +64,9 @@ public final class Graph {
 
     /**
      * A rewrite of this graph, as valid as it: {@code nodes}, where {@code from[i]} is the position here of the node
-     * now at {@code i} when it is this graph's node unchanged (the same object), else -1. The inputs of unchanged
-     * nodes (in a rewrite, nearly all) are moved to their new positions rather than looked up by name.
+     * now at {@code i} when it is this graph's node unchanged (the same object), else -1. The rewrite shares this
+     * graph's name index, with where each of its nodes went; only the other nodes (in a rewrite, few: new, replaced
+     * or moved) are indexed anew, and only their inputs are looked up by name.
      */
     public Graph rewritten(List<Node> nodes, int[] from) {
         int[] moved = new int[this.nodes.size()];
@@ -63,28 +79,33 @@ public final class Graph {
                 others++;
             }
         }
-        // The unchanged nodes keep their names: this index, their positions moved, holds them; only the others
-        // (new, replaced or moved) are hashed.
-        NameIndex newIndex = index.remapped(moved, others);
+        int[] newMovedTo = movedTo == null ? moved : new int[movedTo.length];
+        if (movedTo != null) { // this graph is a rewrite itself: map the shared index's positions on through it
+            for (int v = 0; v < movedTo.length; v++) {
+                newMovedTo[v] = movedTo[v] < 0 ? -1 : moved[movedTo[v]];
+            }
+        }
+        NameIndex newPlaced = placedHere == null ? new NameIndex(others) : placedHere.remapped(moved, others);
         for (int i = 0; i < nodes.size(); i++) {
             if (from[i] < 0) {
-                newIndex.putIfAbsent(nodes.get(i).name(), i);
+                newPlaced.putIfAbsent(nodes.get(i).name(), i);
             }
         }
         Inputs inputs = new Inputs(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             if (from[i] < 0) {
-                nodes.get(i).forEachInput(ref -> inputs.add(newIndex.get(ref)));
+                nodes.get(i).forEachInput(ref -> inputs.add(positionOf(ref, index, newMovedTo, newPlaced)));
             } else {
                 for (int k = inputStart[from[i]]; k < inputStart[from[i] + 1]; k++) {
                     int input = moved[inputAt[k]];
                     // An input replaced by a node of its name, or moved, is found by that name.
-                    inputs.add(input >= 0 ? input : newIndex.get(this.nodes.get(inputAt[k]).name()));
+                    inputs.add(input >= 0 ? input
+                            : positionOf(this.nodes.get(inputAt[k]).name(), index, newMovedTo, newPlaced));
                 }
             }
             inputs.endNode();
         }
-        return new Graph(name, new ArrayList<>(nodes), newIndex, carriesShapes, inputs);
+        return new Graph(name, new ArrayList<>(nodes), index, newMovedTo, newPlaced, carriesShapes, inputs);
     }
 
     /**
@@ -95,7 +116,8 @@ public final class Graph {
         if (sameNames.size() != nodes.size()) {
             throw new IllegalArgumentException("expected " + nodes.size() + " nodes, got " + sameNames.size());
         }
-        return new Graph(name, new ArrayList<>(sameNames), index, withShapes, new Inputs(inputStart, inputAt));
+        return new Graph(name, new ArrayList<>(sameNames), index, movedTo, placedHere, withShapes,
+                new Inputs(inputStart, inputAt));
     }
 
     /** Where node {@code at}'s inputs start in {@link #inputPosition}; they end where node {@code at + 1}'s start. */
@@ -118,13 +140,22 @@ public final class Graph {
     }
 
     public Node node(String nodeName) {
-        int at = index.get(nodeName);
+        int at = indexOf(nodeName);
         return at < 0 ? null : nodes.get(at);
     }
 
     /** The node's position in {@link #nodes()}, or -1 when the graph has no node of that name. */
     public int indexOf(String nodeName) {
-        return index.get(nodeName);
+        return positionOf(nodeName, index, movedTo, placedHere);
+    }
+
+    private static int positionOf(String nodeName, NameIndex index, int[] movedTo, NameIndex placedHere) {
+        int at = index.get(nodeName);
+        if (movedTo == null) {
+            return at;
+        }
+        // A name is either an unchanged node's, placed through the shared index, or placed here: never both.
+        return at >= 0 && movedTo[at] >= 0 ? movedTo[at] : placedHere.get(nodeName);
     }
 
     public int size() {

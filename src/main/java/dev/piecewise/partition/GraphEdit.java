@@ -25,8 +25,9 @@ final class GraphEdit {
     private static final class Slot {
         Node node;
         boolean removed;
-        List<Node> before;
-        Deque<Node> after;
+        /** The slots of the nodes inserted before and after this one: their nodes as last replaced. */
+        List<Slot> before;
+        Deque<Slot> after;
         /** A name the original does not have. */
         boolean created;
     }
@@ -98,14 +99,12 @@ final class GraphEdit {
 
     /** Inserts right after {@code anchor}, ahead of nodes inserted there before (FX's {@code inserting_after}). */
     void insertRightAfter(String anchor, Node node) {
-        after(anchor).addFirst(node);
-        inserted(node);
+        after(anchor).addFirst(inserted(node));
     }
 
     /** Inserts after {@code anchor} and after nodes inserted there before. */
     void appendAfter(String anchor, Node node) {
-        after(anchor).addLast(node);
-        inserted(node);
+        after(anchor).addLast(inserted(node));
     }
 
     /** Inserts just before {@code anchor}. */
@@ -114,16 +113,17 @@ final class GraphEdit {
         if (slot.before == null) {
             slot.before = new ArrayList<>();
         }
-        slot.before.add(node);
-        inserted(node);
+        slot.before.add(inserted(node));
     }
 
-    private void inserted(Node node) {
+    private Slot inserted(Node node) {
         insertions++;
-        replace(node);
+        Slot slot = slot(node.name());
+        slot.node = node;
+        return slot;
     }
 
-    private Deque<Node> after(String anchor) {
+    private Deque<Slot> after(String anchor) {
         Slot slot = slot(anchor);
         if (slot.after == null) {
             slot.after = new ArrayDeque<>();
@@ -160,7 +160,7 @@ final class GraphEdit {
                 continue;
             }
             if (slot.before != null) {
-                for (Node inserted : slot.before) {
+                for (Slot inserted : slot.before) {
                     addInserted(inserted, result, from, created);
                 }
             }
@@ -170,7 +170,7 @@ final class GraphEdit {
                 result.add(kept);
             }
             if (slot.after != null) {
-                for (Node inserted : slot.after) {
+                for (Slot inserted : slot.after) {
                     addInserted(inserted, result, from, created);
                 }
             }
@@ -179,14 +179,11 @@ final class GraphEdit {
     }
 
     /** An inserted node as last replaced; one the original has no name for is created. */
-    private void addInserted(Node inserted, List<Node> result, int[] from, List<Node> created) {
-        int at = original.indexOf(inserted.name());
-        Slot slot = slotOf(at, inserted.name());
-        Node current = slot != null && slot.node != null ? slot.node : inserted;
+    private static void addInserted(Slot inserted, List<Node> result, int[] from, List<Node> created) {
         from[result.size()] = -1;
-        result.add(current);
-        if (slot != null && slot.created) {
-            created.add(current);
+        result.add(inserted.node);
+        if (inserted.created) {
+            created.add(inserted.node);
         }
     }
 }

@@ -376,12 +376,13 @@ final class SizeRewrite {
      * dim, with the rank raised to cover every index the graph takes.
      */
     private List<Dim> dimsOf(Node size, String tensor) {
+        Node tensorNode = graph.node(tensor);
         List<String> shape = size.value() != null && size.value().shape() != null ? size.value().shape()
-                : graph.node(tensor).value() != null ? graph.node(tensor).value().shape() : null;
+                : tensorNode.value() != null ? tensorNode.value().shape() : null;
         if (shape != null) {
             return shape.stream().map(d -> new Dim(!Symbols.isStatic(d), d)).toList();
         }
-        List<Dim> dims = reshapedDims(graph.node(tensor));
+        List<Dim> dims = reshapedDims(tensorNode);
         if (dims == null) {
             int symbolic = Math.max(1, symIntInputs());
             int rank = symbolic + 1;
