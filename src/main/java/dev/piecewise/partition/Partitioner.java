@@ -241,24 +241,26 @@ public final class Partitioner {
      * for calls without metadata) are summed up in one note.
      */
     private static void reportGuessedKinds(List<Crossing> crossings, List<Diagnostic> diagnostics) {
-        List<String> guessedTensors = new ArrayList<>();
+        int guessedTensors = 0;
+        List<String> firstGuessedTensors = new ArrayList<>(); // the note names ten; a large graph has 100,000s
         for (Crossing c : crossings) {
             if (!c.kindGuessed()) {
                 continue;
             }
             if (c.kind() == ValueKind.TENSOR) {
-                guessedTensors.add(c.value());
+                if (guessedTensors++ < 10) {
+                    firstGuessedTensors.add(c.value());
+                }
             } else {
                 diagnostics.add(Diagnostic.warning("guessed-kind", c.value() + " crosses from " + c.producer()
                         + " as a " + c.kind().id() + ", inferred without metadata because every user indexes it; "
                         + "upload fx-json or print_readable output to be sure", c.value(), c.producer()));
             }
         }
-        if (!guessedTensors.isEmpty()) {
-            diagnostics.add(Diagnostic.info("inferred-kinds", guessedTensors.size() + " crossing values were taken "
+        if (guessedTensors > 0) {
+            diagnostics.add(Diagnostic.info("inferred-kinds", guessedTensors + " crossing values were taken "
                     + "to be tensors because the upload carries no metadata for them: "
-                    + String.join(", ", guessedTensors.subList(0, Math.min(10, guessedTensors.size())))
-                    + (guessedTensors.size() > 10 ? ", …" : ""), null, null));
+                    + String.join(", ", firstGuessedTensors) + (guessedTensors > 10 ? ", …" : ""), null, null));
         }
     }
 

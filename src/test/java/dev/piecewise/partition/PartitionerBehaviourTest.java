@@ -351,4 +351,33 @@ class PartitionerBehaviourTest {
                 new GlobalStateCopy("_set_grad_enabled", "_set_grad_enabled_1"),
                 new GlobalStateCopy("_exit_autocast", "_exit_autocast"));
     }
+
+    /** A text dump whose {@code count} tensors t0, t1, ... are made before one attention and read after it. */
+    private static String tensorsCrossingOneCut(int count) {
+        StringBuilder sb = new StringBuilder("graph():\n    %x : [num_users=1] = placeholder[target=x]\n");
+        String sum = "x";
+        for (int i = 0; i < count; i++) {
+            sb.append("    %t").append(i).append(" : [num_users=1] = call_function[target=torch.relu](args = (%x,), kwargs = {})\n");
+        }
+        sb.append("    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})\n");
+        for (int i = 0; i < count; i++) {
+            sb.append("    %s").append(i).append(" : [num_users=1] = call_function[target=operator.add](args = (%")
+                    .append(sum).append(", %t").append(i).append("), kwargs = {})\n");
+            sum = "s" + i;
+        }
+        return sb.append("    return (").append(sum).append(",)\n").toString();
+    }
+
+    /** The tensors crossing the cut and the last sum, which crosses to the graph's output, carry no metadata. */
+    @Test
+    void guessedTensorKindsAreCountedAndTheFirstTenNamed() {
+        PartitionResult many = run(tensorsCrossingOneCut(12), SizeStrategy.NONE, GetitemRule.TUPLE_ONLY);
+        assertThat(many.diagnostics()).filteredOn(d -> d.code().equals("inferred-kinds")).singleElement()
+                .extracting(Diagnostic::message).asString()
+                .startsWith("13 crossing values were taken to be tensors")
+                .endsWith(": t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, …");
+        PartitionResult few = run(tensorsCrossingOneCut(2), SizeStrategy.NONE, GetitemRule.TUPLE_ONLY);
+        assertThat(few.diagnostics()).filteredOn(d -> d.code().equals("inferred-kinds")).singleElement()
+                .extracting(Diagnostic::message).asString().startsWith("3 crossing values").endsWith(": t0, t1, s1");
+    }
 }
