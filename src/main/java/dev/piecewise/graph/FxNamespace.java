@@ -20,6 +20,8 @@ public final class FxNamespace {
     /** FX's count for one base, and the numbers known taken, each with one at or after which the next free lies. */
     private static final class Base {
         int count;
+        /** The largest N of the graph's names {@code base_N} (N as FX prints it), -1 for none: none above is taken. */
+        int largestInGraph = -1;
         Map<Integer, Integer> skips;
     }
 
@@ -71,7 +73,9 @@ public final class FxNamespace {
         Base known = bases.get(base);
         if (known == null) {
             known = new Base();
-            known.count = graph == null ? 0 : graphCount(base);
+            if (graph != null) {
+                readGraphNames(base, known);
+            }
             bases.put(base, known);
         }
         if (num == 0) {
@@ -97,7 +101,7 @@ public final class FxNamespace {
      * time ({@link #skips}, path-compressed as in union-find).
      */
     private int nextFree(String base, Base known, int from) {
-        if (!isTaken(base + "_" + from)) { // the common case: the number after the last is free
+        if (!isTaken(base, known, from)) { // the common case: the number after the last is free
             return from;
         }
         Map<Integer, Integer> skip = known.skips == null ? known.skips = new HashMap<>() : known.skips;
@@ -108,7 +112,7 @@ public final class FxNamespace {
             if (further != null) {
                 passed.add(n);
                 n = further;
-            } else if (isTaken(base + "_" + n)) {
+            } else if (isTaken(base, known, n)) {
                 passed.add(n);
                 n++;
             } else {
@@ -121,20 +125,36 @@ public final class FxNamespace {
         return n;
     }
 
-    /** What FX's count for {@code base} is after registering the graph's names: the last {@code base_N}'s N. */
-    private int graphCount(String base) {
-        int count = 0;
+    /**
+     * Whether {@code base_n} is taken: by a name handed out, or by the graph, which is asked only up to its largest
+     * such number (a lookup in a large graph's index is a cache miss; the numbers a rewrite hands out are mostly
+     * beyond it).
+     */
+    private boolean isTaken(String base, Base known, int n) {
+        String name = base + "_" + n;
+        return used.get(name) >= 0 || n <= known.largestInGraph && graph.indexOf(name) >= 0;
+    }
+
+    /**
+     * Reads the graph's names of the form {@code base_N}, in one scan: FX's count for {@code base} after registering
+     * them is the last one's N, and the largest N printed as FX prints it bounds the names {@link #isTaken} asks
+     * the graph about.
+     */
+    private void readGraphNames(String base, Base known) {
         for (Node node : graph.nodes()) {
             String name = node.name();
-            if (name.length() > base.length() + 1 && name.startsWith(base) && name.charAt(base.length()) == '_'
-                    && numericSuffix(name) == base.length() + 1) {
-                int num = parseOrZero(name, base.length() + 1);
+            int from = base.length() + 1;
+            if (name.length() > from && name.startsWith(base) && name.charAt(base.length()) == '_'
+                    && numericSuffix(name) == from) {
+                int num = parseOrZero(name, from);
                 if (num != 0) {
-                    count = num;
+                    known.count = num;
+                }
+                if (isCanonical(name, from)) {
+                    known.largestInGraph = Math.max(known.largestInGraph, num);
                 }
             }
         }
-        return count;
     }
 
     /** Runs of characters other than ASCII letters, digits and underscores become one underscore. */

@@ -1,6 +1,7 @@
 package dev.piecewise.partition;
 
 import dev.piecewise.graph.Arg;
+import dev.piecewise.graph.FxNamespace;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.NameIndex;
 import dev.piecewise.graph.Node;
@@ -38,9 +39,14 @@ final class GraphEdit {
      * original's index, and applying the edits walks the positions without looking a name up.
      */
     private final Slot[] slotAt;
-    /** Slots of names the original does not have (the nodes inserted), by their number in {@link #insertedNames}. */
+    /**
+     * Slots of names the original does not have (the nodes inserted), by their number in {@link #insertedNames}:
+     * looked in first, so a new node's name, once handed out or used, is not looked for in the original's index.
+     */
     private final List<Slot> insertedSlots = new ArrayList<>();
     private final NameIndex insertedNames = new NameIndex(64);
+    /** Names for new nodes, as FX would give them in the edited graph. */
+    private final FxNamespace names;
     private boolean edited;
     /** Nodes inserted, moved ones included: what the edited graph may have beyond the original's size. */
     private int insertions;
@@ -48,20 +54,25 @@ final class GraphEdit {
     GraphEdit(Graph original) {
         this.original = original;
         this.slotAt = new Slot[original.size()];
+        this.names = FxNamespace.of(original);
+    }
+
+    /** The name FX gives a new node made from {@code candidate} (a target's name, a node copied): never the original's. */
+    String newName(String candidate) {
+        String name = names.create(candidate);
+        insertedSlot(name);
+        return name;
     }
 
     private Slot slot(String name) {
         edited = true;
+        int inserted = insertedNames.get(name);
+        if (inserted >= 0) {
+            return insertedSlots.get(inserted);
+        }
         int at = original.indexOf(name);
         if (at < 0) {
-            int known = insertedNames.putIfAbsent(name, insertedSlots.size());
-            if (known >= 0) {
-                return insertedSlots.get(known);
-            }
-            Slot slot = new Slot();
-            slot.created = true;
-            insertedSlots.add(slot);
-            return slot;
+            return insertedSlot(name);
         }
         Slot slot = slotAt[at];
         if (slot == null) {
@@ -71,22 +82,26 @@ final class GraphEdit {
         return slot;
     }
 
-    Node get(String name) {
-        int at = original.indexOf(name);
-        Slot slot = slotOf(at, name);
-        if (slot != null && slot.node != null) {
-            return slot.node;
-        }
-        return at >= 0 ? original.nodes().get(at) : null;
+    /** A new slot for a name the original does not have. */
+    private Slot insertedSlot(String name) {
+        insertedNames.putIfAbsent(name, insertedSlots.size());
+        Slot slot = new Slot();
+        slot.created = true;
+        insertedSlots.add(slot);
+        return slot;
     }
 
-    /** The slot of the name at {@code at} in the original (-1: none), or null when it has none. */
-    private Slot slotOf(int at, String name) {
-        if (at >= 0) {
-            return slotAt[at];
-        }
+    Node get(String name) {
         int inserted = insertedNames.get(name);
-        return inserted >= 0 ? insertedSlots.get(inserted) : null;
+        if (inserted >= 0) {
+            return insertedSlots.get(inserted).node;
+        }
+        int at = original.indexOf(name);
+        if (at < 0) {
+            return null;
+        }
+        Slot slot = slotAt[at];
+        return slot != null && slot.node != null ? slot.node : original.nodes().get(at);
     }
 
     void replace(Node node) {

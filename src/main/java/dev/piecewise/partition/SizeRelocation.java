@@ -1,7 +1,6 @@
 package dev.piecewise.partition;
 
 import dev.piecewise.graph.Arg;
-import dev.piecewise.graph.FxNamespace;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
@@ -33,7 +32,6 @@ final class SizeRelocation {
         Map<String, Integer> placed = new HashMap<>();
         Map<String, List<Node>> users = graph.usersOf(SizeRelocation::isSizeProducer);
         GraphEdit edit = new GraphEdit(graph);
-        FxNamespace names = FxNamespace.of(graph);
         List<Relocation> relocations = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Node producer : graph.nodes()) {
@@ -60,7 +58,7 @@ final class SizeRelocation {
             if (strategy == SizeStrategy.DUPLICATE) {
                 List<String> clones = new ArrayList<>();
                 for (Map.Entry<Integer, List<Node>> group : later.entrySet()) {
-                    Node clone = producer.withName(names.create(producer.name()));
+                    Node clone = producer.withName(edit.newName(producer.name()));
                     edit.insertBefore(group.getValue().get(0).name(), clone);
                     placed.put(clone.name(), group.getKey());
                     clones.add(clone.name());

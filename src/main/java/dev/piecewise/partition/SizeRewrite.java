@@ -46,20 +46,19 @@ final class SizeRewrite {
     private final Graph graph;
     private final Map<String, List<Node>> users;
     private final GraphEdit edit;
-    private final FxNamespace names;
     private final List<Relocation> relocations = new ArrayList<>();
     private final List<Problem> badCalls = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
-    private final Map<String, Integer> assumedRanks;
+    /** How many Sizes had their shape assumed, and the first ten of them with the rank assumed: what the note says. */
+    private int assumedShapes;
+    private final List<String> firstAssumed = new ArrayList<>();
+    private String firstAssumedName;
     private int symIntInputs = -1;
 
     private SizeRewrite(Graph graph) {
         this.graph = graph;
         this.users = usersNearSizes(graph);
-        // Sized for a graph with a Size in every layer, so that it is not grown step by step; made on first use.
-        this.assumedRanks = new java.util.LinkedHashMap<>(Math.max(16, graph.size() / 16));
         this.edit = new GraphEdit(graph);
-        this.names = FxNamespace.of(graph);
     }
 
     /**
@@ -134,17 +133,16 @@ final class SizeRewrite {
 
     /** One note for all Sizes whose shape had to be assumed, so a large graph does not drown in them. */
     private List<Diagnostic> diagnostics() {
-        if (assumedRanks.isEmpty()) {
+        if (assumedShapes == 0) {
             return diagnostics;
         }
         List<Diagnostic> all = new ArrayList<>(diagnostics);
-        String listed = assumedRanks.entrySet().stream().limit(10).map(e -> e.getKey() + " (rank " + e.getValue() + ")")
-                .collect(Collectors.joining(", "));
-        all.add(Diagnostic.warning("assumed-shape", "The upload carries no shapes, so " + assumedRanks.size()
+        String listed = String.join(", ", firstAssumed);
+        all.add(Diagnostic.warning("assumed-shape", "The upload carries no shapes, so " + assumedShapes
                 + " Size value(s) were decomposed assuming dim 0 symbolic (Dynamo's dynamic batch dimension), the "
                 + "other dims static, and rank 2 unless the graph indexes further: " + listed
-                + (assumedRanks.size() > 10 ? " and " + (assumedRanks.size() - 10) + " more" : "") + ". The real number of sym_size nodes depends on the "
-                + "tensors' shapes; upload fx-json to know it.", assumedRanks.keySet().iterator().next(), null));
+                + (assumedShapes > 10 ? " and " + (assumedShapes - 10) + " more" : "") + ". The real number of sym_size nodes depends on the "
+                + "tensors' shapes; upload fx-json to know it.", firstAssumedName, null));
         return all;
     }
 
@@ -192,7 +190,7 @@ final class SizeRewrite {
     }
 
     private Node symSizeNode(String tensor, int dim, Dim d) {
-        String name = names.create(FxNamespace.nameForTarget(SYM_SIZE));
+        String name = edit.newName(FxNamespace.nameForTarget(SYM_SIZE));
         // sym_size.int always gives a SymInt: only the number of such nodes is assumed, not their kind.
         ValueInfo value = ValueInfo.symInt(d.expr());
         return new Node(name, Op.CALL_FUNCTION, SYM_SIZE, List.of(new Arg.Ref(tensor), Arg.IntLit.of(dim)), Map.of(),
@@ -397,7 +395,10 @@ final class SizeRewrite {
                 dims.add(new Dim(i < symbolic, null));
             }
         }
-        assumedRanks.put(size.name(), dims.size());
+        if (assumedShapes++ < 10) { // each Size is decomposed once
+            firstAssumedName = firstAssumedName == null ? size.name() : firstAssumedName;
+            firstAssumed.add(size.name() + " (rank " + dims.size() + ")");
+        }
         return dims;
     }
 

@@ -380,4 +380,28 @@ class PartitionerBehaviourTest {
         assertThat(few.diagnostics()).filteredOn(d -> d.code().equals("inferred-kinds")).singleElement()
                 .extracting(Diagnostic::message).asString().startsWith("3 crossing values").endsWith(": t0, t1, s1");
     }
+
+    /** Twelve {@code x.size()} calls without shapes, the third indexed at 3 (so assumed rank 4). */
+    @Test
+    void assumedShapesAreCountedAndTheFirstTenListed() {
+        StringBuilder text = new StringBuilder("graph():\n    %x : [num_users=13] = placeholder[target=x]\n");
+        for (int i = 0; i < 12; i++) {
+            text.append("    %size_").append(i).append(" : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})\n");
+            String viewedAs = "%size_" + i;
+            if (i == 2) {
+                text.append("    %g : [num_users=1] = call_function[target=operator.getitem](args = (%size_2, 3), kwargs = {})\n");
+                viewedAs = "%g";
+            }
+            text.append("    %v_").append(i).append(" : [num_users=0] = call_method[target=view](args = (%x, ")
+                    .append(viewedAs).append("), kwargs = {})\n");
+        }
+        text.append("    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})\n")
+                .append("    return (a,)\n");
+        PartitionResult result = run(text.toString(), SizeStrategy.DECOMPOSE, GetitemRule.VLLM);
+        Diagnostic note = result.diagnostics().stream().filter(d -> d.code().equals("assumed-shape")).findFirst().orElseThrow();
+        assertThat(note.message()).startsWith("The upload carries no shapes, so 12 Size value(s) were decomposed")
+                .contains(": size_0 (rank 2), size_1 (rank 2), size_2 (rank 4), size_3 (rank 2)")
+                .contains("size_9 (rank 2) and 2 more.").doesNotContain("size_10");
+        assertThat(note.node()).isEqualTo("size_0");
+    }
 }
