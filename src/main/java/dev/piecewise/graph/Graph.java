@@ -1,16 +1,23 @@
 package dev.piecewise.graph;
 
+import dev.piecewise.concurrent.Futures;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 
 /**
  * An FX graph: nodes in execution order, ending with exactly one {@code output} node, every reference pointing
  * at an earlier node. Immutable; build one with {@link Builder}, which enforces those rules.
  */
 public final class Graph {
+
+    /** The size from which a rewrite finds its nodes' inputs in two halves, one on another core. */
+    static final int HALVES_FROM = 1 << 16;
 
     private final String name;
     private final List<Node> nodes;
@@ -91,8 +98,24 @@ public final class Graph {
                 newPlaced.putIfAbsent(nodes.get(i).name(), i);
             }
         }
-        Inputs inputs = new Inputs(nodes.size());
-        for (int i = 0; i < nodes.size(); i++) {
+        Inputs inputs;
+        if (nodes.size() >= HALVES_FROM) { // the second half's inputs on another core; they read nothing written here
+            int half = nodes.size() / 2;
+            FutureTask<Inputs> second = Futures.offer(
+                    () -> inputsOf(nodes, from, moved, newMovedTo, newPlaced, half, nodes.size()), ForkJoinPool.commonPool());
+            inputs = inputsOf(nodes, from, moved, newMovedTo, newPlaced, 0, half);
+            inputs.append(Futures.resultHelping(second));
+        } else {
+            inputs = inputsOf(nodes, from, moved, newMovedTo, newPlaced, 0, nodes.size());
+        }
+        return new Graph(name, new ArrayList<>(nodes), index, newMovedTo, newPlaced, carriesShapes, inputs);
+    }
+
+    /** The input positions of a rewrite's nodes {@code start} up to {@code end} (see {@link #rewritten}). */
+    private Inputs inputsOf(List<Node> nodes, int[] from, int[] moved, int[] newMovedTo, NameIndex newPlaced,
+                            int start, int end) {
+        Inputs inputs = new Inputs(end - start);
+        for (int i = start; i < end; i++) {
             if (from[i] < 0) {
                 nodes.get(i).forEachInput(ref -> inputs.add(positionOf(ref, index, newMovedTo, newPlaced)));
             } else {
@@ -105,7 +128,7 @@ public final class Graph {
             }
             inputs.endNode();
         }
-        return new Graph(name, new ArrayList<>(nodes), index, newMovedTo, newPlaced, carriesShapes, inputs);
+        return inputs;
     }
 
     /**
@@ -313,6 +336,22 @@ public final class Graph {
                 starts = java.util.Arrays.copyOf(starts, starts.length * 2);
             }
             starts[++nodeCount] = count;
+        }
+
+        /** Adds the nodes of {@code next}, collected apart from these, after these. */
+        void append(Inputs next) {
+            if (nodeCount + next.nodeCount + 1 > starts.length) {
+                starts = java.util.Arrays.copyOf(starts, nodeCount + next.nodeCount + 1);
+            }
+            if (count + next.count > positions.length) {
+                positions = java.util.Arrays.copyOf(positions, count + next.count);
+            }
+            System.arraycopy(next.positions, 0, positions, count, next.count);
+            for (int i = 1; i <= next.nodeCount; i++) {
+                starts[nodeCount + i] = count + next.starts[i];
+            }
+            nodeCount += next.nodeCount;
+            count += next.count;
         }
 
         /** Forgets the inputs added since the last node ended (a node the builder refused). */

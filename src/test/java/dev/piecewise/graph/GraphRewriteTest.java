@@ -77,4 +77,56 @@ class GraphRewriteTest {
         assertThat(twice.node("d")).isSameAs(d2);
         assertThat(twice.indexOf("c")).isEqualTo(4);
     }
+
+    /**
+     * A rewrite large enough to find its inputs in two halves, changed on both sides of the middle and across it:
+     * every node is where it is, and reads what it reads, as in the same graph built from scratch.
+     */
+    @Test
+    void aLargeRewriteFindsTheSameInputsInHalves() {
+        int size = Graph.HALVES_FROM + 1_000;
+        List<Node> nodes = new ArrayList<>(List.of(placeholder("x")));
+        String previous = "x";
+        for (int i = 1; i < size; i++) {
+            nodes.add(node("n" + i, "torch.relu", previous, i > 10 ? "n" + (i - 10) : "x"));
+            previous = "n" + i;
+        }
+        nodes.add(output("n" + (size - 1)));
+        Graph graph = Graph.trusted("g", nodes, false);
+
+        List<Node> rewritten = new ArrayList<>();
+        java.util.Random random = new java.util.Random(11);
+        Node movedLate = null;
+        for (Node n : graph.nodes()) {
+            int pick = n.op() == Op.CALL_FUNCTION ? random.nextInt(40) : -1;
+            if (pick == 0) { // a new node before it, read by a replacement of it
+                Node inserted = node(n.name() + "_new", "torch.cos", (String) ((Arg.Ref) n.args().get(0)).name());
+                rewritten.add(inserted);
+                rewritten.add(node(n.name(), "torch.add", inserted.name(), ((Arg.Ref) n.args().get(1)).name()));
+            } else if (pick == 1 && movedLate == null && graph.indexOf(n.name()) < size / 4) {
+                movedLate = n; // read by nothing until it is found again at the end
+                rewritten.add(node(n.name() + "_stand_in", "torch.sin", "x"));
+            } else {
+                rewritten.add(n);
+            }
+        }
+        rewritten.add(rewritten.size() - 1, movedLate.withArgs(List.of(new Arg.Ref("x")), Map.of()));
+        Graph once = rewrite(graph, replaceReadsOf(rewritten, movedLate.name(), movedLate.name() + "_stand_in"));
+        Graph scratch = Graph.trusted("g", once.nodes(), false);
+        assertThat(java.util.stream.IntStream.rangeClosed(0, once.size()).map(once::inputsStart).toArray())
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(0, once.size()).map(scratch::inputsStart).toArray());
+        int edges = scratch.inputsStart(scratch.size());
+        assertThat(java.util.stream.IntStream.range(0, edges).map(once::inputPosition).toArray())
+                .isEqualTo(java.util.stream.IntStream.range(0, edges).map(scratch::inputPosition).toArray());
+        assertThat(java.util.stream.IntStream.range(0, once.size()).filter(at -> once.indexOf(once.nodes().get(at).name()) != at))
+                .as("nodes not found where they are").isEmpty();
+        assertThat(once.indexOf(movedLate.name())).isEqualTo(once.size() - 2);
+    }
+
+    /** The nodes with every read of {@code name} made a read of {@code by}, except by the node of that name. */
+    private static List<Node> replaceReadsOf(List<Node> nodes, String name, String by) {
+        return nodes.stream().map(n -> n.name().equals(name) || n.args().stream().noneMatch(new Arg.Ref(name)::equals) ? n
+                : n.withArgs(n.args().stream().map(a -> a.equals(new Arg.Ref(name)) ? (Arg) new Arg.Ref(by) : a).toList(),
+                        n.kwargs())).toList();
+    }
 }
