@@ -120,6 +120,8 @@ public final class RepeatedPieces {
         private int nextInput;
         /** Numbers of names that are not the graph's (a copy split_module made): rare, kept by name. */
         private Map<String, Integer> unknownNames;
+        /** The position of the last node hashed: the next submodule's first node usually follows it. */
+        private int lastPosition = -1;
 
         StructuralHash(Graph graph) {
             this.graph = graph;
@@ -148,7 +150,7 @@ public final class RepeatedPieces {
                 value(at < 0 ? ValueInfo.of(input.kind()) : graph.nodes().get(at).value());
             }
             integer(submodule.nodes().size());
-            int at = -1;
+            int at = lastPosition;
             for (String name : submodule.nodes()) {
                 at = positionOf(name, at + 1);
                 // A grad-mode or autocast copy is the node it copies, reading this submodule's values.
@@ -160,6 +162,7 @@ public final class RepeatedPieces {
                     node(hashed);
                 }
                 numberName(at, name, 2 * localCount++ + 1);
+                lastPosition = at;
             }
             integer(submodule.outputs().size());
             for (SubmoduleValue output : submodule.outputs()) {
@@ -175,7 +178,7 @@ public final class RepeatedPieces {
          * so {@code guess} (the one after the previous node's) usually is it, without a lookup in the name index.
          */
         private int positionOf(String name, int guess) {
-            return guess < graph.size() && graph.nodes().get(guess).name().equals(name)
+            return guess >= 0 && guess < graph.size() && graph.nodes().get(guess).name().equals(name)
                     ? guess : graph.indexOf(name);
         }
 
@@ -319,9 +322,15 @@ public final class RepeatedPieces {
                 return;
             }
             integer(s.length());
+            boolean fits = 3 * s.length() <= buffer.length;
+            if (fits) {
+                room(3 * s.length()); // then no check a character
+            }
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                room(3);
+                if (!fits) {
+                    room(3);
+                }
                 if (c < 0x80) {
                     buffer[length++] = (byte) c;
                 } else {
