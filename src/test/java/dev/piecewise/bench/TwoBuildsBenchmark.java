@@ -1,0 +1,107 @@
+package dev.piecewise.bench;
+
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Parse and partition of one graph by two builds of the engine, taking turns in one JVM, so that the machine's
+ * changing speed falls on both alike (on a shared machine, two runs of {@link EngineBenchmark} minutes apart can
+ * differ by half). Each build is its own {@code target/classes} directory, loaded by a class loader of its own:
+ * <pre>
+ * git worktree add /tmp/before HEAD~3 && (cd /tmp/before && ./mvnw -q compile)
+ * ./mvnw -q dependency:build-classpath -Dmdep.outputFile=libraries.txt
+ * java -cp target/test-classes:$(cat libraries.txt) dev.piecewise.bench.TwoBuildsBenchmark \
+ *     /tmp/before/target/classes target/classes graph.txt 20
+ * </pre>
+ * ({@code target/classes} stays off the class path, or both builds would load the engine from it).
+ * Reports the best and the median of each step over the rounds, the first build first. Asserts nothing.
+ */
+public final class TwoBuildsBenchmark {
+
+    /** One build's entry points, found by name: the builds need not share a class. */
+    private static final class Build {
+        private final String classes;
+        private final Object fxText;
+        private final Method read;
+        private final Method graph;
+        private final Method partition;
+        private final Object options;
+        private final List<Double> parseMillis = new ArrayList<>();
+        private final List<Double> partitionMillis = new ArrayList<>();
+
+        Build(String classes) throws ReflectiveOperationException, java.io.IOException {
+            this.classes = classes;
+            // The parent finds the libraries; it must not find the engine itself (no target/classes on the class path).
+            ClassLoader loader = new URLClassLoader(new URL[]{Path.of(classes).toUri().toURL()},
+                    TwoBuildsBenchmark.class.getClassLoader());
+            Class<?> format = loader.loadClass("dev.piecewise.graph.format.GraphFormat");
+            fxText = format.getField("FX_TEXT").get(null);
+            read = format.getMethod("read", String.class, String.class, int.class);
+            graph = loader.loadClass("dev.piecewise.graph.format.ParsedUpload").getMethod("graph");
+            Class<?> ops = loader.loadClass("dev.piecewise.partition.SplittingOps");
+            Class<?> optionsClass = loader.loadClass("dev.piecewise.partition.PartitionOptions");
+            options = optionsClass.getMethod("vllmDefaults", ops)
+                    .invoke(null, ops.getConstructor(List.class).newInstance(List.of("oracle::attn")));
+            partition = loader.loadClass("dev.piecewise.partition.Partitioner")
+                    .getMethod("partition", loader.loadClass("dev.piecewise.graph.Graph"), optionsClass);
+        }
+
+        void run(String text, boolean timed) throws ReflectiveOperationException {
+            long start = System.nanoTime();
+            Object parsed = graph.invoke(read.invoke(fxText, text, "graph", 0));
+            long parsedAt = System.nanoTime();
+            partition.invoke(null, parsed, options);
+            if (timed) {
+                parseMillis.add((parsedAt - start) / 1e6);
+                partitionMillis.add((System.nanoTime() - parsedAt) / 1e6);
+            }
+        }
+    }
+
+    private TwoBuildsBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: TwoBuildsBenchmark CLASSES_A CLASSES_B FX_TEXT_FILE [ROUNDS]");
+            System.exit(2);
+        }
+        Build[] builds = {new Build(args[0]), new Build(args[1])};
+        String text = Files.readString(Path.of(args[2]));
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        String warmUp = SyntheticDecoder.fxText(1_000);
+        for (Build build : builds) {
+            for (int i = 0; i < 30; i++) {
+                build.run(warmUp, false);
+            }
+        }
+        for (int round = 0; round < rounds; round++) {
+            // Each build goes first in every other round: neither always follows the other's garbage.
+            for (int i = 0; i < 2; i++) {
+                builds[(round + i) % 2].run(text, true);
+                System.gc();
+            }
+        }
+        for (Build build : builds) {
+            System.out.printf("%s: parse best %.1f median %.1f ms | partition best %.1f median %.1f ms%n", build.classes,
+                    best(build.parseMillis), median(build.parseMillis), best(build.partitionMillis),
+                    median(build.partitionMillis));
+        }
+    }
+
+    private static double best(List<Double> millis) {
+        return Collections.min(millis);
+    }
+
+    private static double median(List<Double> millis) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
