@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.piecewise.partition.SamePartition.assertSamePartition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -81,16 +82,8 @@ class OutcomesTest {
                     together.add(pool.submit(() -> Partitioner.partition(graph, set, shared)));
                 }
                 for (int i = 0; i < sets.size(); i++) {
-                    PartitionResult alone = Partitioner.partition(graph, sets.get(i));
-                    PartitionResult result = together.get(i).get();
-                    assertThat(result.outcome()).isEqualTo(alone.outcome());
-                    assertThat(result.suggestion()).isEqualTo(alone.suggestion());
                     // a shared Size decomposition cuts and judges each option set as its own would
-                    assertThat(result.submodules()).isEqualTo(alone.submodules());
-                    assertThat(result.crossings()).isEqualTo(alone.crossings());
-                    assertThat(result.relocations()).isEqualTo(alone.relocations());
-                    assertThat(result.problems()).isEqualTo(alone.problems());
-                    assertThat(result.diagnostics()).isEqualTo(alone.diagnostics());
+                    assertSamePartition(together.get(i).get(), Partitioner.partition(graph, sets.get(i)));
                 }
             }
         } finally {
