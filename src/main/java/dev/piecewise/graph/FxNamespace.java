@@ -98,7 +98,7 @@ public final class FxNamespace {
      * The smallest {@code n >= from} with {@code base_n} free: what FX's loop ({@code num += 1} until the name is
      * free) ends on. FX tries every number in turn, so copying each of 9,000 {@code size_N} nodes would try 40
      * million names; numbers once taken stay taken, so each run of taken numbers is skipped in one step the next
-     * time ({@link #skips}, path-compressed as in union-find).
+     * time (a base's {@code skips}, path-compressed as in union-find).
      */
     private int nextFree(String base, Base known, int from) {
         if (!isTaken(base, known, from)) { // the common case: the number after the last is free

@@ -324,7 +324,7 @@ public final class RepeatedPieces {
             integer(s.length());
             boolean fits = 3 * s.length() <= buffer.length;
             if (fits) {
-                room(3 * s.length()); // then no check a character
+                room(3 * s.length()); // then no check per character
             }
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);

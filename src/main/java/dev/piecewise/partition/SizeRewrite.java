@@ -51,8 +51,7 @@ final class SizeRewrite {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     /** How many Sizes had their shape assumed, and the first ten of them with the rank assumed: what the note says. */
     private int assumedShapes;
-    private final List<String> firstAssumed = new ArrayList<>();
-    private String firstAssumedName;
+    private final Map<String, Integer> firstAssumedRanks = new java.util.LinkedHashMap<>();
     private int symIntInputs = -1;
 
     private SizeRewrite(Graph graph) {
@@ -137,12 +136,13 @@ final class SizeRewrite {
             return diagnostics;
         }
         List<Diagnostic> all = new ArrayList<>(diagnostics);
-        String listed = String.join(", ", firstAssumed);
+        String listed = firstAssumedRanks.entrySet().stream().map(e -> e.getKey() + " (rank " + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
         all.add(Diagnostic.warning("assumed-shape", "The upload carries no shapes, so " + assumedShapes
                 + " Size value(s) were decomposed assuming dim 0 symbolic (Dynamo's dynamic batch dimension), the "
                 + "other dims static, and rank 2 unless the graph indexes further: " + listed
                 + (assumedShapes > 10 ? " and " + (assumedShapes - 10) + " more" : "") + ". The real number of sym_size nodes depends on the "
-                + "tensors' shapes; upload fx-json to know it.", firstAssumedName, null));
+                + "tensors' shapes; upload fx-json to know it.", firstAssumedRanks.keySet().iterator().next(), null));
         return all;
     }
 
@@ -396,8 +396,7 @@ final class SizeRewrite {
             }
         }
         if (assumedShapes++ < 10) { // each Size is decomposed once
-            firstAssumedName = firstAssumedName == null ? size.name() : firstAssumedName;
-            firstAssumed.add(size.name() + " (rank " + dims.size() + ")");
+            firstAssumedRanks.put(size.name(), dims.size());
         }
         return dims;
     }
