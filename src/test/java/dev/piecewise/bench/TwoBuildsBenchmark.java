@@ -6,7 +6,6 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -89,19 +88,10 @@ public final class TwoBuildsBenchmark {
             }
         }
         for (Build build : builds) {
+            double[] parse = build.parseMillis.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] partition = build.partitionMillis.stream().mapToDouble(Double::doubleValue).toArray();
             System.out.printf("%s: parse best %.1f median %.1f ms | partition best %.1f median %.1f ms%n", build.classes,
-                    best(build.parseMillis), median(build.parseMillis), best(build.partitionMillis),
-                    median(build.partitionMillis));
+                    Timings.best(parse), Timings.median(parse), Timings.best(partition), Timings.median(partition));
         }
-    }
-
-    private static double best(List<Double> millis) {
-        return Collections.min(millis);
-    }
-
-    private static double median(List<Double> millis) {
-        List<Double> sorted = new ArrayList<>(millis);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 }

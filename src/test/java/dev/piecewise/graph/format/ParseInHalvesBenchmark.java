@@ -1,6 +1,7 @@
 package dev.piecewise.graph.format;
 
 import dev.piecewise.bench.SyntheticDecoder;
+import dev.piecewise.bench.Timings;
 
 import java.util.Arrays;
 
@@ -46,8 +47,6 @@ public final class ParseInHalvesBenchmark {
     }
 
     private static String bestAndMedian(double[] millis) {
-        double[] sorted = millis.clone();
-        Arrays.sort(sorted);
-        return String.format("%.2f / %.2f ms", sorted[0], sorted[sorted.length / 2]);
+        return String.format("%.2f / %.2f ms", Timings.best(millis), Timings.median(millis));
     }
 }
