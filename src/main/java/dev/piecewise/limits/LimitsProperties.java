@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param workTimeout     the time a request's work may take; checked between the steps of a run
  * @param maxNestingDepth brackets and parentheses nested in one graph's arguments, checked before the parsers recurse
  * @param maxNodes        nodes of one graph, counted while parsing
+ * @param collectAfter    work on an upload at least this large is followed by a full garbage collection once no
+ *                        other work holds room in the budget; 0 never
  */
 @ConfigurationProperties("piecewise.limits")
 public record LimitsProperties(DataSize workBudget,
@@ -28,7 +30,8 @@ public record LimitsProperties(DataSize workBudget,
                                @DefaultValue("1000") int maxParameters,
                                @DefaultValue("120s") java.time.Duration workTimeout,
                                @DefaultValue("256") int maxNestingDepth,
-                               @DefaultValue("2000000") int maxNodes) {
+                               @DefaultValue("2000000") int maxNodes,
+                               @DefaultValue("32MB") DataSize collectAfter) {
 
     /** The parsers' caps; their errors name these settings. */
     public ParseLimits parseLimits() {
