@@ -4,6 +4,7 @@ import dev.piecewise.graph.Graph;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The outcome of each option set tried on one graph, shared by the runs of that graph that look for a
@@ -22,12 +23,17 @@ public final class Outcomes {
 
     /** Partitions the graph under {@code options}, and tells the threads that wait for its outcome. */
     PartitionResult partition(Graph graph, PartitionOptions options) {
+        return partition(graph, options, cut -> { });
+    }
+
+    /** The same, telling {@code beforeSplit} the graph to be split ({@link Partitioner#partition}). */
+    PartitionResult partition(Graph graph, PartitionOptions options, Consumer<Graph> beforeSplit) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         // A claim already there (a suggestion lookup got to this option set first) stays: this one then only
         // makes the full result its run needs.
         byOptions.putIfAbsent(options, outcome);
         try {
-            PartitionResult result = Partitioner.partitionOnce(graph, options, this::decomposed);
+            PartitionResult result = Partitioner.partitionOnce(graph, options, this::decomposed, beforeSplit);
             outcome.complete(result.outcome());
             return result;
         } catch (RuntimeException | Error e) {

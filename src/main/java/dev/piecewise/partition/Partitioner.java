@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +34,17 @@ public final class Partitioner {
      * set is partitioned once for all of them, not once per run that looks for a suggestion.
      */
     public static PartitionResult partition(Graph graph, PartitionOptions options, Outcomes outcomes) {
-        PartitionResult result = outcomes.partition(graph, options);
+        return partition(graph, options, outcomes, cut -> { });
+    }
+
+    /**
+     * The same, telling {@code beforeSplit} the graph the split will cut (the original, or the one its Size strategy
+     * rewrote) as soon as it is known: work that needs only that graph can start beside the split and the verdict.
+     * Not told when a decomposition fails, nor for the option sets tried for a suggestion.
+     */
+    public static PartitionResult partition(Graph graph, PartitionOptions options, Outcomes outcomes,
+                                            Consumer<Graph> beforeSplit) {
+        PartitionResult result = outcomes.partition(graph, options, beforeSplit);
         if (result.outcome() == Outcome.OK) {
             return result;
         }
@@ -67,7 +78,7 @@ public final class Partitioner {
     }
 
     public static PartitionResult partitionOnce(Graph graph, PartitionOptions options) {
-        return partitionOnce(graph, options, Partitioner::decomposed);
+        return partitionOnce(graph, options, Partitioner::decomposed, cut -> { });
     }
 
     /** The Size decomposition {@code strategy} makes of {@code graph}; it depends on nothing else. */
@@ -75,9 +86,13 @@ public final class Partitioner {
         return strategy == SizeStrategy.DECOMPOSE ? SizeRewrite.decompose(graph) : SizeRewrite.decomposeList(graph);
     }
 
-    /** @param decomposition makes (or recalls) {@link #decomposed} of the graph */
+    /**
+     * @param decomposition makes (or recalls) {@link #decomposed} of the graph
+     * @param beforeSplit   told the graph the split will cut, before it is split
+     */
     static PartitionResult partitionOnce(Graph graph, PartitionOptions options,
-                                         BiFunction<Graph, SizeStrategy, SizeRewrite.Result> decomposition) {
+                                         BiFunction<Graph, SizeStrategy, SizeRewrite.Result> decomposition,
+                                         Consumer<Graph> beforeSplit) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Relocation> relocations = new ArrayList<>();
         List<Problem> badCalls = List.of();
@@ -114,6 +129,7 @@ public final class Partitioner {
             created = moved.edited().created();
             ids = ids.onto(working, moved.placed());
         }
+        beforeSplit.accept(working);
         SplitModule.Split split = SplitModule.run(working, ids);
         if (split.error() != null) {
             diagnostics.add(Diagnostic.error("split-module-error", "torch.fx.passes.split_module raises "

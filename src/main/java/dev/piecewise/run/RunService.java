@@ -488,7 +488,9 @@ public class RunService {
     private Prepared prepare(Upload upload, PartitionOptions options, String compareGroup, Instant createdAt,
                              Outcomes outcomes, SharedParts shared, List<Diagnostic> notes, boolean decoded) {
         long start = System.nanoTime();
-        PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes);
+        // The node table needs the graph alone: it is written on the other core while this one splits the graph and
+        // judges the pieces (then the call below finds it), rather than beside the run's JSON after.
+        PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes, shared::nodeTable);
         long partitioned = System.nanoTime();
         WorkDeadline.check("after partitioning");
         String sha256 = upload.sha256();

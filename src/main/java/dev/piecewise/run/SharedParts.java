@@ -138,6 +138,9 @@ final class SharedParts {
 
     /** Whether the two lists make the same rows: checked node by node, most of them the same object. */
     private static boolean sameRows(List<Node> a, List<Node> b) {
+        if (a == b) {
+            return true;
+        }
         if (a.size() != b.size()) {
             return false;
         }

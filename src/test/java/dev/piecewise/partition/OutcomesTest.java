@@ -55,6 +55,22 @@ class OutcomesTest {
     }
 
     @Test
+    void theGraphToBeSplitIsToldOnceBeforeTheSplitAndIsTheOneTheResultCuts() {
+        Graph crossing = new FxTextParser().parse(SIZE_CROSSES, "t");
+        PartitionOptions vllm = new PartitionOptions(ATTN, SizeStrategy.DECOMPOSE, GetitemRule.VLLM, true, true);
+        for (SizeStrategy strategy : SizeStrategy.values()) {
+            List<Graph> told = new ArrayList<>();
+            // NONE fails AOTAutograd and tries the other option sets for a suggestion: those are not told.
+            PartitionResult result = Partitioner.partition(crossing, vllm.with(strategy, GetitemRule.VLLM),
+                    new Outcomes(), told::add);
+            assertThat(told).as(strategy.id()).hasSize(1);
+            assertThat(told.get(0)).as(strategy.id()).isSameAs(result.graph());
+            assertThat(told.get(0) == crossing).as(strategy.id())
+                    .isEqualTo(strategy == SizeStrategy.NONE);
+        }
+    }
+
+    @Test
     void theSizeDecompositionIsMadeOnceForEveryGetitemRule() {
         Graph crossing = new FxTextParser().parse(SIZE_CROSSES, "t");
         Outcomes outcomes = new Outcomes();
