@@ -16,8 +16,11 @@ import java.util.concurrent.FutureTask;
  */
 public final class Graph {
 
-    /** The size from which a rewrite finds its nodes' inputs in two halves, one on another core. */
-    static final int HALVES_FROM = 1 << 16;
+    /**
+     * The size from which a pass over a graph splits its work in two halves, the second on another core: a rewrite
+     * finding its nodes' inputs, the partitioner judging the pieces.
+     */
+    public static final int HALVES_FROM = 1 << 16;
 
     private final String name;
     private final List<Node> nodes;

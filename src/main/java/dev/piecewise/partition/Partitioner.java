@@ -1,5 +1,6 @@
 package dev.piecewise.partition;
 
+import dev.piecewise.concurrent.Futures;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
@@ -9,6 +10,8 @@ import dev.piecewise.graph.ValueKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -171,6 +174,24 @@ public final class Partitioner {
         return values[at];
     }
 
+    /**
+     * What the verdict makes of consecutive parts, in part order: their submodules, problems, crossings and notes.
+     * A large graph's parts are judged in two halves, the second on another core, and the halves joined.
+     */
+    private static final class Verdicts {
+        final List<Submodule> submodules = new ArrayList<>();
+        final List<Problem> problems = new ArrayList<>();
+        final List<Crossing> crossings = new ArrayList<>();
+        final List<Diagnostic> notes = new ArrayList<>();
+
+        void append(Verdicts later) {
+            submodules.addAll(later.submodules);
+            problems.addAll(later.problems);
+            crossings.addAll(later.crossings);
+            notes.addAll(later.notes);
+        }
+    }
+
     private static PartitionResult judge(Graph graph, SplitModule.Split split, Map<String, Integer> ids,
                                          java.util.Set<Integer> splittingIds, List<Relocation> relocations,
                                          List<Problem> badCalls, List<Diagnostic> diagnostics,
@@ -178,55 +199,24 @@ public final class Partitioner {
         List<SplitModule.Part> byId = new ArrayList<>(split.parts().values());
         byId.sort((a, b) -> Integer.compare(a.id, b.id));
 
-        List<Submodule> submodules = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        List<Crossing> crossings = new ArrayList<>();
-        // A value read by many submodules (the weights, x) is one object however many inputs list it.
+        // A value read by many submodules (the weights, x) is one object however many inputs list it. The halves
+        // share the array without a lock: at worst both make an equal value, and a record's final fields make one
+        // made by the other half safe to read.
         SubmoduleValue[] values = new SubmoduleValue[graph.size()];
-        for (SplitModule.Part part : byId) {
-            String name = Submodule.nameOf(part.id);
-            boolean splitting = splittingIds.contains(part.id);
-            List<SubmoduleValue> inputs = new ArrayList<>(part.inputs.size());
-            List<String> threaded = null;
-            for (int i = 0; i < part.inputs.size(); i++) {
-                int at = part.inputs.get(i);
-                Node v = graph.nodes().get(at);
-                boolean isThreaded = part.threadedOnly(at);
-                SubmoduleValue in = isThreaded ? new SubmoduleValue(v.name(), v.kind(), true) : valueAt(values, at, v);
-                inputs.add(in);
-                if (isThreaded) {
-                    threaded = threaded == null ? new ArrayList<>() : threaded;
-                    threaded.add(v.name());
-                }
-                if (!splitting && in.kind().isContainer()) {
-                    int producer = split.partAt(at);
-                    problems.add(Problem.input(name, in, producer < 0 ? "graph input" : Submodule.nameOf(producer),
-                            AOT_INPUT_ERROR));
-                }
-            }
-            List<SubmoduleValue> outputs = new ArrayList<>(part.outputs.size());
-            List<Problem> outputProblems = List.of();
-            for (int i = 0; i < part.outputs.size(); i++) {
-                int at = part.outputs.get(i);
-                Node v = graph.nodes().get(at);
-                SubmoduleValue out = valueAt(values, at, v);
-                outputs.add(out);
-                crossings.add(new Crossing(v.name(), v.kind(), name, split.consumersOf(at),
-                        v.value() != null && v.value().guessed()));
-                if (!splitting && out.kind().isContainer()) {
-                    outputProblems = outputProblems.isEmpty() ? new ArrayList<>() : outputProblems;
-                    outputProblems.add(Problem.output(name, out, split.consumersOf(at), outputSpecError(v)));
-                }
-            }
-            // A submodule's input problems are listed before its output problems.
-            problems.addAll(outputProblems);
-            submodules.add(new Submodule(name, part.id, splitting, part.layout, inputs, outputs, part.copies()));
-            if (threaded != null) {
-                diagnostics.add(Diagnostic.info("threaded-shape-symbols", "split_module adds " + String.join(", ", threaded)
-                        + " to " + name + "'s inputs only because the shapes of other inputs mention them "
-                        + "(vLLM PR #35251 proposed dropping such unused inputs)", null, name));
-            }
+        Verdicts judged;
+        if (graph.size() >= Graph.HALVES_FROM && byId.size() > 1) {
+            int half = byId.size() / 2;
+            FutureTask<Verdicts> second = Futures.offer(() -> judgeParts(byId.subList(half, byId.size()), graph, split,
+                    splittingIds, values), ForkJoinPool.commonPool());
+            judged = judgeParts(byId.subList(0, half), graph, split, splittingIds, values);
+            judged.append(Futures.resultHelping(second));
+        } else {
+            judged = judgeParts(byId, graph, split, splittingIds, values);
         }
+        List<Submodule> submodules = judged.submodules;
+        List<Problem> problems = judged.problems;
+        List<Crossing> crossings = judged.crossings;
+        diagnostics.addAll(judged.notes);
         split.globalStateRegions().forEach((node, region) -> {
             if (region.size() > 1) {
                 diagnostics.add(Diagnostic.info("global-state-copied", node + " (" + graph.node(node).target()
@@ -250,6 +240,56 @@ public final class Partitioner {
         List<Relocation> placed = relocations.stream().map(r -> r.placed(ids)).toList();
         return new PartitionResult(outcome, error, outcome == Outcome.OK, submodules, ids, emission, placed,
                 crossings, allProblems, diagnostics, created, graph, null);
+    }
+
+    private static Verdicts judgeParts(List<SplitModule.Part> parts, Graph graph, SplitModule.Split split,
+                                       java.util.Set<Integer> splittingIds, SubmoduleValue[] values) {
+        Verdicts judged = new Verdicts();
+        for (SplitModule.Part part : parts) {
+            String name = Submodule.nameOf(part.id);
+            boolean splitting = splittingIds.contains(part.id);
+            List<SubmoduleValue> inputs = new ArrayList<>(part.inputs.size());
+            List<String> threaded = null;
+            for (int i = 0; i < part.inputs.size(); i++) {
+                int at = part.inputs.get(i);
+                Node v = graph.nodes().get(at);
+                boolean isThreaded = part.threadedOnly(at);
+                SubmoduleValue in = isThreaded ? new SubmoduleValue(v.name(), v.kind(), true) : valueAt(values, at, v);
+                inputs.add(in);
+                if (isThreaded) {
+                    threaded = threaded == null ? new ArrayList<>() : threaded;
+                    threaded.add(v.name());
+                }
+                if (!splitting && in.kind().isContainer()) {
+                    int producer = split.partAt(at);
+                    judged.problems.add(Problem.input(name, in, producer < 0 ? "graph input" : Submodule.nameOf(producer),
+                            AOT_INPUT_ERROR));
+                }
+            }
+            List<SubmoduleValue> outputs = new ArrayList<>(part.outputs.size());
+            List<Problem> outputProblems = List.of();
+            for (int i = 0; i < part.outputs.size(); i++) {
+                int at = part.outputs.get(i);
+                Node v = graph.nodes().get(at);
+                SubmoduleValue out = valueAt(values, at, v);
+                outputs.add(out);
+                judged.crossings.add(new Crossing(v.name(), v.kind(), name, split.consumersOf(at),
+                        v.value() != null && v.value().guessed()));
+                if (!splitting && out.kind().isContainer()) {
+                    outputProblems = outputProblems.isEmpty() ? new ArrayList<>() : outputProblems;
+                    outputProblems.add(Problem.output(name, out, split.consumersOf(at), outputSpecError(v)));
+                }
+            }
+            // A submodule's input problems are listed before its output problems.
+            judged.problems.addAll(outputProblems);
+            judged.submodules.add(new Submodule(name, part.id, splitting, part.layout, inputs, outputs, part.copies()));
+            if (threaded != null) {
+                judged.notes.add(Diagnostic.info("threaded-shape-symbols", "split_module adds " + String.join(", ", threaded)
+                        + " to " + name + "'s inputs only because the shapes of other inputs mention them "
+                        + "(vLLM PR #35251 proposed dropping such unused inputs)", null, name));
+            }
+        }
+        return judged;
     }
 
     /**
