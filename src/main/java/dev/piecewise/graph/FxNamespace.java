@@ -1,8 +1,12 @@
 package dev.piecewise.graph;
 
+import dev.piecewise.concurrent.Futures;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 
 /**
  * Hands out node names the way {@code torch.fx.graph._Namespace.create_name} does, so nodes a rewrite creates
@@ -16,6 +20,8 @@ public final class FxNamespace {
     private final Map<String, Base> bases = new HashMap<>();
     /** A graph whose names count as registered, read through its index rather than copied; null for none. */
     private Graph graph;
+    /** Scans of the graph's names for a base, started on another core by {@link #readAhead}. */
+    private final Map<String, FutureTask<Base>> readingAhead = new HashMap<>();
 
     /** FX's count for one base, and the numbers known taken, each with one at or after which the next free lies. */
     private static final class Base {
@@ -72,10 +78,8 @@ public final class FxNamespace {
         }
         Base known = bases.get(base);
         if (known == null) {
-            known = new Base();
-            if (graph != null) {
-                readGraphNames(base, known);
-            }
+            FutureTask<Base> ahead = readingAhead.remove(base);
+            known = ahead != null ? Futures.resultHelping(ahead) : readGraphNames(base);
             bases.put(base, known);
         }
         if (num == 0) {
@@ -140,7 +144,24 @@ public final class FxNamespace {
      * them is the last one's N, and the largest N printed as FX prints it bounds the names {@link #isTaken} asks
      * the graph about.
      */
-    private void readGraphNames(String base, Base known) {
+    /**
+     * Starts the scan of a large graph's names for {@code base} (a legal name without a numeric suffix, such as
+     * {@code sym_size_int}) on another core, for a caller about to create names from it after other work: the scan
+     * reads every node's name, tens of milliseconds at a million nodes.
+     */
+    public void readAhead(String base) {
+        if (graph != null && graph.size() >= Graph.HALVES_FROM && !bases.containsKey(base)
+                && !readingAhead.containsKey(base)) {
+            readingAhead.put(base, Futures.offer(() -> readGraphNames(base), ForkJoinPool.commonPool()));
+        }
+    }
+
+    /** What the graph's names tell of {@code base} (nothing without a graph); reads the graph only. */
+    private Base readGraphNames(String base) {
+        Base known = new Base();
+        if (graph == null) {
+            return known;
+        }
         for (Node node : graph.nodes()) {
             String name = node.name();
             int from = base.length() + 1;
@@ -155,6 +176,7 @@ public final class FxNamespace {
                 }
             }
         }
+        return known;
     }
 
     /** Runs of characters other than ASCII letters, digits and underscores become one underscore. */

@@ -57,6 +57,11 @@ final class GraphEdit {
         this.names = FxNamespace.of(original);
     }
 
+    /** Starts reading the original's names of {@code base} on another core: new names will be made from it. */
+    void readNamesAhead(String base) {
+        names.readAhead(base);
+    }
+
     /** The name FX gives a new node made from {@code candidate} (a target's name, a node copied): never the original's. */
     String newName(String candidate) {
         String name = names.create(candidate);

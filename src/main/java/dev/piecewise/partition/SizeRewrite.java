@@ -56,8 +56,10 @@ final class SizeRewrite {
 
     private SizeRewrite(Graph graph) {
         this.graph = graph;
-        this.users = usersNearSizes(graph);
         this.edit = new GraphEdit(graph);
+        // Both read every node: FX's count of sym_size_int names on another core, the users near Sizes on this one.
+        edit.readNamesAhead(FxNamespace.nameForTarget(SYM_SIZE));
+        this.users = usersNearSizes(graph);
     }
 
     /**

@@ -45,6 +45,35 @@ class FxNamespaceTest {
         assertThat(FxNamespace.of(Graph.trusted("g", nodes, false)).create("size")).isEqualTo("size_2");
     }
 
+    /** A large graph's names of a base read ahead on another core count as when read on demand. */
+    @Test
+    void namesReadAheadCountAsNamesReadOnDemand() {
+        List<Node> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < Graph.HALVES_FROM; i++) {
+            // sym_size_int_5 last: FX's count is the last one's, not the largest (sym_size_int_9)
+            String name = i == 100 ? "sym_size_int_9" : i == Graph.HALVES_FROM - 2 ? "sym_size_int_5"
+                    : i == Graph.HALVES_FROM - 1 ? "output" : "x_" + i;
+            nodes.add(new Node(name, name.equals("output") ? Op.OUTPUT : Op.PLACEHOLDER, name, List.of(),
+                    java.util.Map.of(), null, ValueInfo.of(ValueKind.TENSOR), null));
+        }
+        Graph graph = Graph.trusted("g", nodes, false);
+        FxNamespace onDemand = FxNamespace.of(graph);
+        FxNamespace ahead = FxNamespace.of(graph);
+        ahead.readAhead("sym_size_int");
+        ahead.readAhead("x");
+        List<String> made = new java.util.ArrayList<>();
+        for (String candidate : List.of("sym_size_int", "sym_size_int", "sym_size_int", "sym_size_int", "sym_size_int",
+                "x", "x_1")) {
+            String name = ahead.create(candidate);
+            assertThat(name).as(candidate).isEqualTo(onDemand.create(candidate));
+            made.add(name);
+        }
+        // FX: a free name is taken as it is; then the count goes on from the last graph name's number, past names
+        // taken (x_1 ... x_99 are, x_100 is not).
+        assertThat(made).containsExactly("sym_size_int", "sym_size_int_6", "sym_size_int_7", "sym_size_int_8",
+                "sym_size_int_10", "x", "x_100");
+    }
+
     /** torch.fx's create_name transcribed literally (legal names only): it tries every number in turn. */
     private static final class LiteralFx {
         private final java.util.Set<String> used = new java.util.HashSet<>();
