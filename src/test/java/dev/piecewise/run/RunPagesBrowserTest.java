@@ -593,6 +593,10 @@ class RunPagesBrowserTest {
         browser.findElement(By.cssSelector("button.danger")).click();
         assertThat(browser.switchTo().alert().getText()).contains(tag);
         browser.switchTo().alert().accept();
+        // The delete answers with the unfiltered history: filter again only once it is there, or its late arrival
+        // replaces the filtered page.
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+                .until(d -> d.getCurrentUrl().endsWith("/runs"));
         browser.get(url("/runs?name=" + tag));
         assertThat(browser.findElements(By.cssSelector("table.runs tbody tr"))).isEmpty();
     }
