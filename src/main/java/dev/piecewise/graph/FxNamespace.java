@@ -140,11 +140,6 @@ public final class FxNamespace {
     }
 
     /**
-     * Reads the graph's names of the form {@code base_N}, in one scan: FX's count for {@code base} after registering
-     * them is the last one's N, and the largest N printed as FX prints it bounds the names {@link #isTaken} asks
-     * the graph about.
-     */
-    /**
      * Starts the scan of a large graph's names for {@code base} (a legal name without a numeric suffix, such as
      * {@code sym_size_int}) on another core, for a caller about to create names from it after other work: the scan
      * reads every node's name, tens of milliseconds at a million nodes.
@@ -156,7 +151,11 @@ public final class FxNamespace {
         }
     }
 
-    /** What the graph's names tell of {@code base} (nothing without a graph); reads the graph only. */
+    /**
+     * Reads the graph's names of the form {@code base_N}, in one scan: FX's count for {@code base} after registering
+     * them is the last one's N, and the largest N printed as FX prints it bounds the names {@link #isTaken} asks
+     * the graph about. Nothing without a graph; reads the graph only, so it may run on another thread.
+     */
     private Base readGraphNames(String base) {
         Base known = new Base();
         if (graph == null) {

@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param maxNestingDepth brackets and parentheses nested in one graph's arguments, checked before the parsers recurse
  * @param maxNodes        nodes of one graph, counted while parsing
  * @param collectAfter    work on an upload at least this large is followed by a full garbage collection once no
- *                        other work holds room in the budget; 0 never
+ *                        other work holds room in the budget and the old generation is half full; 0 never
  */
 @ConfigurationProperties("piecewise.limits")
 public record LimitsProperties(DataSize workBudget,

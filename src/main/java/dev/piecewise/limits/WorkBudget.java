@@ -6,6 +6,7 @@ import org.springframework.stereotype.Component;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Admission control on memory: the upload bytes being read, parsed, partitioned or rendered at once stay within
@@ -13,10 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the budget is full it waits up to {@code piecewise.limits.admission-wait}, then gets a 503 with Retry-After.
  * Permits are KiB so that budgets of terabytes fit an int.
  * <p>
- * When work on a large upload ({@code piecewise.limits.collect-after}) ends and no other work holds room, the budget
- * asks the JVM for a full collection on a thread of its own. A million-node graph leaves a gigabyte of dead objects
- * in the old generation; collected then, with little alive, that takes a tenth of a second, where the collection
- * the next large request would otherwise meet halfway marks its own live graph too (1.5–2 s under {@code -Xmx2g}).
+ * Once work on a large upload ({@code piecewise.limits.collect-after}) has ended, the first moment no work holds
+ * room and none goes on in the background ({@link #background}), the budget asks the JVM for a full collection on
+ * a thread of its own, if the old generation is half full ({@link OldGeneration}). A million-node graph leaves a
+ * gigabyte of dead objects there; collected then, with little alive, that takes a tenth of a second, where the
+ * collection the next large request would otherwise meet halfway marks its own live graph too (1.5–2 s under
+ * {@code -Xmx2g}). Work admitted just as the collection starts waits for it.
  */
 @Component
 public class WorkBudget {
@@ -26,14 +29,17 @@ public class WorkBudget {
     private final long waitMillis;
     private final long collectAfterBytes;
     private final Runnable collect;
+    /** Large work has ended since the last collection. */
+    private volatile boolean collectionDue;
     private final AtomicBoolean collecting = new AtomicBoolean();
+    private final AtomicInteger inBackground = new AtomicInteger();
 
     @Autowired
     WorkBudget(LimitsProperties limits) {
-        this(limits, System::gc);
+        this(limits, OldGeneration::collectWhenNearFull);
     }
 
-    /** {@code collect} stands for {@link System#gc()} in tests. */
+    /** {@code collect} stands for {@link OldGeneration#collectWhenNearFull} in tests. */
     WorkBudget(LimitsProperties limits, Runnable collect) {
         this.totalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limits.workBudgetBytes() / 1024));
         this.permits = new Semaphore(totalKib, true);
@@ -49,6 +55,27 @@ public class WorkBudget {
     /** Bytes free now, for health and tests. */
     public long availableBytes() {
         return permits.availablePermits() * 1024L;
+    }
+
+    /**
+     * Work that goes on after its request has answered (a comparison's option sets): it holds no room, which its
+     * request held while it was admitted, but while it runs the budget is not idle. Closing it ends it (once).
+     */
+    public Background background() {
+        inBackground.incrementAndGet();
+        AtomicBoolean ended = new AtomicBoolean();
+        return () -> {
+            if (ended.compareAndSet(false, true)) {
+                inBackground.decrementAndGet();
+                collectIfDue();
+            }
+        };
+    }
+
+    /** Background work under way; closing it ends it. */
+    public interface Background extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**
@@ -106,22 +133,31 @@ public class WorkBudget {
             permits.release(heldKib);
             heldKib = 0;
             if (collectAfterBytes > 0 && heldBytes >= collectAfterBytes) {
-                collectIfIdle();
+                collectionDue = true;
             }
+            collectIfDue();
         }
     }
 
-    private void collectIfIdle() {
-        if (permits.availablePermits() == totalKib && collecting.compareAndSet(false, true)) {
-            Thread collector = new Thread(() -> {
-                try {
-                    collect.run();
-                } finally {
-                    collecting.set(false);
-                }
-            }, "piecewise-collect-after-work");
-            collector.setDaemon(true);
+    private void collectIfDue() {
+        if (!collectionDue || permits.availablePermits() != totalKib || inBackground.get() > 0
+                || !collecting.compareAndSet(false, true)) {
+            return;
+        }
+        collectionDue = false;
+        Thread collector = new Thread(() -> {
+            try {
+                collect.run();
+            } finally {
+                collecting.set(false);
+            }
+        }, "piecewise-collect-after-work");
+        collector.setDaemon(true);
+        try {
             collector.start();
+        } catch (RuntimeException | OutOfMemoryError noThread) {
+            collecting.set(false); // no thread to be had: the next idle moment asks again
+            collectionDue = true;
         }
     }
 }

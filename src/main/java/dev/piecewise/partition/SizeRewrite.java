@@ -57,20 +57,22 @@ final class SizeRewrite {
     private SizeRewrite(Graph graph) {
         this.graph = graph;
         this.edit = new GraphEdit(graph);
-        // Both read every node: FX's count of sym_size_int names on another core, the users near Sizes on this one.
-        edit.readNamesAhead(FxNamespace.nameForTarget(SYM_SIZE));
-        this.users = usersNearSizes(graph);
+        // Both read every node: once there is a Size, FX's count of sym_size_int names is read on another core
+        // while this one goes on finding the users near Sizes.
+        this.users = usersNearSizes(graph, () -> edit.readNamesAhead(FxNamespace.nameForTarget(SYM_SIZE)));
     }
 
     /**
      * Users of the nodes a rewrite touches: Size-valued nodes and the nodes that read them (a getitem of a Size
      * is replaced in turn). Not every node's users: in a large graph most nodes are nowhere near a Size.
+     * {@code firstSize} runs when the first Size-valued node is met.
      */
-    private static Map<String, List<Node>> usersNearSizes(Graph graph) {
+    private static Map<String, List<Node>> usersNearSizes(Graph graph, Runnable firstSize) {
         List<Node> nodes = graph.nodes();
         boolean[] sizes = new boolean[nodes.size()];
         boolean[] readers = new boolean[nodes.size()];
         Map<String, List<Node>> users = new HashMap<>(Math.max(16, nodes.size() / 4)); // its table made on first use
+        boolean anySize = false;
         for (int at = 0; at < nodes.size(); at++) {
             Node node = nodes.get(at);
             boolean readsSize = false;
@@ -85,6 +87,10 @@ final class SizeRewrite {
                 readsSize |= sizes[input];
             }
             if (node.kind() == ValueKind.SIZE || node.isCallMethod("size") || KindInference.isShapeAttribute(node)) {
+                if (!anySize) {
+                    anySize = true;
+                    firstSize.run();
+                }
                 sizes[at] = true;
             } else if (readsSize) {
                 readers[at] = true;

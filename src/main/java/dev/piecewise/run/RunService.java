@@ -9,6 +9,7 @@ import dev.piecewise.graph.format.GraphIndexOutOfRangeException;
 import dev.piecewise.graph.format.ParseLimits;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.limits.LimitsProperties;
+import dev.piecewise.limits.WorkBudget;
 import dev.piecewise.limits.WorkDeadline;
 import dev.piecewise.partition.Diagnostic;
 import dev.piecewise.partition.Outcomes;
@@ -57,6 +58,7 @@ public class RunService {
     private final RunRepository runs;
     private final TransactionTemplate transaction;
     private final RunMetrics metrics;
+    private final WorkBudget budget;
     private final ParseLimits parseLimits;
     private final Clock clock;
     private final ExecutorService comparisons;
@@ -79,8 +81,10 @@ public class RunService {
      */
     private final RecentRuns recentRuns = new RecentRuns(Runtime.getRuntime().maxMemory() / 8 / 420);
 
-    RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics, LimitsProperties limits) {
+    RunService(RunRepository runs, TransactionTemplate transaction, RunMetrics metrics, LimitsProperties limits,
+               WorkBudget budget) {
         this.runs = runs;
+        this.budget = budget;
         this.parseLimits = limits.parseLimits();
         this.transaction = transaction;
         this.metrics = metrics;
@@ -229,8 +233,11 @@ public class RunService {
         }
         CompletableFuture<Void> finished = new CompletableFuture<>();
         finishing.put(group, finished);
+        // The option sets are partitioned after the request has answered and given its room back: the budget is
+        // told, so that it does not collect the old generation in the middle of them.
+        WorkBudget.Background inBackground = budget.background();
         coordinators.submit(() -> {
-            try {
+            try (inBackground) {
                 compare(parsed, sets, group, key, original, () -> comparing.computeIfPresent(group,
                         (g, p) -> new ComparisonProgress(p.done() + 1, p.total(), null)));
                 comparing.remove(group);
@@ -489,7 +496,8 @@ public class RunService {
                              Outcomes outcomes, SharedParts shared, List<Diagnostic> notes, boolean decoded) {
         long start = System.nanoTime();
         // The node table needs the graph alone: it is written on the other core while this one splits the graph and
-        // judges the pieces (then the call below finds it), rather than beside the run's JSON after.
+        // judges the pieces (then the call below finds it), rather than beside the run's JSON after. A split that
+        // then fails (rare) leaves it unused.
         PartitionResult result = Partitioner.partition(upload.parsed().graph(), options, outcomes, shared::nodeTable);
         long partitioned = System.nanoTime();
         WorkDeadline.check("after partitioning");

@@ -44,10 +44,8 @@ public final class EngineBenchmark {
             int rounds = target >= 1_000_000 ? 3 : 10;
             ParsedUpload[] upload = new ParsedUpload[1];
             // One graph alive at a time, as in the service: a round drops the one before's.
-            Measurement parse = best(rounds, () -> {
-                upload[0] = null;
-                return upload[0] = GraphFormat.FX_TEXT.read(text, "decoder", 0);
-            });
+            Measurement parse = best(rounds, () -> upload[0] = null,
+                    () -> upload[0] = GraphFormat.FX_TEXT.read(text, "decoder", 0));
             Measurement partition = best(rounds, () -> Partitioner.partition(upload[0].graph(), options));
             int nodes = upload[0].graph().size();
             System.out.printf("%9d | %17s | %17s | %.2f%n", nodes, cell(parse), cell(partition),
@@ -61,10 +59,15 @@ public final class EngineBenchmark {
 
     /** The fastest of {@code rounds} runs of {@code work}, with the bytes every live thread allocated during it. */
     static Measurement best(int rounds, Supplier<Object> work) {
+        return best(rounds, () -> { }, work);
+    }
+
+    /** The same, with {@code drop} run before each round: it lets go of what the round before made. */
+    static Measurement best(int rounds, Runnable drop, Supplier<Object> work) {
         Measurement best = null;
         for (int i = 0; i < rounds; i++) {
-            // Each round starts on a collected heap, as a large request does in the service (WorkBudget collects
-            // after large work), not in the middle of collecting the round before's garbage.
+            drop.run();
+            // Each round starts on a collected heap, so that none pays for collecting the rounds before it.
             System.gc();
             long allocated = allThreadsAllocated();
             long start = System.nanoTime();

@@ -65,15 +65,11 @@ public final class PartitionBenchmark {
                 String text = SyntheticDecoder.fxText(Math.max(1, target / 11));
                 ParsedUpload[] upload = new ParsedUpload[1];
                 // One graph and one partition alive at a time, as in the service: a round drops the one before's.
-                Measurement parse = best(ROUNDS, () -> {
-                    upload[0] = null;
-                    return upload[0] = GraphFormat.FX_TEXT.read(text, "decoder", 0);
-                });
+                Measurement parse = best(ROUNDS, () -> upload[0] = null,
+                        () -> upload[0] = GraphFormat.FX_TEXT.read(text, "decoder", 0));
                 PartitionResult[] result = new PartitionResult[1];
-                Measurement partition = best(ROUNDS, () -> {
-                    result[0] = null;
-                    return result[0] = Partitioner.partition(upload[0].graph(), options);
-                });
+                Measurement partition = best(ROUNDS, () -> result[0] = null,
+                        () -> result[0] = Partitioner.partition(upload[0].graph(), options));
                 byte[][] document = new byte[1][];
                 RunReport[] report = new RunReport[1];
                 Measurement serialize = best(ROUNDS, () -> {

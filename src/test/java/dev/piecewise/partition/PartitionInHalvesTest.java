@@ -20,10 +20,10 @@ import static dev.piecewise.partition.SamePartition.assertSamePartition;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A large graph's rewrite (a Size decomposition or relocation) finds its nodes' inputs in two halves, one on another
- * core. Every fixture is partitioned as it is (small: one thread) and with enough unused inputs in front to pass the
- * size from which halves are used, in their middle; the unused inputs change nothing split_module makes, so the two results must be
- * the same.
+ * A large graph is worked on in halves, one on another core: its rewrite (a Size decomposition or relocation) finds
+ * its nodes' inputs so, the verdict judges its pieces so, and the FX names of a base are read ahead. Every fixture
+ * is partitioned as it is (small: one thread) and with enough unused inputs to pass the size from which halves are
+ * used, in its middle; the unused inputs change nothing split_module makes, so the two results must be the same.
  */
 class PartitionInHalvesTest {
 
