@@ -38,9 +38,10 @@ class WorkBudgetTest {
         }
     }
 
-    /** Long enough for a collection thread started by mistake to have run. */
-    private static void settle() throws InterruptedException {
+    /** That {@code count} collections were asked for, once a collection started by mistake would have run. */
+    private static void assertCollected(RecordedCollections collections, int count) throws InterruptedException {
         Thread.sleep(100);
+        assertThat(collections.count).hasValue(count);
     }
 
     @Test
@@ -52,8 +53,7 @@ class WorkBudgetTest {
 
         large.close();
         // Another request still works: a collection now would stop it.
-        settle();
-        assertThat(collections.count).hasValue(0);
+        assertCollected(collections, 0);
 
         // The collection is due, and made when the last work ends, small as it is.
         other.close();
@@ -67,8 +67,7 @@ class WorkBudgetTest {
         small.close();
         small.close();
         large.close();
-        settle();
-        assertThat(collections.count).hasValue(1);
+        assertCollected(collections, 1);
     }
 
     @Test
@@ -80,14 +79,12 @@ class WorkBudgetTest {
         // A comparison goes on after its request has given its room back.
         WorkBudget.Background comparison = budget.background();
         upload.close();
-        settle();
-        assertThat(collections.count).hasValue(0);
+        assertCollected(collections, 0);
 
         comparison.close();
         assertThat(collections.awaitOne()).isTrue();
         comparison.close();
-        settle();
-        assertThat(collections.count).hasValue(1);
+        assertCollected(collections, 1);
     }
 
     @Test
@@ -95,8 +92,7 @@ class WorkBudgetTest {
         RecordedCollections collections = new RecordedCollections();
         WorkBudget budget = new WorkBudget(limits(1024 * MB, 0), collections);
         budget.lease(500 * MB).close();
-        settle();
-        assertThat(collections.count).hasValue(0);
+        assertCollected(collections, 0);
     }
 
     @Test
