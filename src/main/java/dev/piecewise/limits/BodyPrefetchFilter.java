@@ -121,6 +121,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
                 return;
             }
             body.bytes = null; // the buffered request holds the only copy now
+            body.lease.beforeWork();
             chain.doFilter(buffered, response);
         } finally {
             if (buffered != null) {

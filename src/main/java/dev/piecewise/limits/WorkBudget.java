@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a thread of its own, if the old generation is half full ({@link OldGeneration}). A million-node graph leaves a
  * gigabyte of dead objects there; collected then, with little alive, that takes a tenth of a second, where the
  * collection the next large request would otherwise meet halfway marks its own live graph too (1.5–2 s under
- * {@code -Xmx2g}). Work admitted just as the collection starts waits for it.
+ * {@code -Xmx2g}). Work admitted just as the collection starts waits for it; a request whose body came in before
+ * such a moment makes the collection itself before its work starts ({@link Lease#beforeWork}).
  */
 @Component
 public class WorkBudget {
@@ -127,6 +128,16 @@ public class WorkBudget {
             heldKib += more;
         }
 
+        /**
+         * Called once the body this lease holds is in, before the work on it starts. A client that sends its next
+         * large request as soon as the last one has answered can take room before that one's work has quite ended,
+         * so no idle moment comes between them: a collection still due is then made here, on this thread, while no
+         * other work goes on and little but this body is alive.
+         */
+        public synchronized void beforeWork() {
+            collectIfDue(heldKib, false);
+        }
+
         @Override
         public synchronized void close() {
             long heldBytes = heldKib * 1024L;
@@ -140,11 +151,27 @@ public class WorkBudget {
     }
 
     private void collectIfDue() {
-        if (!collectionDue || permits.availablePermits() != totalKib || inBackground.get() > 0
+        collectIfDue(0, true);
+    }
+
+    /**
+     * The collection, if one is due and no work but the caller's ({@code callerKib} of room) goes on: on a thread of
+     * its own ({@code aside}), or on the caller's.
+     */
+    private void collectIfDue(int callerKib, boolean aside) {
+        if (!collectionDue || permits.availablePermits() + callerKib != totalKib || inBackground.get() > 0
                 || !collecting.compareAndSet(false, true)) {
             return;
         }
         collectionDue = false;
+        if (!aside) {
+            try {
+                collect.run();
+            } finally {
+                collecting.set(false);
+            }
+            return;
+        }
         Thread collector = new Thread(() -> {
             try {
                 collect.run();

@@ -25,8 +25,11 @@ class WorkBudgetTest {
         final AtomicInteger count = new AtomicInteger();
         private volatile CountDownLatch next = new CountDownLatch(1);
 
+        volatile Thread lastThread;
+
         @Override
         public void run() {
+            lastThread = Thread.currentThread();
             count.incrementAndGet();
             next.countDown();
         }
@@ -85,6 +88,35 @@ class WorkBudgetTest {
         assertThat(collections.awaitOne()).isTrue();
         comparison.close();
         assertCollected(collections, 1);
+    }
+
+    @Test
+    void aRequestWhoseBodyCameInBeforeTheIdleMomentMakesTheDueCollectionBeforeItsWork() throws InterruptedException {
+        RecordedCollections collections = new RecordedCollections();
+        WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), collections);
+        WorkBudget.Lease first = budget.lease(40 * MB);
+        // The next request's body arrives while the first one's work ends.
+        WorkBudget.Lease next = budget.lease(0);
+        next.growTo(40 * MB, true);
+        first.close();
+        assertCollected(collections, 0);
+
+        WorkBudget.Lease other = budget.lease(1 * MB);
+        next.beforeWork(); // another request still holds room
+        assertThat(collections.count).hasValue(0);
+        other.close(); // small, and next still holds room: still due
+        assertCollected(collections, 0);
+
+        next.beforeWork();
+        // Made on the caller's thread, before beforeWork returns.
+        assertThat(collections.count).hasValue(1);
+        assertThat(collections.lastThread).isSameAs(Thread.currentThread());
+        next.beforeWork(); // nothing due any more
+        assertThat(collections.count).hasValue(1);
+        // Its own work was large too: the next collection is due when it ends.
+        next.close();
+        assertThat(collections.awaitOne()).isTrue();
+        assertCollected(collections, 2);
     }
 
     @Test
