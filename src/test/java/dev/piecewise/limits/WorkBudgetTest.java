@@ -41,22 +41,31 @@ class WorkBudgetTest {
         }
     }
 
+    private final RecordedCollections collections = new RecordedCollections();
+    /** A budget of 1 GiB that collects after work on 32 MiB or more. */
+    private final WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), collections);
+
+    /** A lease grown to {@code bytes} as a body arrives, from nothing. */
+    private WorkBudget.Lease arriving(long bytes) {
+        WorkBudget.Lease lease = budget.lease(0);
+        lease.growTo(bytes, true);
+        return lease;
+    }
+
     /** That {@code count} collections were asked for, once a collection started by mistake would have run. */
-    private static void assertCollected(RecordedCollections collections, int count) throws InterruptedException {
+    private void assertCollected(int count) throws InterruptedException {
         Thread.sleep(100);
         assertThat(collections.count).hasValue(count);
     }
 
     @Test
     void workOnALargeUploadIsFollowedByOneCollectionAtTheFirstIdleMoment() throws InterruptedException {
-        RecordedCollections collections = new RecordedCollections();
-        WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), collections);
         WorkBudget.Lease large = budget.lease(40 * MB);
         WorkBudget.Lease other = budget.lease(1 * MB);
 
         large.close();
         // Another request still works: a collection now would stop it.
-        assertCollected(collections, 0);
+        assertCollected(0);
 
         // The collection is due, and made when the last work ends, small as it is.
         other.close();
@@ -65,47 +74,40 @@ class WorkBudgetTest {
         assertThat(budget.availableBytes()).isEqualTo(budget.totalBytes());
 
         // Small work alone asks for none; closing twice gives nothing back twice and asks for nothing more.
-        WorkBudget.Lease small = budget.lease(0);
-        small.growTo(31 * MB, true);
+        WorkBudget.Lease small = arriving(31 * MB);
         small.close();
         small.close();
         large.close();
-        assertCollected(collections, 1);
+        assertCollected(1);
     }
 
     @Test
     void backgroundWorkPutsTheCollectionOffUntilItEnds() throws InterruptedException {
-        RecordedCollections collections = new RecordedCollections();
-        WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), collections);
-        WorkBudget.Lease upload = budget.lease(0);
-        upload.growTo(32 * MB, true);
+        WorkBudget.Lease upload = arriving(32 * MB);
         // A comparison goes on after its request has given its room back.
         WorkBudget.Background comparison = budget.background();
         upload.close();
-        assertCollected(collections, 0);
+        assertCollected(0);
 
         comparison.close();
         assertThat(collections.awaitOne()).isTrue();
         comparison.close();
-        assertCollected(collections, 1);
+        assertCollected(1);
     }
 
     @Test
     void aRequestWhoseBodyCameInBeforeTheIdleMomentMakesTheDueCollectionBeforeItsWork() throws InterruptedException {
-        RecordedCollections collections = new RecordedCollections();
-        WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), collections);
         WorkBudget.Lease first = budget.lease(40 * MB);
         // The next request's body arrives while the first one's work ends.
-        WorkBudget.Lease next = budget.lease(0);
-        next.growTo(40 * MB, true);
+        WorkBudget.Lease next = arriving(40 * MB);
         first.close();
-        assertCollected(collections, 0);
+        assertCollected(0);
 
         WorkBudget.Lease other = budget.lease(1 * MB);
         next.beforeWork(); // another request still holds room
         assertThat(collections.count).hasValue(0);
         other.close(); // small, and next still holds room: still due
-        assertCollected(collections, 0);
+        assertCollected(0);
 
         next.beforeWork();
         // Made on the caller's thread, before beforeWork returns.
@@ -116,15 +118,14 @@ class WorkBudgetTest {
         // Its own work was large too: the next collection is due when it ends.
         next.close();
         assertThat(collections.awaitOne()).isTrue();
-        assertCollected(collections, 2);
+        assertCollected(2);
     }
 
     @Test
     void zeroTurnsTheCollectionOff() throws InterruptedException {
-        RecordedCollections collections = new RecordedCollections();
-        WorkBudget budget = new WorkBudget(limits(1024 * MB, 0), collections);
-        budget.lease(500 * MB).close();
-        assertCollected(collections, 0);
+        WorkBudget never = new WorkBudget(limits(1024 * MB, 0), collections);
+        never.lease(500 * MB).close();
+        assertCollected(0);
     }
 
     @Test
@@ -136,13 +137,13 @@ class WorkBudgetTest {
 
     @Test
     void theBudgetStillRefusesWhatDoesNotFit() {
-        WorkBudget budget = new WorkBudget(limits(64 * MB, 32 * MB), () -> { });
-        assertThatThrownBy(() -> budget.lease(65 * MB)).isInstanceOf(OverBudgetException.class)
+        WorkBudget tight = new WorkBudget(limits(64 * MB, 32 * MB), () -> { });
+        assertThatThrownBy(() -> tight.lease(65 * MB)).isInstanceOf(OverBudgetException.class)
                 .hasMessageContaining("piecewise.limits.work-budget");
-        WorkBudget.Lease held = budget.lease(60 * MB);
-        assertThatThrownBy(() -> budget.lease(10 * MB)).isInstanceOf(BusyException.class);
+        WorkBudget.Lease held = tight.lease(60 * MB);
+        assertThatThrownBy(() -> tight.lease(10 * MB)).isInstanceOf(BusyException.class);
         held.close();
-        budget.lease(10 * MB).close();
-        assertThat(budget.availableBytes()).isEqualTo(64 * MB);
+        tight.lease(10 * MB).close();
+        assertThat(tight.availableBytes()).isEqualTo(64 * MB);
     }
 }
