@@ -164,21 +164,18 @@ public class WorkBudget {
             return;
         }
         collectionDue = false;
-        if (!aside) {
+        Runnable collectOnce = () -> {
             try {
                 collect.run();
             } finally {
                 collecting.set(false);
             }
+        };
+        if (!aside) {
+            collectOnce.run();
             return;
         }
-        Thread collector = new Thread(() -> {
-            try {
-                collect.run();
-            } finally {
-                collecting.set(false);
-            }
-        }, "piecewise-collect-after-work");
+        Thread collector = new Thread(collectOnce, "piecewise-collect-after-work");
         collector.setDaemon(true);
         try {
             collector.start();
