@@ -14,7 +14,7 @@ import java.util.Optional;
 final class OldGeneration {
 
     /** Asked for once the old generation holds at least this share of its room. */
-    static final double NEAR_FULL = 0.5;
+    private static final double NEAR_FULL = 0.5;
 
     private static final Optional<MemoryPoolMXBean> POOL = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isValid())

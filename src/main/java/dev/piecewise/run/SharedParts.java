@@ -45,7 +45,10 @@ final class SharedParts {
         this.beside = beside;
     }
 
-    /** The node-table member of a run whose partitioned graph is {@code graph} (null when the split failed). */
+    /**
+     * The node-table member of a run whose partitioned graph is {@code graph} (null when the split failed). Asked
+     * for once before the split, to start it early, and again after: the second call finds the first's.
+     */
     synchronized Future<byte[]> nodeTable(Graph graph) {
         List<Node> nodes = graph == null ? List.of() : graph.nodes();
         for (NodeTable table : nodeTables) {
