@@ -5,6 +5,11 @@ package dev.piecewise.graph;
  * int per name, which at a million nodes is most of what a {@code HashMap} index costs. A name can be looked up as a
  * region of a larger text, so a parser finds {@code %add_3} without cutting the name out of its line first.
  * Names are added one by one; a copy made for a rewritten graph can leave some out ({@link #remapped}).
+ * <p>
+ * Names are hashed by {@code String.hashCode}, cached in each name. Names can be made to share it ({@code Aa} and
+ * {@code BB} do, and so do all their concatenations), or to crowd one stretch of slots: 40,000 such node names took
+ * 15 seconds to parse, and a million would pin a core for hours. So a probe that walks too far marks the index
+ * crowded, and it is hashed again with a hash of its own, seeded at random (Murmur3), that an upload cannot aim at.
  */
 public final class NameIndex {
 
@@ -24,6 +29,17 @@ public final class NameIndex {
     private int occupied;
     /** 32 minus the bits of a slot number: the top bits of the spread hash pick the slot. */
     private int shift;
+    /** The seed of the index's own hash; 0 while names are hashed by {@code String.hashCode}. */
+    private int seed;
+    /** Set when a probe walked past {@link #CROWDED_PROBES} slots: the next insertion hashes the index again. */
+    private boolean crowded;
+
+    /**
+     * Far more slots than a probe walks among names as models make them (at most about a hundred among 400,000
+     * names such as add_1, ... and l_self_modules_layers_modules_1_..., blocks of 16 crowding some stretches), yet
+     * so few that names aimed at one stretch cost about a millisecond before they are caught.
+     */
+    private static final int CROWDED_PROBES = 1024;
 
     public NameIndex(int expectedNames) {
         int capacity = Integer.highestOneBit(Math.max(8, expectedNames) * 2 - 1) << 1; // at least one block of 16
@@ -32,11 +48,12 @@ public final class NameIndex {
         shift = Integer.numberOfLeadingZeros(capacity) + 1;
     }
 
-    private NameIndex(String[] names, int[] hashesAndValues, int shift, int occupied) {
+    private NameIndex(String[] names, int[] hashesAndValues, int shift, int occupied, int seed) {
         this.names = names;
         this.hashesAndValues = hashesAndValues;
         this.shift = shift;
         this.occupied = occupied;
+        this.seed = seed;
     }
 
     /**
@@ -47,7 +64,7 @@ public final class NameIndex {
      */
     public NameIndex remapped(int[] moved, int additions) {
         if ((occupied + additions) * 2L <= names.length) {
-            NameIndex copy = new NameIndex(names.clone(), hashesAndValues.clone(), shift, occupied);
+            NameIndex copy = new NameIndex(names.clone(), hashesAndValues.clone(), shift, occupied, seed);
             int[] values = copy.hashesAndValues;
             for (int i = 1; i < values.length; i += 2) {
                 if (values[i] > 0) {
@@ -59,6 +76,7 @@ public final class NameIndex {
             return copy;
         }
         NameIndex copy = new NameIndex(size + additions);
+        copy.seed = seed; // the hashes held are this seed's
         for (int i = 0; i < names.length; i++) {
             int value = hashesAndValues[2 * i + 1];
             if (value > 0 && moved[value - 1] >= 0) {
@@ -74,9 +92,14 @@ public final class NameIndex {
         return size;
     }
 
+    /** Whether names crowded the index, so that it hashes them with its own seeded hash. */
+    boolean hashesWithItsOwnSeed() {
+        return seed != 0;
+    }
+
     /** The value of {@code name}, or -1 when it has none. */
     public int get(String name) {
-        return valueAt(slotOf(name, 0, name.length(), name.hashCode()));
+        return valueAt(slotOf(name, 0, name.length(), hashOf(name)));
     }
 
     /** The value of the name spelled by {@code text} from {@code from} up to {@code to}, or -1 when it has none. */
@@ -99,7 +122,7 @@ public final class NameIndex {
         if (value < 0) {
             throw new IllegalArgumentException("values are non-negative: " + value);
         }
-        int hash = name.hashCode();
+        int hash = hashOf(name);
         int slot = slotOf(name, 0, name.length(), hash);
         int stored = hashesAndValues[2 * slot + 1];
         if (stored > 0) {
@@ -110,14 +133,25 @@ public final class NameIndex {
         hashesAndValues[2 * slot] = hash;
         hashesAndValues[2 * slot + 1] = value + 1;
         size++;
-        if (stored == 0 && ++occupied * 2 > names.length) {
-            grow();
+        boolean full = stored == 0 && ++occupied * 2 > names.length;
+        boolean hashAgain = crowded && seed == 0;
+        if (full || hashAgain) {
+            // Doubled, or only cleared of left-out names when they are most of what fills it.
+            rebuild(full && size * 4 > names.length ? names.length * 2 : names.length,
+                    hashAgain ? java.util.concurrent.ThreadLocalRandom.current().nextInt() | 1 : seed);
         }
         return ABSENT;
     }
 
-    /** String.hashCode's polynomial over a region, so a stored name's cached hash finds it. */
-    private static int hash(String text, int from, int to) {
+    private int hashOf(String name) {
+        return seed == 0 ? name.hashCode() : hash(name, 0, name.length());
+    }
+
+    /** The hash of the name a region spells: String.hashCode's polynomial, so a name's cached hash finds it. */
+    private int hash(String text, int from, int to) {
+        if (seed != 0) {
+            return seededHash(text, from, to, seed);
+        }
         int h = 0;
         for (int i = from; i < to; i++) {
             h = 31 * h + text.charAt(i);
@@ -125,11 +159,28 @@ public final class NameIndex {
         return h;
     }
 
+    /** Murmur3's 32-bit hash of the region's characters, one a block. */
+    private static int seededHash(String text, int from, int to, int seed) {
+        int h = seed;
+        for (int i = from; i < to; i++) {
+            int k = Integer.rotateLeft(text.charAt(i) * 0xCC9E2D51, 15) * 0x1B873593;
+            h = Integer.rotateLeft(h ^ k, 13) * 5 + 0xE6546B64;
+        }
+        h ^= to - from;
+        h = (h ^ h >>> 16) * 0x85EBCA6B;
+        h = (h ^ h >>> 13) * 0xC2B2AE35;
+        return h ^ h >>> 16;
+    }
+
     /** The slot holding the name, or the empty slot where it would go (linear probing, at most half full). */
     private int slotOf(String text, int from, int to, int hash) {
         int mask = names.length - 1;
         int length = to - from;
+        int probes = 0;
         for (int slot = firstSlot(hash, length == 0 ? 0 : text.charAt(to - 1)); ; slot = slot + 1 & mask) {
+            if (++probes == CROWDED_PROBES) {
+                crowded = true;
+            }
             if (hashesAndValues[2 * slot + 1] == 0) {
                 return slot;
             }
@@ -153,6 +204,9 @@ public final class NameIndex {
      * probing walk long runs of neighbours.
      */
     private int firstSlot(int hash, int lastChar) {
+        if (seed != 0) { // names hashed by the index's own hash: no prefix to undo
+            return (hash * 0x9E3779B9) >>> shift;
+        }
         int prefixHash = (hash - lastChar) * INVERSE_OF_31;
         return (prefixHash * 0x9E3779B9) >>> shift & ~15 | hash & 15;
     }
@@ -160,18 +214,23 @@ public final class NameIndex {
     /** 31 * INVERSE_OF_31 == 1 in int arithmetic. */
     private static final int INVERSE_OF_31 = 0xBDEF7BDF;
 
-    /** Doubles the table, or only clears it of left-out names when they are most of what fills it. */
-    private void grow() {
+    /**
+     * Places the names held, left-out names dropped, into {@code capacity} slots; hashed again when {@code newSeed}
+     * is not the seed they were hashed with (see the class comment).
+     */
+    private void rebuild(int capacity, int newSeed) {
         String[] oldNames = names;
         int[] old = hashesAndValues;
-        boolean doubled = size * 4 > oldNames.length;
-        names = new String[doubled ? oldNames.length * 2 : oldNames.length];
-        hashesAndValues = new int[doubled ? old.length * 2 : old.length];
-        shift -= doubled ? 1 : 0;
+        boolean hashedAgain = newSeed != seed;
+        seed = newSeed;
+        crowded = false;
+        names = new String[capacity];
+        hashesAndValues = new int[capacity * 2];
+        shift = Integer.numberOfLeadingZeros(capacity) + 1;
         occupied = size;
         for (int i = 0; i < oldNames.length; i++) {
-            if (old[2 * i + 1] > 0) { // left-out names are dropped
-                place(oldNames[i], old[2 * i], old[2 * i + 1]);
+            if (old[2 * i + 1] > 0) {
+                place(oldNames[i], hashedAgain ? hashOf(oldNames[i]) : old[2 * i], old[2 * i + 1]);
             }
         }
     }

@@ -2,6 +2,9 @@ package dev.piecewise.graph;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NameIndexTest {
@@ -68,6 +71,65 @@ class NameIndexTest {
         assertThat(index.get("mul_1_")).isEqualTo(-1);
         assertThat(index.get("mul_1")).isEqualTo(-1);
         assertThat(index.size()).isEqualTo(lastChars.length() + 1);
+    }
+
+    /** "n" then each of the 2^12 sequences of "Aa" and "BB": all share one String.hashCode. */
+    private static List<String> namesOfOneHash() {
+        List<String> names = new ArrayList<>();
+        for (int bits = 0; bits < 1 << 12; bits++) {
+            StringBuilder name = new StringBuilder("n");
+            for (int k = 0; k < 12; k++) {
+                name.append((bits >> k & 1) == 0 ? "Aa" : "BB");
+            }
+            names.add(name.toString());
+        }
+        return names;
+    }
+
+    @Test
+    void namesMadeToShareTheirHashAreHashedAgainWithASeed_andAllFound() {
+        List<String> names = namesOfOneHash();
+        assertThat(names.stream().map(String::hashCode).distinct()).hasSize(1);
+        NameIndex index = new NameIndex(4);
+        for (int i = 0; i < names.size(); i++) {
+            assertThat(index.putIfAbsent(names.get(i), i)).isEqualTo(-1);
+        }
+        assertThat(index.hashesWithItsOwnSeed()).isTrue();
+        assertThat(index.size()).isEqualTo(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String line = "(%" + names.get(i) + ",)";
+            assertThat(index.get(names.get(i))).isEqualTo(i);
+            assertThat(index.get(line, 2, line.length() - 2)).isEqualTo(i);
+            assertThat(index.name(line, 2, line.length() - 2)).isSameAs(names.get(i));
+            assertThat(index.putIfAbsent(names.get(i), -i + 5000)).isEqualTo(i);
+        }
+        assertThat(index.get("n" + "Aa".repeat(11) + "BB")).isEqualTo(1 << 11);
+        assertThat(index.get("n" + "Aa".repeat(13))).isEqualTo(-1);
+        // A rewritten graph's copy keeps the seed its hashes were made with.
+        int[] moved = new int[names.size()];
+        for (int v = 0; v < moved.length; v++) {
+            moved[v] = v % 2 == 0 ? v / 2 : -1;
+        }
+        for (NameIndex copy : List.of(index.remapped(moved, 0), index.remapped(moved, 10 * names.size()))) {
+            assertThat(copy.get(names.get(6))).isEqualTo(3);
+            assertThat(copy.get(names.get(7))).isEqualTo(-1);
+            assertThat(copy.size()).isEqualTo(names.size() / 2);
+        }
+    }
+
+    @Test
+    void namesAsModelsMakeThemKeepTheirOwnHash() {
+        NameIndex index = new NameIndex(4);
+        String[] ops = {"add", "mul", "getitem", "linear", "sym_size_int", "view", "silu", "to", "_to_copy"};
+        int value = 0;
+        for (int i = 0; i < 40_000; i++) {
+            for (String op : ops) {
+                index.putIfAbsent(i == 0 ? op : op + "_" + i, value++);
+            }
+            index.putIfAbsent("l_self_modules_layers_modules_" + i + "_modules_mlp_parameters_weight_", value++);
+        }
+        assertThat(index.size()).isEqualTo(value);
+        assertThat(index.hashesWithItsOwnSeed()).isFalse();
     }
 
     /** n0 to n999, each valued its number, in an index made for four so that it grows. */

@@ -101,6 +101,41 @@ class FxTextHalvesTest {
     }
 
     /** Damages line {@code at} one of six ways; says how. */
+    /**
+     * Node names made to share one String.hashCode ("Aa" and "BB" do) would make the name index walk every one of
+     * them at each lookup: the index hashes them again with a seed of its own, and they resolve as any names do.
+     */
+    @Test
+    void nodesNamedToShareOneHashResolveInOrderAndInHalves() {
+        List<String> lines = new ArrayList<>(List.of("graph():", "    %x : [num_users=1] = placeholder[target=x]"));
+        String previous = "x";
+        for (int bits = 0; bits < 1 << 13; bits++) {
+            StringBuilder name = new StringBuilder("n");
+            for (int k = 0; k < 13; k++) {
+                name.append((bits >> k & 1) == 0 ? "Aa" : "BB");
+            }
+            lines.add("    %" + name + " : [num_users=1] = call_function[target=torch.relu](args = (%" + previous
+                    + ",), kwargs = {})");
+            previous = name.toString();
+        }
+        lines.add("    return (" + previous + ",)");
+        String text = String.join("\n", lines);
+        Graph inOrder = FxTextParser.parse(text, "g", ParseLimits.DEFAULTS, IN_ORDER);
+        assertThat(inOrder.size()).isEqualTo((1 << 13) + 2);
+        for (int at = 1; at < inOrder.size(); at++) {
+            assertThat(inOrder.inputPosition(inOrder.inputsStart(at))).as("node %d reads the one before", at)
+                    .isEqualTo(at - 1);
+        }
+        assertThat(inOrder.indexOf(previous)).isEqualTo(inOrder.size() - 2);
+        assertThat(FxTextParser.parse(text, "g", ParseLimits.DEFAULTS, lines.size() / 2).nodes())
+                .isEqualTo(inOrder.nodes());
+        List<String> twice = new ArrayList<>(lines);
+        twice.add(lines.size() - 1, lines.get(lines.size() - 2).replace("args = (%", "args = (%x, %"));
+        assertThat(outcome(String.join("\n", twice), ParseLimits.DEFAULTS, lines.size() / 2))
+                .isEqualTo(outcome(String.join("\n", twice), ParseLimits.DEFAULTS, IN_ORDER))
+                .asString().contains("duplicate node name '" + previous + "'");
+    }
+
     private static String damage(List<String> lines, int at, int kind, Random random) {
         String line = lines.get(at);
         switch (kind) {
