@@ -8,8 +8,8 @@ package dev.piecewise.graph;
  * <p>
  * Names are hashed by {@code String.hashCode}, cached in each name. Names can be made to share it ({@code Aa} and
  * {@code BB} do, and so do all their concatenations), or to crowd one stretch of slots: 40,000 such node names took
- * 15 seconds to parse, and a million would pin a core for hours. So a probe that walks too far marks the index
- * crowded, and it is hashed again with a hash of its own, seeded at random (Murmur3), that an upload cannot aim at.
+ * 15 seconds to parse, and a million would pin a core for hours. So an insertion that probes too far has the index
+ * hash its names again with a hash of its own, seeded at random (Murmur3), that an upload cannot aim at.
  */
 public final class NameIndex {
 
@@ -31,8 +31,6 @@ public final class NameIndex {
     private int shift;
     /** The seed of the index's own hash; 0 while names are hashed by {@code String.hashCode}. */
     private int seed;
-    /** Set when a probe walked past {@link #CROWDED_PROBES} slots: the next insertion hashes the index again. */
-    private boolean crowded;
 
     /**
      * Far more slots than a probe walks among names as models make them (at most about a hundred among 400,000
@@ -134,7 +132,9 @@ public final class NameIndex {
         hashesAndValues[2 * slot + 1] = value + 1;
         size++;
         boolean full = stored == 0 && ++occupied * 2 > names.length;
-        boolean hashAgain = crowded && seed == 0;
+        // How far this insertion probed, worked out rather than counted: lookups, which threads share, write nothing.
+        int first = firstSlot(hash, name.isEmpty() ? 0 : name.charAt(name.length() - 1));
+        boolean hashAgain = seed == 0 && (slot - first & names.length - 1) >= CROWDED_PROBES;
         if (full || hashAgain) {
             // Doubled, or only cleared of left-out names when they are most of what fills it.
             rebuild(full && size * 4 > names.length ? names.length * 2 : names.length,
@@ -176,11 +176,7 @@ public final class NameIndex {
     private int slotOf(String text, int from, int to, int hash) {
         int mask = names.length - 1;
         int length = to - from;
-        int probes = 0;
         for (int slot = firstSlot(hash, length == 0 ? 0 : text.charAt(to - 1)); ; slot = slot + 1 & mask) {
-            if (++probes == CROWDED_PROBES) {
-                crowded = true;
-            }
             if (hashesAndValues[2 * slot + 1] == 0) {
                 return slot;
             }
@@ -223,7 +219,6 @@ public final class NameIndex {
         int[] old = hashesAndValues;
         boolean hashedAgain = newSeed != seed;
         seed = newSeed;
-        crowded = false;
         names = new String[capacity];
         hashesAndValues = new int[capacity * 2];
         shift = Integer.numberOfLeadingZeros(capacity) + 1;
