@@ -7,9 +7,13 @@ package dev.piecewise.graph;
  * Names are added one by one; a copy made for a rewritten graph can leave some out ({@link #remapped}).
  * <p>
  * Names are hashed by {@code String.hashCode}, cached in each name. Names can be made to share it ({@code Aa} and
- * {@code BB} do, and so do all their concatenations), or to crowd one stretch of slots: 40,000 such node names took
- * 15 seconds to parse, and a million would pin a core for hours. So an insertion that probes too far has the index
- * hash its names again with a hash of its own, seeded at random (Murmur3), that an upload cannot aim at.
+ * {@code BB} do, and so do all their concatenations), or be aimed at one stretch of slots, which every probe that
+ * starts in it then walks: 40,000 such node names took 15 seconds to parse, and a million would pin a core for
+ * hours. So each insertion looks at the run of occupied slots it joined, and each table built without insertions
+ * (a rebuild, a copy) at its longest run: a run of {@link #CROWDED_RUN} slots, or one holding
+ * {@link #SHARED_HASHES} names of the inserted name's hash, has the index hash its names again with a hash of its
+ * own, seeded at random (Murmur3 over the characters), which an upload cannot aim at. No probe then walks further
+ * than that run, whether it finds its name or not.
  */
 public final class NameIndex {
 
@@ -33,11 +37,13 @@ public final class NameIndex {
     private int seed;
 
     /**
-     * Far more slots than a probe walks among names as models make them (at most about a hundred among 400,000
-     * names such as add_1, ... and l_self_modules_layers_modules_1_..., blocks of 16 crowding some stretches), yet
-     * so few that names aimed at one stretch cost about a millisecond before they are caught.
+     * Four times the longest run among names as models make them (about 250 slots among two million names such as
+     * add_1, ... and l_self_modules_layers_modules_1_..., at the most the table is ever filled): a probe walks at
+     * most this far, however its names were chosen.
      */
-    private static final int CROWDED_PROBES = 1024;
+    private static final int CROWDED_RUN = 1024;
+    /** Names of one String.hashCode in one run: models' names almost never share a 32-bit hash at all. */
+    private static final int SHARED_HASHES = 16;
 
     public NameIndex(int expectedNames) {
         int capacity = Integer.highestOneBit(Math.max(8, expectedNames) * 2 - 1) << 1; // at least one block of 16
@@ -83,6 +89,7 @@ public final class NameIndex {
             }
         }
         copy.occupied = copy.size;
+        copy.hashAgainIfCrowded();
         return copy;
     }
 
@@ -132,22 +139,68 @@ public final class NameIndex {
         hashesAndValues[2 * slot + 1] = value + 1;
         size++;
         boolean full = stored == 0 && ++occupied * 2 > names.length;
-        // How far this insertion probed, worked out rather than counted: lookups, which threads share, write nothing.
-        int first = firstSlot(hash, name.isEmpty() ? 0 : name.charAt(name.length() - 1));
-        boolean hashAgain = seed == 0 && (slot - first & names.length - 1) >= CROWDED_PROBES;
+        boolean hashAgain = seed == 0 && crowdedAround(slot, hash);
         if (full || hashAgain) {
             // Doubled, or only cleared of left-out names when they are most of what fills it.
-            rebuild(full && size * 4 > names.length ? names.length * 2 : names.length,
-                    hashAgain ? java.util.concurrent.ThreadLocalRandom.current().nextInt() | 1 : seed);
+            rebuild(full && size * 4 > names.length ? names.length * 2 : names.length, hashAgain ? newSeed() : seed);
         }
         return ABSENT;
+    }
+
+    /**
+     * Whether the run of occupied slots around {@code slot} is {@link #CROWDED_RUN} long, or holds
+     * {@link #SHARED_HASHES} other names of {@code hash}. Checked here, by the insertion, so that lookups, which
+     * threads share, write nothing; a run holds about ten slots, all in cache.
+     */
+    private boolean crowdedAround(int slot, int hash) {
+        int mask = names.length - 1;
+        int length = 1;
+        int sameHash = 0;
+        for (int step = 1; step >= -1; step -= 2) { // forward, then back
+            for (int s = slot + step & mask; hashesAndValues[2 * s + 1] != 0; s = s + step & mask) {
+                if (++length >= CROWDED_RUN || hashesAndValues[2 * s] == hash && ++sameHash >= SHARED_HASHES) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The length of the longest run of occupied slots (the table is at most half full: some slot is empty). */
+    private int longestRun() {
+        int mask = names.length - 1;
+        int empty = 0;
+        while (hashesAndValues[2 * empty + 1] != 0) {
+            empty++;
+        }
+        int longest = 0;
+        int run = 0;
+        for (int i = 1; i <= mask; i++) {
+            run = hashesAndValues[2 * (empty + i & mask) + 1] != 0 ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return longest;
+    }
+
+    /** After names were placed without insertions' checks (a rebuild, a copy): hashed again if a run is too long. */
+    private void hashAgainIfCrowded() {
+        if (seed == 0 && longestRun() >= CROWDED_RUN) {
+            rebuild(names.length, newSeed());
+        }
+    }
+
+    private static int newSeed() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextInt() | 1;
     }
 
     private int hashOf(String name) {
         return seed == 0 ? name.hashCode() : hash(name, 0, name.length());
     }
 
-    /** The hash of the name a region spells: String.hashCode's polynomial, so a name's cached hash finds it. */
+    /**
+     * The hash of the name a region spells: String.hashCode's polynomial, so a name's cached hash finds it, or the
+     * index's own once it has a seed.
+     */
     private int hash(String text, int from, int to) {
         if (seed != 0) {
             return seededHash(text, from, to, seed);
@@ -228,6 +281,7 @@ public final class NameIndex {
                 place(oldNames[i], hashedAgain ? hashOf(oldNames[i]) : old[2 * i], old[2 * i + 1]);
             }
         }
+        hashAgainIfCrowded();
     }
 
     /** Puts a name known to be absent, with its hash and stored value, into its slot. */

@@ -96,6 +96,10 @@ class NameIndexTest {
         }
         assertThat(index.hashesWithItsOwnSeed()).isTrue();
         assertThat(index.size()).isEqualTo(names.size());
+        // Far fewer than fill a long run are caught by their shared hash alone.
+        NameIndex few = new NameIndex(4);
+        names.subList(0, 32).forEach(name -> few.putIfAbsent(name, 0));
+        assertThat(few.hashesWithItsOwnSeed()).isTrue();
         for (int i = 0; i < names.size(); i++) {
             String line = "(%" + names.get(i) + ",)";
             assertThat(index.get(names.get(i))).isEqualTo(i);
@@ -115,6 +119,37 @@ class NameIndexTest {
             assertThat(copy.get(names.get(7))).isEqualTo(-1);
             assertThat(copy.size()).isEqualTo(names.size() / 2);
         }
+    }
+
+    /**
+     * Names with hashes of their own, aimed by an upload that knows how the index places names: each at an empty
+     * slot of one stretch, so that no insertion probes at all, yet every probe starting in the stretch would walk it.
+     */
+    @Test
+    void namesAimedAtOneStretchOfSlotsAreHashedAgainWithASeed() {
+        int capacity = 8192; // what NameIndex(3000) holds: twice the names, to a power of two
+        int stretch = 1040;
+        String[] aimed = new String[stretch];
+        int found = 0;
+        for (int i = 0; found < stretch; i++) {
+            String name = "q" + i;
+            int hash = name.hashCode();
+            int prefixHash = (hash - name.charAt(name.length() - 1)) * 0xBDEF7BDF; // 31's inverse
+            int slot = (prefixHash * 0x9E3779B9) >>> (Integer.numberOfLeadingZeros(capacity) + 1) & ~15 | hash & 15;
+            if (slot < stretch && aimed[slot] == null) {
+                aimed[slot] = name;
+                found++;
+            }
+        }
+        NameIndex index = new NameIndex(3000);
+        for (int slot = 0; slot < stretch; slot++) {
+            assertThat(index.putIfAbsent(aimed[slot], slot)).isEqualTo(-1);
+        }
+        assertThat(index.hashesWithItsOwnSeed()).isTrue();
+        for (int slot = 0; slot < stretch; slot++) {
+            assertThat(index.get(aimed[slot])).isEqualTo(slot);
+        }
+        assertThat(index.get("q-1")).isEqualTo(-1);
     }
 
     @Test

@@ -100,7 +100,6 @@ class FxTextHalvesTest {
                 .isEqualTo("error: line 3, column 5: an fx-text graph starts with 'graph():'");
     }
 
-    /** Damages line {@code at} one of six ways; says how. */
     /**
      * Node names made to share one String.hashCode ("Aa" and "BB" do) would make the name index walk every one of
      * them at each lookup: the index hashes them again with a seed of its own, and they resolve as any names do.
@@ -136,6 +135,7 @@ class FxTextHalvesTest {
                 .asString().contains("duplicate node name '" + previous + "'");
     }
 
+    /** Damages line {@code at} one of six ways; says how. */
     private static String damage(List<String> lines, int at, int kind, Random random) {
         String line = lines.get(at);
         switch (kind) {
