@@ -97,8 +97,7 @@ public final class FxTextParser implements GraphParser {
             this.source = source;
             this.text = source.text();
             this.limits = limits;
-            // A node a line, in a dump: the line count sizes the graph's index.
-            this.builder = new Graph.Builder(name, false, source.lineCount());
+            this.builder = new Graph.Builder(name, false, nodesAtMost(source, 0));
             this.scan = new ArgScanner(text, builder::definedName, limits);
         }
 
@@ -173,7 +172,7 @@ public final class FxTextParser implements GraphParser {
         static SecondHalf read(SourceText source, int from, ParseLimits limits) {
             SecondHalf half = new SecondHalf();
             String text = source.text();
-            NameIndex defined = new NameIndex(source.lineCount() - from);
+            NameIndex defined = new NameIndex(nodesAtMost(source, from));
             ArgScanner scan = new ArgScanner(text, (t, nameFrom, nameTo) -> {
                 String name = defined.name(t, nameFrom, nameTo);
                 return name != null ? name : half.trust(t.substring(nameFrom, nameTo));
@@ -246,6 +245,16 @@ public final class FxTextParser implements GraphParser {
             }
             return stoppedAt;
         }
+    }
+
+    /**
+     * How many nodes the lines from {@code from} can hold, to size an index: a node a line, but no more than the
+     * text holds node lines of the fewest characters ({@code %a:[users=0]=get_attr[target=a]} and its line end, 32).
+     * Sized by lines alone, 40 MB of blank lines made the index ask for 2 GB.
+     */
+    private static int nodesAtMost(SourceText source, int from) {
+        int text = source.text().length() - source.lineStart(Math.min(from, source.lineCount() - 1));
+        return Math.min(source.lineCount() - from, text / 32 + 1);
     }
 
     private static String abbreviate(String s) {

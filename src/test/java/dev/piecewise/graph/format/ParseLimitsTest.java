@@ -101,4 +101,24 @@ class ParseLimitsTest {
         assertThat(GraphFormat.FX_PYTHON.parse(python.toString(), null).nodes()).hasSize(nodes + 2);
         assertThat(GraphFormat.FX_TEXT.parse(text.toString(), null).nodes()).hasSize(nodes + 2);
     }
+
+    /**
+     * Blank lines cost a dump no index room: 40 MB of them once made the name index and the input arrays, sized by
+     * the line count, ask for 2 GB, and a 50 MB upload failed with OutOfMemoryError under a 1 GB heap.
+     */
+    @Test
+    void blankLinesDoNotSizeTheNameIndex() {
+        int blank = 2_000_000;
+        String text = "graph():\n" + "\n".repeat(blank) + "    %x : [num_users=1] = placeholder[target=x]\n"
+                + "    return (x,)\n";
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Graph inOrder = FxTextParser.parse(text, "g", ParseLimits.DEFAULTS, Integer.MAX_VALUE);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(inOrder.size()).isEqualTo(2);
+        // The line table takes 8 bytes a line, 24 while it grows; an index and input arrays sized by lines took 36 more.
+        assertThat(allocated).isLessThan(32L * blank);
+        assertThat(FxTextParser.parse(text, "g", ParseLimits.DEFAULTS, blank / 2).nodes()).isEqualTo(inOrder.nodes());
+    }
 }
