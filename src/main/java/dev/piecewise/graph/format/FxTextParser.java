@@ -253,7 +253,7 @@ public final class FxTextParser implements GraphParser {
      * Sized by lines alone, 40 MB of blank lines made the index ask for 2 GB.
      */
     private static int nodesAtMost(SourceText source, int from) {
-        int text = source.text().length() - source.lineStart(Math.min(from, source.lineCount() - 1));
+        int text = source.text().length() - source.lineStart(from);
         return Math.min(source.lineCount() - from, text / 32 + 1);
     }
 
