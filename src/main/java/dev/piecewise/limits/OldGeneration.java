@@ -10,11 +10,24 @@ import java.util.Optional;
  * is worth asking for only when one is near anyway, and costs less while nothing else is alive than in the middle
  * of the next large request. With a heap many times larger than one request's graph, the old generation fills
  * over several requests, and asking every time would only stop the service for nothing.
+ * <p>
+ * "Near" is either of two things. The old generation is half full; or its free room would not take twice what the
+ * work just ended left in it. The parallel collector promotes a request's live graph into the old generation at each
+ * young collection, and when its estimate of the next promotion exceeds the free room it collects the whole heap
+ * first, in the middle of that request, its graph alive: 1.2–1.9 s for a million nodes under {@code -Xmx2g}, against
+ * 0.13 s for the same collection made between requests. Such a request leaves the old generation about half full,
+ * so the first rule alone missed it as often as not.
  */
 final class OldGeneration {
 
     /** Asked for once the old generation holds at least this share of its room. */
     private static final double NEAR_FULL = 0.5;
+    /**
+     * Asked for once the free room is less than this many times what the last large work left: the collector's own
+     * estimate of the next promotion is padded by its variation, and a collection between requests costs a tenth of
+     * one made during a request.
+     */
+    private static final int ROOM_FOR_WORK = 2;
 
     private static final Optional<MemoryPoolMXBean> POOL = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isValid())
@@ -29,20 +42,40 @@ final class OldGeneration {
         return POOL;
     }
 
-    /** The share of its room the old generation holds; the whole heap's under a collector without one. */
-    static double filled() {
-        Runtime runtime = Runtime.getRuntime();
-        long max = runtime.maxMemory();
+    /** The bytes the old generation holds; the whole heap's under a collector without one. */
+    static long used() {
         if (POOL.isEmpty()) {
-            return (runtime.totalMemory() - runtime.freeMemory()) / (double) max;
+            Runtime runtime = Runtime.getRuntime();
+            return runtime.totalMemory() - runtime.freeMemory();
         }
-        var usage = POOL.get().getUsage();
-        return usage.getUsed() / (double) (usage.getMax() > 0 ? usage.getMax() : max);
+        return POOL.get().getUsage().getUsed();
     }
 
-    /** A full collection, when the old generation is {@link #NEAR_FULL}. */
-    static void collectWhenNearFull() {
-        if (filled() >= NEAR_FULL) {
+    /** The most the old generation can hold; the whole heap's room under a collector without one. */
+    static long max() {
+        long max = POOL.isEmpty() ? -1 : POOL.get().getUsage().getMax();
+        return max > 0 ? max : Runtime.getRuntime().maxMemory();
+    }
+
+    /** The share of its room the old generation holds. */
+    static double filled() {
+        return used() / (double) max();
+    }
+
+    /**
+     * Whether a full collection is worth making now.
+     *
+     * @param used       the bytes the old generation holds
+     * @param max        the most it can hold
+     * @param leftByWork how much it grew during the largest work since the last collection
+     */
+    static boolean nearFull(long used, long max, long leftByWork) {
+        return used >= NEAR_FULL * max || max - used < ROOM_FOR_WORK * leftByWork;
+    }
+
+    /** A full collection, when the old generation is {@link #nearFull}. */
+    static void collectWhenNearFull(long leftByWork) {
+        if (nearFull(used(), max(), leftByWork)) {
             System.gc();
         }
     }

@@ -7,6 +7,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Admission control on memory: the upload bytes being read, parsed, partitioned or rendered at once stay within
@@ -16,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * Once work on a large upload ({@code piecewise.limits.collect-after}) has ended, the first moment no work holds
  * room and none goes on in the background ({@link #background}), the budget asks the JVM for a full collection on
- * a thread of its own, if the old generation is half full ({@link OldGeneration}). A million-node graph leaves a
- * gigabyte of dead objects there; collected then, with little alive, that takes a tenth of a second, where the
- * collection the next large request would otherwise meet halfway marks its own live graph too (1.5–2 s under
- * {@code -Xmx2g}). Work admitted just as the collection starts waits for it; a request whose body came in before
+ * a thread of its own, if the old generation is near full: half full, or with less free room than twice what the
+ * large work left in it ({@link OldGeneration}). A million-node graph leaves a gigabyte of dead objects there;
+ * collected then, with little alive, that takes a tenth of a second, where the collection the next large request
+ * would otherwise meet halfway marks its own live graph too (1.2–1.9 s under {@code -Xmx2g}). Work admitted just as the collection starts waits for it; a request whose body came in before
  * such a moment makes the collection itself before its work starts ({@link Lease#beforeWork}).
  */
 @Component
@@ -29,23 +31,28 @@ public class WorkBudget {
     private final int totalKib;
     private final long waitMillis;
     private final long collectAfterBytes;
-    private final Runnable collect;
+    private final LongSupplier oldGenerationUsed;
+    /** Given how much the old generation grew during the large work that made it due. */
+    private final LongConsumer collect;
     /** Large work has ended since the last collection. */
     private volatile boolean collectionDue;
+    /** The most the old generation grew during one large work since the last collection; guarded by this. */
+    private long leftByLargeWork;
     private final AtomicBoolean collecting = new AtomicBoolean();
     private final AtomicInteger inBackground = new AtomicInteger();
 
     @Autowired
     WorkBudget(LimitsProperties limits) {
-        this(limits, OldGeneration::collectWhenNearFull);
+        this(limits, OldGeneration::used, OldGeneration::collectWhenNearFull);
     }
 
-    /** {@code collect} stands for {@link OldGeneration#collectWhenNearFull} in tests. */
-    WorkBudget(LimitsProperties limits, Runnable collect) {
+    /** {@code oldGenerationUsed} and {@code collect} stand for {@link OldGeneration}'s in tests. */
+    WorkBudget(LimitsProperties limits, LongSupplier oldGenerationUsed, LongConsumer collect) {
         this.totalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limits.workBudgetBytes() / 1024));
         this.permits = new Semaphore(totalKib, true);
         this.waitMillis = limits.admissionWait().toMillis();
         this.collectAfterBytes = limits.collectAfter().toBytes();
+        this.oldGenerationUsed = oldGenerationUsed;
         this.collect = collect;
     }
 
@@ -99,6 +106,7 @@ public class WorkBudget {
     public final class Lease implements AutoCloseable {
 
         private int heldKib;
+        private final long oldGenerationAtStart = oldGenerationUsed.getAsLong();
 
         /**
          * Grows the lease to {@code bytes}; {@code wait} says whether to wait for room (a request thread may; a
@@ -144,6 +152,12 @@ public class WorkBudget {
             permits.release(heldKib);
             heldKib = 0;
             if (collectAfterBytes > 0 && heldBytes >= collectAfterBytes) {
+                long now = oldGenerationUsed.getAsLong();
+                // Less than at the start: a collection emptied it meanwhile, and what it holds came since.
+                long left = now >= oldGenerationAtStart ? now - oldGenerationAtStart : now;
+                synchronized (WorkBudget.this) {
+                    leftByLargeWork = Math.max(leftByLargeWork, left);
+                }
                 collectionDue = true;
             }
             collectIfDue();
@@ -164,9 +178,14 @@ public class WorkBudget {
             return;
         }
         collectionDue = false;
+        long left;
+        synchronized (this) {
+            left = leftByLargeWork;
+            leftByLargeWork = 0;
+        }
         Runnable collectOnce = () -> {
             try {
-                collect.run();
+                collect.accept(left);
             } finally {
                 collecting.set(false);
             }

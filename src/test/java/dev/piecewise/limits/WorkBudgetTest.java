@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,15 +23,17 @@ class WorkBudgetTest {
     }
 
     /** Counts the collections asked for; {@link #awaitOne()} waits for the next one. */
-    private static final class RecordedCollections implements Runnable {
+    private static final class RecordedCollections implements LongConsumer {
         final AtomicInteger count = new AtomicInteger();
         private volatile CountDownLatch next = new CountDownLatch(1);
 
         volatile Thread lastThread;
+        volatile long lastLeftByWork = -1;
 
         @Override
-        public void run() {
+        public void accept(long leftByWork) {
             lastThread = Thread.currentThread();
+            lastLeftByWork = leftByWork;
             count.incrementAndGet();
             next.countDown();
         }
@@ -42,8 +46,10 @@ class WorkBudgetTest {
     }
 
     private final RecordedCollections collections = new RecordedCollections();
+    /** What the budget reads as the bytes the old generation holds. */
+    private final AtomicLong oldGeneration = new AtomicLong(100 * MB);
     /** A budget of 1 GiB that collects after work on 32 MiB or more. */
-    private final WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), collections);
+    private final WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), oldGeneration::get, collections);
 
     /** A lease grown to {@code bytes} as a body arrives, from nothing. */
     private WorkBudget.Lease arriving(long bytes) {
@@ -122,8 +128,44 @@ class WorkBudgetTest {
     }
 
     @Test
+    void theCollectionIsToldTheMostTheOldGenerationGrewDuringOneLargeWork() throws InterruptedException {
+        WorkBudget.Lease first = budget.lease(40 * MB);
+        WorkBudget.Lease second = budget.lease(40 * MB);
+        WorkBudget.Lease small = budget.lease(1 * MB);
+        oldGeneration.addAndGet(300 * MB); // promoted while all three work
+        first.close();
+        oldGeneration.addAndGet(500 * MB);
+        second.close(); // grew by 800 MiB while it worked
+        oldGeneration.addAndGet(2000 * MB);
+        small.close(); // small work is not measured
+        assertThat(collections.awaitOne()).isTrue();
+        assertThat(collections.lastLeftByWork).isEqualTo(800 * MB);
+        assertCollected(1); // and the collecting thread has finished
+
+        // A collection during the work emptied the old generation: what it holds at the end came since.
+        WorkBudget.Lease next = budget.lease(40 * MB);
+        oldGeneration.set(50 * MB);
+        next.close();
+        assertThat(collections.awaitOne()).isTrue();
+        assertThat(collections.lastLeftByWork).isEqualTo(50 * MB);
+    }
+
+    @Test
+    void theOldGenerationIsNearFullWhenHalfFullOrWhenItHasNoRoomForTwiceWhatTheLastWorkLeft() {
+        // A million-node request under -Xmx2g: 1,366 MB of old generation, 640 MB promoted, 700 MB held.
+        assertThat(OldGeneration.nearFull(700 * MB, 1366 * MB, 640 * MB)).isTrue();
+        assertThat(OldGeneration.nearFull(640 * MB, 1366 * MB, 640 * MB)).isTrue();
+        // The same with a heap three times as large: room for several such requests.
+        assertThat(OldGeneration.nearFull(640 * MB, 4096 * MB, 640 * MB)).isFalse();
+        assertThat(OldGeneration.nearFull(2048 * MB, 4096 * MB, 640 * MB)).isTrue();
+        // Work that left little: only half full counts.
+        assertThat(OldGeneration.nearFull(600 * MB, 1366 * MB, 50 * MB)).isFalse();
+        assertThat(OldGeneration.nearFull(683 * MB, 1366 * MB, 0)).isTrue();
+    }
+
+    @Test
     void zeroTurnsTheCollectionOff() throws InterruptedException {
-        WorkBudget never = new WorkBudget(limits(1024 * MB, 0), collections);
+        WorkBudget never = new WorkBudget(limits(1024 * MB, 0), oldGeneration::get, collections);
         never.lease(500 * MB).close();
         assertCollected(0);
     }
@@ -137,7 +179,7 @@ class WorkBudgetTest {
 
     @Test
     void theBudgetStillRefusesWhatDoesNotFit() {
-        WorkBudget tight = new WorkBudget(limits(64 * MB, 32 * MB), () -> { });
+        WorkBudget tight = new WorkBudget(limits(64 * MB, 32 * MB), oldGeneration::get, left -> { });
         assertThatThrownBy(() -> tight.lease(65 * MB)).isInstanceOf(OverBudgetException.class)
                 .hasMessageContaining("piecewise.limits.work-budget");
         WorkBudget.Lease held = tight.lease(60 * MB);
