@@ -12,6 +12,7 @@ import dev.piecewise.limits.BufferedBodyRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,6 +35,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The runs API (README.md, "URLs"; src/docs/architecture.md): create from a multipart or raw upload, read one or a page, delete. */
 @Tag(name = "runs", description = "Partition FX graphs as vLLM would and keep every run")
@@ -257,7 +259,21 @@ public class RunApiController {
                 // Straight from the stored document to the wire: a 100k-node run is never one string in memory.
                 byte[] stored = service.storedDocument(id);
                 response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-                RunDocuments.copyRun(stored, response.getOutputStream());
+                response.setHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+                Optional<StoredAnswer> answer = StoredAnswer.of(stored);
+                if (answer.isEmpty()) { // stored before runs were written in parts
+                    RunDocuments.copyRun(stored, response.getOutputStream());
+                    return;
+                }
+                Optional<Resource> compressed = AcceptEncoding.gzip(request) ? answer.get().compressed() : Optional.empty();
+                if (compressed.isPresent()) { // the server's compression leaves an answer with an encoding alone
+                    response.setHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+                }
+                Resource body = compressed.orElseGet(answer.get()::plain);
+                response.setContentLengthLong(body.contentLength());
+                try (InputStream in = body.getInputStream()) {
+                    in.transferTo(response.getOutputStream());
+                }
             }
             case "summary" -> {
                 RunOverview overview = RunOverview.of(service.get(id));

@@ -132,22 +132,28 @@ public final class RunDocuments {
      * compressed for the stored document (compressing a 1M-node run's answer again took two seconds).
      */
     static Resource answer(RunJsonParts runJson, RunReport run, boolean gzip) {
-        byte[] links = RunJson.MAPPER.writeValueAsBytes(RunLinks.of(run.id(), run.verdict().outcome()));
-        byte[] tail = new byte[LINKS_FIELD.length + links.length + 1];
-        System.arraycopy(LINKS_FIELD, 0, tail, 0, LINKS_FIELD.length);
-        System.arraycopy(links, 0, tail, LINKS_FIELD.length, links.length);
-        tail[tail.length - 1] = '}';
-        List<Deflated> compressed = gzip ? runJson.deflated(tail) : null;
-        long length = gzip ? Deflated.memberSize(compressed) : runJson.sizeWithoutClosingBrace() + tail.length;
+        byte[] tail = linksTail(run.id(), run.verdict().outcome());
+        if (gzip) {
+            return gzipAnswer(run.id(), runJson.deflated(tail));
+        }
+        return answer(run.id(), () -> runJson.asStream(tail), runJson.sizeWithoutClosingBrace() + tail.length);
+    }
+
+    /** A run's answer as one gzip member of {@code parts}, streamed from their arrays. */
+    static Resource gzipAnswer(String id, List<Deflated> parts) {
+        return answer(id, () -> Deflated.member(parts), Deflated.memberSize(parts));
+    }
+
+    static Resource answer(String id, java.util.function.Supplier<InputStream> content, long length) {
         return new AbstractResource() {
             @Override
             public String getDescription() {
-                return "the JSON of run " + run.id();
+                return "the JSON of run " + id;
             }
 
             @Override
             public InputStream getInputStream() {
-                return gzip ? Deflated.member(compressed) : runJson.asStream(tail);
+                return content.get();
             }
 
             @Override
@@ -155,6 +161,44 @@ public final class RunDocuments {
                 return length;
             }
         };
+    }
+
+    /** What follows a run's fields in its answer: its links, and the closing brace. */
+    static byte[] linksTail(String id, Outcome outcome) {
+        byte[] links = RunJson.MAPPER.writeValueAsBytes(RunLinks.of(id, outcome));
+        byte[] tail = new byte[LINKS_FIELD.length + links.length + 1];
+        System.arraycopy(LINKS_FIELD, 0, tail, 0, LINKS_FIELD.length);
+        System.arraycopy(links, 0, tail, LINKS_FIELD.length, links.length);
+        tail[tail.length - 1] = '}';
+        return tail;
+    }
+
+    /**
+     * The outline a document's first member begins with, and where it ends in that member's text.
+     *
+     * @param end the offset just past the outline's closing brace
+     */
+    record Opening(RunOutline outline, int end) {
+
+        /** Null when {@code text} does not begin with a whole outline. */
+        static Opening of(byte[] text) {
+            if (text.length < OUTLINE_FIELD.length
+                    || !java.util.Arrays.equals(text, 0, OUTLINE_FIELD.length, OUTLINE_FIELD, 0, OUTLINE_FIELD.length)) {
+                return null;
+            }
+            try (JsonParser parser = RunJson.MAPPER.createParser(text, OUTLINE_FIELD.length,
+                    text.length - OUTLINE_FIELD.length)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                RunOutline outline = OUTLINE_READER.readValue(parser);
+                long end = parser.currentLocation().getByteOffset();
+                return outline == null || outline.row() == null || end < 0 ? null
+                        : new Opening(outline, OUTLINE_FIELD.length + (int) end);
+            } catch (tools.jackson.core.JacksonException truncated) {
+                return null;
+            }
+        }
     }
 
     private static final byte[] LINKS_FIELD = ",\"links\":".getBytes(StandardCharsets.UTF_8);

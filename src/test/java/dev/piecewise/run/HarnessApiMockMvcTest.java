@@ -99,7 +99,7 @@ class HarnessApiMockMvcTest {
         assertThat(mvc.get().uri("/api/runs/" + id).header("Accept", "image/png").exchange()).hasStatus(406);
     }
 
-    /** A posted run is sent compressed when the client takes gzip, as RFC 9110 reads its Accept-Encoding. */
+    /** A posted or read run is sent compressed when the client takes gzip, as RFC 9110 reads its Accept-Encoding. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"gzip|true", "x-gzip|true", "gzip;q=0.5, br|true", "*|true", "br, *;q=0.1|true",
             "GZIP ; Q=1|true", "gzip;q=0|false", "gzip; q=0.000|false", "*, gzip;q=0|false", "br, identity|false",
@@ -116,6 +116,15 @@ class HarnessApiMockMvcTest {
         JsonNode run = JSON.readTree(json);
         assertThat(run.get("verdict").get("compilable").asBoolean()).isTrue();
         assertThat(json(mvc.get().uri("/api/runs/" + run.get("id").asString()).exchange())).isEqualTo(run);
+
+        // Read back, the run is sent compressed alike, from the stored document.
+        var get = mvc.get().uri("/api/runs/" + run.get("id").asString());
+        MvcTestResult read = (acceptEncoding.isEmpty() ? get : get.header("Accept-Encoding", acceptEncoding)).exchange();
+        assertThat(read).hasStatus(200).hasContentType(MediaType.APPLICATION_JSON);
+        assertThat(read.getResponse().getHeaders("Vary")).contains("Accept-Encoding");
+        assertThat(read.getResponse().getHeader("Content-Encoding")).isEqualTo(compressed ? "gzip" : null);
+        byte[] readBody = read.getResponse().getContentAsByteArray();
+        assertThat(compressed ? DeflatedTest.inflateOneMember(readBody) : readBody).isEqualTo(json);
     }
 
     @Test
