@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Admission control on memory: the upload bytes being read, parsed, partitioned or rendered at once stay within
@@ -21,8 +21,9 @@ import java.util.function.LongSupplier;
  * a thread of its own, if the old generation is near full: half full, or with less free room than twice what the
  * large work left in it ({@link OldGeneration}). A million-node graph leaves a gigabyte of dead objects there;
  * collected then, with little alive, that takes a tenth of a second, where the collection the next large request
- * would otherwise meet halfway marks its own live graph too (1.2–1.9 s under {@code -Xmx2g}). Work admitted just as the collection starts waits for it; a request whose body came in before
- * such a moment makes the collection itself before its work starts ({@link Lease#beforeWork}).
+ * would otherwise meet halfway marks its own live graph too (1.1–1.9 s under {@code -Xmx2g}). Work admitted just
+ * as the collection starts waits for it; a request whose body came in before such a moment makes the collection
+ * itself before its work starts ({@link Lease#beforeWork}).
  */
 @Component
 public class WorkBudget {
@@ -31,28 +32,31 @@ public class WorkBudget {
     private final int totalKib;
     private final long waitMillis;
     private final long collectAfterBytes;
-    private final LongSupplier oldGenerationUsed;
+    private final Supplier<OldGeneration.Reading> oldGeneration;
     /** Given how much the old generation grew during the large work that made it due. */
     private final LongConsumer collect;
     /** Large work has ended since the last collection. */
     private volatile boolean collectionDue;
-    /** The most the old generation grew during one large work since the last collection; guarded by this. */
+    /**
+     * The most the old generation grew during one large work since a collection was last due and started; set and
+     * cleared with {@link #collectionDue}, under this object's lock.
+     */
     private long leftByLargeWork;
     private final AtomicBoolean collecting = new AtomicBoolean();
     private final AtomicInteger inBackground = new AtomicInteger();
 
     @Autowired
     WorkBudget(LimitsProperties limits) {
-        this(limits, OldGeneration::used, OldGeneration::collectWhenNearFull);
+        this(limits, OldGeneration::read, OldGeneration::collectWhenNearFull);
     }
 
-    /** {@code oldGenerationUsed} and {@code collect} stand for {@link OldGeneration}'s in tests. */
-    WorkBudget(LimitsProperties limits, LongSupplier oldGenerationUsed, LongConsumer collect) {
+    /** {@code oldGeneration} and {@code collect} stand for {@link OldGeneration}'s in tests. */
+    WorkBudget(LimitsProperties limits, Supplier<OldGeneration.Reading> oldGeneration, LongConsumer collect) {
         this.totalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limits.workBudgetBytes() / 1024));
         this.permits = new Semaphore(totalKib, true);
         this.waitMillis = limits.admissionWait().toMillis();
         this.collectAfterBytes = limits.collectAfter().toBytes();
-        this.oldGenerationUsed = oldGenerationUsed;
+        this.oldGeneration = oldGeneration;
         this.collect = collect;
     }
 
@@ -106,7 +110,7 @@ public class WorkBudget {
     public final class Lease implements AutoCloseable {
 
         private int heldKib;
-        private final long oldGenerationAtStart = oldGenerationUsed.getAsLong();
+        private final OldGeneration.Reading oldGenerationAtStart = oldGeneration.get();
 
         /**
          * Grows the lease to {@code bytes}; {@code wait} says whether to wait for room (a request thread may; a
@@ -152,13 +156,7 @@ public class WorkBudget {
             permits.release(heldKib);
             heldKib = 0;
             if (collectAfterBytes > 0 && heldBytes >= collectAfterBytes) {
-                long now = oldGenerationUsed.getAsLong();
-                // Less than at the start: a collection emptied it meanwhile, and what it holds came since.
-                long left = now >= oldGenerationAtStart ? now - oldGenerationAtStart : now;
-                synchronized (WorkBudget.this) {
-                    leftByLargeWork = Math.max(leftByLargeWork, left);
-                }
-                collectionDue = true;
+                due(oldGeneration.get().grownSince(oldGenerationAtStart));
             }
             collectIfDue();
         }
@@ -168,18 +166,24 @@ public class WorkBudget {
         collectIfDue(0, true);
     }
 
+    /** A collection is due after large work that left {@code left} bytes in the old generation. */
+    private synchronized void due(long left) {
+        leftByLargeWork = Math.max(leftByLargeWork, left);
+        collectionDue = true;
+    }
+
     /**
      * The collection, if one is due and no work but the caller's ({@code callerKib} of room) goes on: on a thread of
      * its own ({@code aside}), or on the caller's.
      */
     private void collectIfDue(int callerKib, boolean aside) {
-        if (!collectionDue || permits.availablePermits() + callerKib != totalKib || inBackground.get() > 0
-                || !collecting.compareAndSet(false, true)) {
-            return;
-        }
-        collectionDue = false;
         long left;
         synchronized (this) {
+            if (!collectionDue || permits.availablePermits() + callerKib != totalKib || inBackground.get() > 0
+                    || !collecting.compareAndSet(false, true)) {
+                return;
+            }
+            collectionDue = false;
             left = leftByLargeWork;
             leftByLargeWork = 0;
         }
@@ -200,7 +204,7 @@ public class WorkBudget {
             collector.start();
         } catch (RuntimeException | OutOfMemoryError noThread) {
             collecting.set(false); // no thread to be had: the next idle moment asks again
-            collectionDue = true;
+            due(left);
         }
     }
 }

@@ -249,6 +249,9 @@ public class RunApiController {
     @GetMapping(value = "/{id}", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE})
     void get(@PathVariable String id, @RequestParam(defaultValue = "all") String fields, HttpServletRequest request,
              HttpServletResponse response) throws IOException {
+        // The answer depends on both: JSON or a text summary, compressed or not.
+        response.addHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+        response.addHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
         if (RunText.wanted(request)) {
             response.setContentType(RunText.TYPE.toString());
             response.getOutputStream().write(RunText.summary(service.get(id)).getBytes(StandardCharsets.UTF_8));
@@ -259,7 +262,6 @@ public class RunApiController {
                 // Straight from the stored document to the wire: a 100k-node run is never one string in memory.
                 byte[] stored = service.storedDocument(id);
                 response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-                response.setHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
                 Optional<StoredAnswer> answer = StoredAnswer.of(stored);
                 if (answer.isEmpty()) { // stored before runs were written in parts
                     RunDocuments.copyRun(stored, response.getOutputStream());

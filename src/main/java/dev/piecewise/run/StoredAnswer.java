@@ -198,16 +198,19 @@ final class StoredAnswer {
                             && Arrays.equals(buffer, 0, NODES_FIELD.length, NODES_FIELD, 0, NODES_FIELD.length)) {
                         return members; // the node table: the run ended with the member before
                     }
-                    int keep = (int) Math.max(0, Math.min(n, KEPT + 1 - length));
-                    text.write(buffer, 0, keep);
                     length += n;
+                    if (text != null && length > KEPT) {
+                        text = null; // too large to keep: inflated again if the plain answer needs it
+                    } else if (text != null) {
+                        text.write(buffer, 0, n);
+                    }
                 }
                 int dataTo = stored.length - inflater.getRemaining();
                 if (stored.length - dataTo < 8) {
                     return List.of();
                 }
                 int crc = littleEndianInt(stored, dataTo);
-                members.add(new Member(dataFrom, dataTo, crc, length, length <= KEPT ? text.toByteArray() : null));
+                members.add(new Member(dataFrom, dataTo, crc, length, text == null ? null : text.toByteArray()));
                 at = dataTo + 8;
             }
             return List.of();

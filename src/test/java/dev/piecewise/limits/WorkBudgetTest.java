@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,8 +46,19 @@ class WorkBudgetTest {
     }
 
     private final RecordedCollections collections = new RecordedCollections();
-    /** What the budget reads as the bytes the old generation holds. */
-    private final AtomicLong oldGeneration = new AtomicLong(100 * MB);
+    /** What the budget reads of the old generation: 100 MiB held, never collected. */
+    private final AtomicReference<OldGeneration.Reading> oldGeneration =
+            new AtomicReference<>(new OldGeneration.Reading(100 * MB, 0, 0));
+
+    private void promote(long bytes) {
+        oldGeneration.updateAndGet(r -> new OldGeneration.Reading(r.used() + bytes, r.collections(), r.afterLastCollection()));
+    }
+
+    /** A collection of the old generation that leaves {@code bytes}. */
+    private void collected(long bytes) {
+        oldGeneration.updateAndGet(r -> new OldGeneration.Reading(bytes, r.collections() + 1, bytes));
+    }
+
     /** A budget of 1 GiB that collects after work on 32 MiB or more. */
     private final WorkBudget budget = new WorkBudget(limits(1024 * MB, 32 * MB), oldGeneration::get, collections);
 
@@ -132,22 +143,36 @@ class WorkBudgetTest {
         WorkBudget.Lease first = budget.lease(40 * MB);
         WorkBudget.Lease second = budget.lease(40 * MB);
         WorkBudget.Lease small = budget.lease(1 * MB);
-        oldGeneration.addAndGet(300 * MB); // promoted while all three work
+        promote(300 * MB); // while all three work
         first.close();
-        oldGeneration.addAndGet(500 * MB);
+        promote(500 * MB);
         second.close(); // grew by 800 MiB while it worked
-        oldGeneration.addAndGet(2000 * MB);
+        promote(2000 * MB);
         small.close(); // small work is not measured
         assertThat(collections.awaitOne()).isTrue();
         assertThat(collections.lastLeftByWork).isEqualTo(800 * MB);
         assertCollected(1); // and the collecting thread has finished
 
-        // A collection during the work emptied the old generation: what it holds at the end came since.
+        // A collection during the work (the one before it, or one the collector made): grown from what it left.
         WorkBudget.Lease next = budget.lease(40 * MB);
-        oldGeneration.set(50 * MB);
+        collected(50 * MB);
+        promote(3000 * MB);
         next.close();
         assertThat(collections.awaitOne()).isTrue();
-        assertThat(collections.lastLeftByWork).isEqualTo(50 * MB);
+        assertThat(collections.lastLeftByWork).isEqualTo(3000 * MB);
+    }
+
+    @Test
+    void theOldGenerationGrewFromWhatItHeldOrFromWhatItsLastCollectionLeft() {
+        OldGeneration.Reading start = new OldGeneration.Reading(600 * MB, 4, 80 * MB);
+        assertThat(new OldGeneration.Reading(1230 * MB, 4, 80 * MB).grownSince(start)).isEqualTo(630 * MB);
+        // Collected once since, down to 50 MiB, then 630 MiB promoted: more than it held at the start.
+        assertThat(new OldGeneration.Reading(680 * MB, 5, 50 * MB).grownSince(start)).isEqualTo(630 * MB);
+        assertThat(new OldGeneration.Reading(590 * MB, 4, 80 * MB).grownSince(start)).isZero();
+        // The service's JVM reads a real one.
+        OldGeneration.Reading now = OldGeneration.read();
+        assertThat(now.used()).isPositive();
+        assertThat(now.grownSince(now)).isZero();
     }
 
     @Test
