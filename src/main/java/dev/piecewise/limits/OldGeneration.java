@@ -52,11 +52,13 @@ final class OldGeneration {
 
         /**
          * How much the old generation grew since {@code start}: from what it held then or, if it was collected
-         * since (a collection before the work, or one the collector made during it), from what the last
-         * collection left.
+         * since, from the lesser of that and what the last collection left. A collection before the work (the
+         * next request's own, back to back) leaves less than the garbage there at the start; one the collector made
+         * during the work leaves the work's own graph too, which it grew by.
          */
         long grownSince(Reading start) {
-            return Math.max(0, used - (collections == start.collections ? start.used : afterLastCollection));
+            long from = collections == start.collections ? start.used : Math.min(start.used, afterLastCollection);
+            return Math.max(0, used - from);
         }
     }
 

@@ -168,6 +168,9 @@ class WorkBudgetTest {
         assertThat(new OldGeneration.Reading(1230 * MB, 4, 80 * MB).grownSince(start)).isEqualTo(630 * MB);
         // Collected once since, down to 50 MiB, then 630 MiB promoted: more than it held at the start.
         assertThat(new OldGeneration.Reading(680 * MB, 5, 50 * MB).grownSince(start)).isEqualTo(630 * MB);
+        // Collected during the work, which kept its own 290 MiB graph there, then 245 MiB more promoted.
+        OldGeneration.Reading fresh = new OldGeneration.Reading(65 * MB, 4, 65 * MB);
+        assertThat(new OldGeneration.Reading(600 * MB, 5, 355 * MB).grownSince(fresh)).isEqualTo(535 * MB);
         assertThat(new OldGeneration.Reading(590 * MB, 4, 80 * MB).grownSince(start)).isZero();
         // The service's JVM reads a real one.
         OldGeneration.Reading now = OldGeneration.read();
