@@ -95,11 +95,6 @@ final class OldGeneration {
         return max > 0 ? max : Runtime.getRuntime().maxMemory();
     }
 
-    /** The share of its room the old generation holds. */
-    static double filled() {
-        return used() / (double) max();
-    }
-
     /**
      * Whether a full collection is worth making now.
      *

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -103,7 +104,7 @@ public final class RunDocuments {
 
     /** Gzip members, one after the other. */
     static byte[] join(byte[]... members) {
-        return join(java.util.Arrays.asList(members));
+        return join(Arrays.asList(members));
     }
 
     /** Gzip members, or their pieces, one after the other, copied once. */
@@ -122,8 +123,8 @@ public final class RunDocuments {
     }
 
     private static final byte[] OUTLINE_FIELD = "{\"outline\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] RUN_FIELD = ",\"run\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] NODES_FIELD = ",\"nodes\":".getBytes(StandardCharsets.UTF_8);
+    static final byte[] RUN_FIELD = ",\"run\":".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NODES_FIELD = ",\"nodes\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TRACES_FIELD = ",\"traces\":".getBytes(StandardCharsets.UTF_8);
 
     /**
@@ -144,6 +145,7 @@ public final class RunDocuments {
         return answer(id, () -> Deflated.member(parts), Deflated.memberSize(parts));
     }
 
+    /** A run's answer of {@code length} bytes, read from a new stream of {@code content} each time. */
     static Resource answer(String id, java.util.function.Supplier<InputStream> content, long length) {
         return new AbstractResource() {
             @Override
@@ -183,7 +185,7 @@ public final class RunDocuments {
         /** Null when {@code text} does not begin with a whole outline. */
         static Opening of(byte[] text) {
             if (text.length < OUTLINE_FIELD.length
-                    || !java.util.Arrays.equals(text, 0, OUTLINE_FIELD.length, OUTLINE_FIELD, 0, OUTLINE_FIELD.length)) {
+                    || !Arrays.equals(text, 0, OUTLINE_FIELD.length, OUTLINE_FIELD, 0, OUTLINE_FIELD.length)) {
                 return null;
             }
             try (JsonParser parser = RunJson.MAPPER.createParser(text, OUTLINE_FIELD.length,

@@ -34,8 +34,6 @@ final class StoredAnswer {
     private static final int KEPT = 4 << 20;
     /** A sync flush's empty stored block ends so, then the empty final block zlib writes on finishing. */
     private static final byte[] SYNC_THEN_FINAL = {0, 0, (byte) 0xff, (byte) 0xff, 0x03, 0x00};
-    private static final byte[] NODES_FIELD = ",\"nodes\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    private static final byte[] RUN_FIELD = ",\"run\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /**
      * One gzip member of a document.
@@ -100,9 +98,10 @@ final class StoredAnswer {
         if (opening == null) {
             return Optional.empty();
         }
-        int runFrom = opening.end() + RUN_FIELD.length;
+        byte[] runField = RunDocuments.RUN_FIELD;
+        int runFrom = opening.end() + runField.length;
         byte[] last = members.get(members.size() - 1).text();
-        if (!Arrays.equals(first, opening.end(), Math.min(runFrom, first.length), RUN_FIELD, 0, RUN_FIELD.length)
+        if (!Arrays.equals(first, opening.end(), Math.min(runFrom, first.length), runField, 0, runField.length)
                 || last.length == 0 || last[last.length - 1] != '}' || members.size() == 1 && runFrom >= first.length) {
             return Optional.empty();
         }
@@ -194,8 +193,9 @@ final class StoredAnswer {
                     if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                         return List.of(); // cut short
                     }
-                    if (length == 0 && n >= NODES_FIELD.length
-                            && Arrays.equals(buffer, 0, NODES_FIELD.length, NODES_FIELD, 0, NODES_FIELD.length)) {
+                    byte[] nodesField = RunDocuments.NODES_FIELD;
+                    if (length == 0 && n >= nodesField.length
+                            && Arrays.equals(buffer, 0, nodesField.length, nodesField, 0, nodesField.length)) {
                         return members; // the node table: the run ended with the member before
                     }
                     length += n;
