@@ -14,8 +14,8 @@ import java.util.Optional;
  * of the next large request. With a heap many times larger than one request's graph, the old generation fills
  * over several requests, and asking every time would only stop the service for nothing.
  * <p>
- * "Near" is either of two things. The old generation is half full; or its free room would not take twice what the
- * work just ended left in it. The parallel collector promotes a request's live graph into the old generation at each
+ * "Near" is either of two things. The old generation is half full; or its free room would not take twice what a
+ * large work since the last collection left in it. The parallel collector promotes a request's live graph into the old generation at each
  * young collection, and when its estimate of the next promotion exceeds the free room it collects the whole heap
  * first, in the middle of that request, its graph alive: 1.1–1.9 s for a million nodes under {@code -Xmx2g}, against
  * 0.13 s for the same collection made between requests. Such a request leaves the old generation about half full,

@@ -35,8 +35,8 @@ public class WorkBudget {
     private final Supplier<OldGeneration.Reading> oldGeneration;
     /** Given how much the old generation grew during the large work that made it due. */
     private final LongConsumer collect;
-    /** Large work has ended since the last collection. */
-    private volatile boolean collectionDue;
+    /** Large work has ended since a collection was last started; guarded by this object's lock. */
+    private boolean collectionDue;
     /**
      * The most the old generation grew during one large work since a collection was last due and started; set and
      * cleared with {@link #collectionDue}, under this object's lock.
