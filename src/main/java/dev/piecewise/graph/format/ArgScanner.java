@@ -181,7 +181,7 @@ final class ArgScanner {
     }
 
     private void skipIdentifier() {
-        while (pos < end && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+        while (pos < end && IdentifierChars.isPart(text.charAt(pos))) {
             pos++;
         }
     }
@@ -402,7 +402,7 @@ final class ArgScanner {
             return false;
         }
         for (int i = 1; i < s.length(); i++) {
-            if (!(Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+            if (!IdentifierChars.isPart(s.charAt(i))) {
                 return false;
             }
         }

@@ -51,7 +51,7 @@ final class PyTokens {
                 i = string(source, i, tokens);
             } else if (Character.isLetter(c) || c == '_') {
                 int start = i;
-                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+                while (i < n && IdentifierChars.isPart(s.charAt(i))) {
                     i++;
                 }
                 tokens.add(new Token(Type.NAME, s.substring(start, i), source.line(), column));
