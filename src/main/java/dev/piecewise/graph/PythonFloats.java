@@ -44,8 +44,8 @@ final class PythonFloats {
         String sign = d < 0 ? "-" : "";
         if (exponent < -4 || exponent >= 16) {
             String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            String e = String.format("%02d", Math.abs(exponent));
-            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + e;
+            int e = Math.abs(exponent); // at least two digits, as %02d would print it: String.format is slow
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
         }
         if (exponent >= digits.length() - 1) {
             return sign + digits + "0".repeat(exponent - digits.length() + 1) + ".0";

@@ -1,0 +1,20 @@
+package dev.piecewise.graph;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Float literals read back as Python's {@code repr} prints them (the values below are CPython 3's). */
+class PythonFloatsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "1e-06, 1e-06", "0.000001, 1e-06", "1E-6, 1e-06", "-2.5e-05, -2.5e-05", "1.5e-10, 1.5e-10",
+            "1e16, 1e+16", "1e100, 1e+100", "12345678901234567.0, 1.2345678901234568e+16", "2.0e-300, 2e-300",
+            "0.0001, 0.0001", "123.0, 123.0", "1e15, 1000000000000000.0", "0.1, 0.1", "-0.0, -0.0", "1., 1.0",
+            ".5, 0.5", "inf, inf", "-Infinity, -inf", "NaN, nan"})
+    void readsBackAsPythonsRepr(String literal, String repr) {
+        assertThat(PythonFloats.repr(literal)).isEqualTo(repr);
+    }
+}
