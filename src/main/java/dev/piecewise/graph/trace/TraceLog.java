@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The graphs of a TORCH_TRACE log: every {@code dynamo_output_graph} in the order they were logged, each with the
@@ -39,7 +40,7 @@ public record TraceLog(List<TraceGraph> graphs) {
         List<TraceEntry> outputs = new ArrayList<>();
         List<TraceEntry> globalConfigs = new ArrayList<>();
         TraceEntry globalConfig = null;
-        for (TraceEntry e : TraceLogReader.read(text)) {
+        for (TraceEntry e : TraceLogReader.read(text, Set.of(OUTPUT_GRAPH, VLLM_CONFIG, VLLM_SPLIT, GRAPH_BREAK))) {
             if (e.payload() == null) {
                 continue;
             }

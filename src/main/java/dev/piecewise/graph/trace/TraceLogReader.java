@@ -2,7 +2,8 @@ package dev.piecewise.graph.trace;
 
 import dev.piecewise.graph.GraphParseException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -10,9 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,10 +43,13 @@ public final class TraceLogReader {
     }
 
     /**
-     * @throws GraphParseException with the line of an envelope that is not JSON, a payload whose MD5 does not
+     * @param kinds the entries ({@link TraceEntry#is}) whose payloads are read, and checked against their MD5; the
+     *              others are listed without theirs, their payload lines passed over unread (in a Dynamo log most
+     *              of the bytes are guards and tensor descriptions, which no run reads)
+     * @throws GraphParseException with the line of an envelope that is not JSON, a payload read whose MD5 does not
      *                             match, or an entry the log ends in the middle of
      */
-    public static List<TraceEntry> read(String text) {
+    public static List<TraceEntry> read(String text, Set<String> kinds) {
         List<TraceEntry> entries = new ArrayList<>();
         Pending pending = null;
         int number = 0;
@@ -59,24 +61,26 @@ public final class TraceLogReader {
                 end = text.length();
             }
             number++;
-            String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+            int lineStart = start;
+            int lineEnd = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
             start = end + 1;
-            if (line.startsWith("\t")) {
+            if (lineStart < lineEnd && text.charAt(lineStart) == '\t') {
                 if (pending == null || pending.expectedMd5 == null) {
                     throw new GraphParseException("a payload line (starting with a tab) that follows no entry with a payload",
                             number, 1);
                 }
-                pending.addPayloadLine(line.substring(1), number);
+                pending.addPayloadLine(text, lineStart + 1, lineEnd, number);
                 continue;
             }
             if (pending != null) {
                 entries.add(pending.finish());
                 pending = null;
             }
+            String line = text.substring(lineStart, lineEnd);
             if (line.isBlank()) {
                 continue;
             }
-            pending = entry(line, number, lastLine);
+            pending = entry(line, number, lastLine, kinds);
         }
         if (pending != null) {
             entries.add(pending.finish());
@@ -84,40 +88,67 @@ public final class TraceLogReader {
         return entries;
     }
 
-    private static Pending entry(String line, int number, boolean lastLine) {
+    /** Reads the envelope as it streams by: a tree of each of a log's tens of thousands was most of reading it. */
+    private static Pending entry(String line, int number, boolean lastLine, Set<String> kinds) {
         Matcher m = GLOG.matcher(line);
         if (!m.find()) {
             throw new GraphParseException("not a TORCH_TRACE entry: a line starts with a glog prefix such as "
                     + "'V1130 09:25:28.339000 602 torch/_dynamo/utils.py:2126] ' and a JSON envelope", number, 1);
         }
-        JsonNode envelope;
-        try {
-            envelope = JSON.readTree(line.substring(m.end()));
+        try (JsonParser json = JSON.createParser(line.substring(m.end()))) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new GraphParseException("the entry's envelope is not a JSON object", number, m.end() + 1);
+            }
+            String type = null;
+            String name = null;
+            String md5 = null;
+            Integer frame = null;
+            Integer rank = null;
+            int frameCompile = 0;
+            int attempt = 0;
+            for (String key = json.nextName(); key != null; key = json.nextName()) {
+                JsonToken value = json.nextToken();
+                switch (key) {
+                    case "frame_id" -> frame = json.getValueAsInt(0);
+                    case "frame_compile_id" -> frameCompile = json.getValueAsInt(0);
+                    case "attempt" -> attempt = json.getValueAsInt(0);
+                    case "rank" -> rank = json.getValueAsInt(0);
+                    case "has_payload" -> md5 = value == JsonToken.VALUE_STRING ? json.getString() : null;
+                    default -> {
+                        if (type == null && !METADATA.contains(key)) {
+                            type = key;
+                            if (value == JsonToken.START_OBJECT) {
+                                name = nameIn(json);
+                            }
+                        }
+                    }
+                }
+                json.skipChildren(); // the rest of an object or array value; nothing for a scalar or one read
+            }
+            if (json.nextToken() != null) {
+                throw new GraphParseException("the entry's envelope is not JSON: more follows its object", number,
+                        m.end() + 1);
+            }
+            CompileId id = frame == null ? null : new CompileId(frame, frameCompile, attempt, rank);
+            return new Pending(number, type, name, id, md5, type != null && kinds.contains(type) || name != null && kinds.contains(name));
         } catch (JacksonException notJson) {
             String why = lastLine ? "the log ends in the middle of this entry (its JSON envelope is cut off)"
                     : "the entry's envelope is not JSON: " + firstLineOf(notJson.getOriginalMessage());
             throw new GraphParseException(why, number, m.end() + 1);
         }
-        if (envelope == null || !envelope.isObject()) {
-            throw new GraphParseException("the entry's envelope is not a JSON object", number, m.end() + 1);
-        }
-        String type = null;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = envelope.properties().iterator(); fields.hasNext(); ) {
-            String key = fields.next().getKey();
-            if (!METADATA.contains(key)) {
-                type = key;
-                break;
-            }
-        }
-        String name = type == null ? null : text(envelope.get(type).get("name"));
-        CompileId id = envelope.has("frame_id") ? new CompileId(envelope.get("frame_id").asInt(),
-                envelope.path("frame_compile_id").asInt(0), envelope.path("attempt").asInt(0),
-                envelope.has("rank") ? envelope.get("rank").asInt() : null) : null;
-        return new Pending(number, type, name, id, text(envelope.get("has_payload")));
     }
 
-    private static String text(JsonNode node) {
-        return node == null || !node.isString() ? null : node.asString();
+    /** The {@code name} of the entry's object (an artifact's, a graph dump's), read to its end; null for none. */
+    private static String nameIn(JsonParser json) {
+        String name = null;
+        for (String key = json.nextName(); key != null; key = json.nextName()) {
+            JsonToken value = json.nextToken();
+            if (key.equals("name")) {
+                name = value == JsonToken.VALUE_STRING ? json.getString() : null;
+            }
+            json.skipChildren();
+        }
+        return name;
     }
 
     private static String firstLineOf(String message) {
@@ -132,24 +163,30 @@ public final class TraceLogReader {
         private final String name;
         private final CompileId compileId;
         private final String expectedMd5;
+        /** Whether the payload is read: otherwise its lines are only counted. */
+        private final boolean read;
         private final StringBuilder payload = new StringBuilder();
         private int payloadLine;
 
-        Pending(int line, String type, String name, CompileId compileId, String expectedMd5) {
+        Pending(int line, String type, String name, CompileId compileId, String expectedMd5, boolean read) {
             this.line = line;
             this.type = type;
             this.name = name;
             this.compileId = compileId;
             this.expectedMd5 = expectedMd5;
+            this.read = read;
         }
 
-        void addPayloadLine(String text, int number) {
+        /** The payload line from {@code from} up to {@code to} of {@code text}, its tab left out. */
+        void addPayloadLine(String text, int from, int to, int number) {
             if (payloadLine == 0) {
                 payloadLine = number;
-            } else {
+            } else if (read) {
                 payload.append('\n');
             }
-            payload.append(text);
+            if (read) {
+                payload.append(text, from, to);
+            }
         }
 
         TraceEntry finish() {
@@ -160,12 +197,16 @@ public final class TraceLogReader {
                 throw new GraphParseException("the entry announces a payload (has_payload) but no payload line follows;"
                         + " the log may be truncated", line, 1);
             }
-            String actual = md5(payload.toString());
+            if (!read) {
+                return new TraceEntry(type, name, compileId, null, payloadLine);
+            }
+            String text = payload.toString();
+            String actual = md5(text);
             if (!actual.equalsIgnoreCase(expectedMd5)) {
                 throw new GraphParseException("the payload's MD5 is " + actual + " but the entry's has_payload says "
                         + expectedMd5 + ": the payload was changed or cut off", line, 1);
             }
-            return new TraceEntry(type, name, compileId, payload.toString(), payloadLine);
+            return new TraceEntry(type, name, compileId, text, payloadLine);
         }
     }
 

@@ -94,6 +94,21 @@ class TraceLogTest {
     }
 
     @Test
+    void payloadsNoRunReadsAreNeitherKeptNorChecked() {
+        String text = trace("trace_moe_view.log");
+        String[] lines = text.split("\n", -1);
+        int guards = firstLineWith(lines, "\"dynamo_cpp_guards_str\"");
+        assertThat(lines[guards]).contains("has_payload");
+        lines[guards + 1] = lines[guards + 1] + " changed";
+        TraceLog changed = TraceLog.read(String.join("\n", lines));
+        assertThat(changed).isEqualTo(TraceLog.read(text));
+        assertThat(TraceLogReader.read(text, java.util.Set.of(TraceLog.OUTPUT_GRAPH)))
+                .filteredOn(e -> e.type().equals("dynamo_cpp_guards_str")).singleElement()
+                .satisfies(e -> assertThat(e.payload()).isNull())
+                .satisfies(e -> assertThat(e.payloadLine()).isEqualTo(guards + 2));
+    }
+
+    @Test
     void anEnvelopeThatIsNotJsonNamesItsLine() {
         String[] lines = trace("trace_moe_view.log").split("\n", -1);
         int entry = firstLineWith(lines, "\"dynamo_start\"");
