@@ -36,7 +36,7 @@ final class SplitModuleReader {
         boolean called = false;
         for (SourceLine line : lines) {
             String text = line.text();
-            nested |= text.trim().startsWith("class submod_");
+            nested |= startsAfterBlanks(text, "class submod_"); // text.trim().startsWith, without a copy a line
             int at = text.indexOf("self.submod_");
             if (at >= 0) {
                 int end = at + "self.submod_".length();
@@ -47,6 +47,14 @@ final class SplitModuleReader {
             }
         }
         return nested && called;
+    }
+
+    private static boolean startsAfterBlanks(String text, String prefix) {
+        int i = 0;
+        while (i < text.length() && text.charAt(i) <= ' ') {
+            i++;
+        }
+        return text.startsWith(prefix, i);
     }
 
     static Inlined read(List<SourceLine> lines, String name, ParseLimits limits) {
