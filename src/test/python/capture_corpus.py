@@ -44,7 +44,8 @@ _LOG_RECORDS = []
 def _capture_torch_logs():
     """Sends what TORCH_LOGS would print to stderr into _LOG_RECORDS, formatted by torch's own handler."""
     for name, logger in list(logging.root.manager.loggerDict.items()):
-        if not name.startswith("torch") or not isinstance(logger, logging.Logger):
+        # torch.__trace is TORCH_TRACE's structured log: it keeps writing its own file.
+        if not name.startswith("torch") or name == "torch.__trace" or not isinstance(logger, logging.Logger):
             continue
         for handler in logger.handlers:
             handler.emit = (lambda h: lambda record: _LOG_RECORDS.append(h.format(record)))(handler)

@@ -18,7 +18,9 @@ import java.util.List;
  * java -cp target/test-classes:$(cat libraries.txt) dev.piecewise.bench.TwoBuildsBenchmark \
  *     /tmp/before/target/classes target/classes graph.txt 20
  * </pre>
- * ({@code target/classes} stays off the class path, or both builds would load the engine from it).
+ * ({@code target/classes} stays off the class path, or both builds would load the engine from it). The graph may be
+ * in any upload format (its format is detected); a fifth argument names the splitting op, {@code oracle::attn} by
+ * default ({@code oracle::sdpa} for the corpus's Hugging Face models).
  * Reports the best and the median of each step over the rounds, the first build first. Asserts nothing.
  */
 public final class TwoBuildsBenchmark {
@@ -26,7 +28,7 @@ public final class TwoBuildsBenchmark {
     /** One build's entry points, found by name: the builds need not share a class. */
     private static final class Build {
         private final String classes;
-        private final Object fxText;
+        private final Method detect;
         private final Method read;
         private final Method graph;
         private final Method partition;
@@ -34,26 +36,26 @@ public final class TwoBuildsBenchmark {
         private final List<Double> parseMillis = new ArrayList<>();
         private final List<Double> partitionMillis = new ArrayList<>();
 
-        Build(String classes) throws ReflectiveOperationException, java.io.IOException {
+        Build(String classes, String splittingOp) throws ReflectiveOperationException, java.io.IOException {
             this.classes = classes;
             // The parent finds the libraries; it must not find the engine itself (no target/classes on the class path).
             ClassLoader loader = new URLClassLoader(new URL[]{Path.of(classes).toUri().toURL()},
                     TwoBuildsBenchmark.class.getClassLoader());
             Class<?> format = loader.loadClass("dev.piecewise.graph.format.GraphFormat");
-            fxText = format.getField("FX_TEXT").get(null);
+            detect = format.getMethod("detect", String.class);
             read = format.getMethod("read", String.class, String.class, int.class);
             graph = loader.loadClass("dev.piecewise.graph.format.ParsedUpload").getMethod("graph");
             Class<?> ops = loader.loadClass("dev.piecewise.partition.SplittingOps");
             Class<?> optionsClass = loader.loadClass("dev.piecewise.partition.PartitionOptions");
             options = optionsClass.getMethod("vllmDefaults", ops)
-                    .invoke(null, ops.getConstructor(List.class).newInstance(List.of("oracle::attn")));
+                    .invoke(null, ops.getConstructor(List.class).newInstance(List.of(splittingOp)));
             partition = loader.loadClass("dev.piecewise.partition.Partitioner")
                     .getMethod("partition", loader.loadClass("dev.piecewise.graph.Graph"), optionsClass);
         }
 
         void run(String text, boolean timed) throws ReflectiveOperationException {
             long start = System.nanoTime();
-            Object parsed = graph.invoke(read.invoke(fxText, text, "graph", 0));
+            Object parsed = graph.invoke(read.invoke(detect.invoke(null, text), text, "graph", 0));
             long parsedAt = System.nanoTime();
             partition.invoke(null, parsed, options);
             if (timed) {
@@ -68,16 +70,20 @@ public final class TwoBuildsBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: TwoBuildsBenchmark CLASSES_A CLASSES_B FX_TEXT_FILE [ROUNDS]");
+            System.err.println("usage: TwoBuildsBenchmark CLASSES_A CLASSES_B GRAPH_FILE [ROUNDS [SPLITTING_OP]]");
             System.exit(2);
         }
-        Build[] builds = {new Build(args[0]), new Build(args[1])};
+        String splittingOp = args.length > 4 ? args[4] : "oracle::attn";
+        Build[] builds = {new Build(args[0], splittingOp), new Build(args[1], splittingOp)};
         String text = Files.readString(Path.of(args[2]));
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         String warmUp = SyntheticDecoder.fxText(1_000);
         for (Build build : builds) {
             for (int i = 0; i < 30; i++) {
                 build.run(warmUp, false);
+            }
+            for (int i = 0; i < 3; i++) { // the file's own format's reader too
+                build.run(text, false);
             }
         }
         for (int round = 0; round < rounds; round++) {
