@@ -141,10 +141,15 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
+    /** The room a multipart body has beyond the upload limit, for its framing and options; null for none. */
+    private String framing(long limit) {
+        return limit > maxUploadBytes ? "a multipart body may have " + Problems.size(limit - maxUploadBytes)
+                + " more for its framing and options" : null;
+    }
+
     private void tooLarge(HttpServletRequest request, HttpServletResponse response, long limit) throws IOException {
         refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE, "Upload too large",
-                "the upload exceeds the limit of " + Problems.size(maxUploadBytes) + " (piecewise.upload.max-size)"
-                        + (limit > maxUploadBytes ? ", plus " + Problems.size(limit - maxUploadBytes) + " for multipart framing and options" : ""), 0);
+                Problems.uploadTooLarge(maxUploadBytes, framing(limit)), 0);
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
@@ -286,8 +291,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
 
         void refuseTooLarge() throws IOException {
             answer(HttpStatus.CONTENT_TOO_LARGE, Problems.UPLOAD_TOO_LARGE, "Upload too large",
-                    "the upload exceeds the limit of " + Problems.size(maxUploadBytes) + " (piecewise.upload.max-size; a "
-                            + "multipart body may have " + Problems.size(limit - maxUploadBytes) + " more for its framing and options)", 0);
+                    Problems.uploadTooLarge(maxUploadBytes, framing(limit)), 0);
         }
 
         void refuseFull(RuntimeException full) throws IOException {

@@ -1,9 +1,11 @@
 package dev.piecewise.run;
 
+import dev.piecewise.web.Problems;
+
 /** An upload over the configured limit ({@code piecewise.upload.max-size}). */
 public class UploadTooLargeException extends RuntimeException {
 
     public UploadTooLargeException(long limit) {
-        super("the upload exceeds the limit of " + limit + " bytes (piecewise.upload.max-size)");
+        super(Problems.uploadTooLarge(limit, null));
     }
 }

@@ -23,7 +23,7 @@ class MultipartAdvice {
     private final String detail;
 
     MultipartAdvice(@Value("${piecewise.upload.max-size}") DataSize limit) {
-        this.detail = "the upload exceeds the limit of " + Problems.size(limit.toBytes()) + " (piecewise.upload.max-size)";
+        this.detail = Problems.uploadTooLarge(limit.toBytes(), null);
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)

@@ -66,6 +66,19 @@ public final class Problems {
         return text.substring(0, MAX_ECHO) + "… (" + text.length() + " characters)";
     }
 
+    /**
+     * Why an upload was refused as too large, and what to do: a TORCH_TRACE log or a dump compresses about tenfold, and
+     * an archive is read as it decompresses (to {@code piecewise.archive.max-uncompressed-size}), so the 78 MB log of a
+     * 61,000-node model, over the default limit, goes through as a .tar.gz of 3.8 MB.
+     *
+     * @param framing said after the property's name, or null: the room a multipart body has beyond the limit
+     */
+    public static String uploadTooLarge(long limitBytes, String framing) {
+        return "the upload exceeds the limit of " + size(limitBytes) + " (piecewise.upload.max-size"
+                + (framing == null ? "" : "; " + framing) + "); logs and dumps compress about tenfold: send a large one "
+                + "as a .tar.gz or .zip";
+    }
+
     /** A byte count as people read it: {@code 50 MB}, {@code 512 KB}, {@code 900 bytes} (binary units, as Spring's). */
     public static String size(long bytes) {
         if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {

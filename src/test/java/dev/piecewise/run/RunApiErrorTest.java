@@ -155,6 +155,7 @@ class RunApiErrorTest {
         HttpApi.Response response = api.postRaw(new byte[60 * 1024 * 1024], "text/plain", MOE);
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().get("type").asString()).endsWith("/upload-too-large");
+        assertThat(response.json().get("detail").asString()).contains("50 MB").contains(".tar.gz");
     }
 
     @Test
@@ -162,6 +163,7 @@ class RunApiErrorTest {
         HttpApi.Response response = api.postMultipart("big.txt", new byte[60 * 1024 * 1024], MOE);
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").asString()).contains("50 MB").contains(".tar.gz");
     }
 
     @Test
