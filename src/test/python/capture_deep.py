@@ -29,7 +29,8 @@ import split_oracle  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--case", required=True, help="a Hugging Face case of corpus_models.HF_MODELS")
+    parser.add_argument("--case", required=True,
+                        help="a Hugging Face case of corpus_models.HF_MODELS whose layer count is COMMON's (llama, qwen3, ...)")
     parser.add_argument("--layers", type=int, required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--split", action="store_true", help="also time vLLM's default split by split_module")
@@ -38,6 +39,9 @@ def main():
     torch.set_num_threads(4)
     capture_corpus._capture_torch_logs()
     model, inputs, dynamic_dims, _ = corpus_models.build(args.case)
+    config = getattr(getattr(model, "m", None), "config", None)
+    if getattr(config, "num_hidden_layers", None) != args.layers:
+        sys.exit(f"{args.case} does not take its layer count from corpus_models.COMMON; pick a decoder such as llama")
     for arg, dim in dynamic_dims:
         torch._dynamo.mark_dynamic(inputs[arg], dim)
     recorder = capture_corpus.Recorder()

@@ -93,7 +93,7 @@ final class JsonReader {
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                     String key = parser.currentName();
                     if (object.containsKey(key)) {
-                        throw error(parser.currentTokenLocation(), "malformed JSON: duplicate key \"" + key + "\"");
+                        throw error(parser.currentTokenLocation(), firstLine("malformed JSON: duplicate key \"" + key + "\""));
                     }
                     object.put(key, readValue(parser, parser.nextToken(), depth + 1));
                 }

@@ -4,6 +4,7 @@ import dev.piecewise.graph.GraphParseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -43,14 +44,16 @@ public final class TraceLogReader {
     }
 
     /**
-     * @param kinds the entries ({@link TraceEntry#is}) whose payloads are read, and checked against their MD5; the
-     *              others are listed without theirs, their payload lines passed over unread (in a Dynamo log most
-     *              of the bytes are guards and tensor descriptions, which no run reads)
-     * @throws GraphParseException with the line of an envelope that is not JSON, a payload read whose MD5 does not
+     * @param kinds the entries ({@link TraceEntry#is}) whose payloads are kept; every payload is checked against
+     *              its MD5 (a log cut off, or missing an entry's line, fails in whichever payload it lands), but
+     *              the others are hashed as they stand in the log, never built (in a Dynamo log most of the bytes
+     *              are guards and tensor descriptions, which no run reads)
+     * @throws GraphParseException with the line of an envelope that is not JSON, a payload whose MD5 does not
      *                             match, or an entry the log ends in the middle of
      */
     public static List<TraceEntry> read(String text, Set<String> kinds) {
         List<TraceEntry> entries = new ArrayList<>();
+        LineBytes scratch = new LineBytes();
         Pending pending = null;
         int number = 0;
         int start = 0;
@@ -69,7 +72,7 @@ public final class TraceLogReader {
                     throw new GraphParseException("a payload line (starting with a tab) that follows no entry with a payload",
                             number, 1);
                 }
-                pending.addPayloadLine(text, lineStart + 1, lineEnd, number);
+                pending.addPayloadLine(text, lineStart + 1, lineEnd, number, scratch);
                 continue;
             }
             if (pending != null) {
@@ -109,10 +112,10 @@ public final class TraceLogReader {
             for (String key = json.nextName(); key != null; key = json.nextName()) {
                 JsonToken value = json.nextToken();
                 switch (key) {
-                    case "frame_id" -> frame = json.getValueAsInt(0);
-                    case "frame_compile_id" -> frameCompile = json.getValueAsInt(0);
-                    case "attempt" -> attempt = json.getValueAsInt(0);
-                    case "rank" -> rank = json.getValueAsInt(0);
+                    case "frame_id" -> frame = intIn(json);
+                    case "frame_compile_id" -> frameCompile = intIn(json);
+                    case "attempt" -> attempt = intIn(json);
+                    case "rank" -> rank = intIn(json);
                     case "has_payload" -> md5 = value == JsonToken.VALUE_STRING ? json.getString() : null;
                     default -> {
                         if (type == null && !METADATA.contains(key)) {
@@ -130,11 +133,21 @@ public final class TraceLogReader {
                         m.end() + 1);
             }
             CompileId id = frame == null ? null : new CompileId(frame, frameCompile, attempt, rank);
-            return new Pending(number, type, name, id, md5, type != null && kinds.contains(type) || name != null && kinds.contains(name));
+            return new Pending(number, type, name, id, md5,
+                    type != null && kinds.contains(type) || name != null && kinds.contains(name));
         } catch (JacksonException notJson) {
             String why = lastLine ? "the log ends in the middle of this entry (its JSON envelope is cut off)"
                     : "the entry's envelope is not JSON: " + firstLineOf(notJson.getOriginalMessage());
             throw new GraphParseException(why, number, m.end() + 1);
+        }
+    }
+
+    /** The value as an int, 0 when it is none (a number too large, an object): ids are read, never refused. */
+    private static int intIn(JsonParser json) {
+        try {
+            return json.getValueAsInt(0);
+        } catch (InputCoercionException notAnInt) {
+            return 0;
         }
     }
 
@@ -163,9 +176,10 @@ public final class TraceLogReader {
         private final String name;
         private final CompileId compileId;
         private final String expectedMd5;
-        /** Whether the payload is read: otherwise its lines are only counted. */
+        /** Whether the payload is kept: every payload is checked, but only those a run reads are built. */
         private final boolean read;
         private final StringBuilder payload = new StringBuilder();
+        private final MessageDigest md5;
         private int payloadLine;
 
         Pending(int line, String type, String name, CompileId compileId, String expectedMd5, boolean read) {
@@ -175,15 +189,27 @@ public final class TraceLogReader {
             this.compileId = compileId;
             this.expectedMd5 = expectedMd5;
             this.read = read;
+            try {
+                this.md5 = expectedMd5 == null ? null : MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has MD5", e);
+            }
         }
 
-        /** The payload line from {@code from} up to {@code to} of {@code text}, its tab left out. */
-        void addPayloadLine(String text, int from, int to, int number) {
+        /**
+         * The payload line from {@code from} up to {@code to} of {@code text}, its tab left out: hashed as UTF-8
+         * through {@code scratch}, and kept if the payload is read.
+         */
+        void addPayloadLine(String text, int from, int to, int number, LineBytes scratch) {
             if (payloadLine == 0) {
                 payloadLine = number;
-            } else if (read) {
-                payload.append('\n');
+            } else {
+                md5.update((byte) '\n');
+                if (read) {
+                    payload.append('\n');
+                }
             }
+            scratch.digest(md5, text, from, to);
             if (read) {
                 payload.append(text, from, to);
             }
@@ -197,24 +223,36 @@ public final class TraceLogReader {
                 throw new GraphParseException("the entry announces a payload (has_payload) but no payload line follows;"
                         + " the log may be truncated", line, 1);
             }
-            if (!read) {
-                return new TraceEntry(type, name, compileId, null, payloadLine);
-            }
-            String text = payload.toString();
-            String actual = md5(text);
+            String actual = HexFormat.of().formatHex(md5.digest());
             if (!actual.equalsIgnoreCase(expectedMd5)) {
                 throw new GraphParseException("the payload's MD5 is " + actual + " but the entry's has_payload says "
                         + expectedMd5 + ": the payload was changed or cut off", line, 1);
             }
-            return new TraceEntry(type, name, compileId, text, payloadLine);
+            return new TraceEntry(type, name, compileId, read ? payload.toString() : null, payloadLine);
         }
     }
 
-    private static String md5(String payload) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
+    /**
+     * A line's UTF-8 bytes, made in one reused array: a log's payloads are tens of megabytes of lines, nearly all
+     * ASCII, and each is hashed whether or not a run reads it.
+     */
+    private static final class LineBytes {
+        private byte[] bytes = new byte[256];
+
+        void digest(MessageDigest md5, String text, int from, int to) {
+            int length = to - from;
+            if (bytes.length < length) {
+                bytes = new byte[Math.max(length, 2 * bytes.length)];
+            }
+            for (int i = 0; i < length; i++) {
+                char c = text.charAt(from + i);
+                if (c >= 0x80) {
+                    md5.update(text.substring(from, to).getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                bytes[i] = (byte) c;
+            }
+            md5.update(bytes, 0, length);
         }
     }
 }

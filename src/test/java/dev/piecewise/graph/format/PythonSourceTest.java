@@ -53,7 +53,7 @@ class PythonSourceTest {
                 "        add = x + y", "", "V1128"));
         // Each of them with characters replaced, inserted and removed, as a cut or mangled log has them.
         Random random = new Random(11);
-        String alphabet = "V0123456789 .:][_\t/agx";
+        String alphabet = "V0123456789 .:][_\t/agx\f\u000Bé";
         for (int i = 0; i < 20_000; i++) {
             StringBuilder line = new StringBuilder(lines.get(i % 16));
             for (int edits = 1 + random.nextInt(3); edits > 0 && !line.isEmpty(); edits--) {

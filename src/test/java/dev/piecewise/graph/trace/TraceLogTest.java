@@ -94,18 +94,46 @@ class TraceLogTest {
     }
 
     @Test
-    void payloadsNoRunReadsAreNeitherKeptNorChecked() {
+    void payloadsNoRunReadsAreCheckedButNotKept() {
         String text = trace("trace_moe_view.log");
         String[] lines = text.split("\n", -1);
         int guards = firstLineWith(lines, "\"dynamo_cpp_guards_str\"");
         assertThat(lines[guards]).contains("has_payload");
-        lines[guards + 1] = lines[guards + 1] + " changed";
-        TraceLog changed = TraceLog.read(String.join("\n", lines));
-        assertThat(changed).isEqualTo(TraceLog.read(text));
         assertThat(TraceLogReader.read(text, java.util.Set.of(TraceLog.OUTPUT_GRAPH)))
                 .filteredOn(e -> e.type().equals("dynamo_cpp_guards_str")).singleElement()
                 .satisfies(e -> assertThat(e.payload()).isNull())
                 .satisfies(e -> assertThat(e.payloadLine()).isEqualTo(guards + 2));
+        lines[guards + 1] = lines[guards + 1] + " changed";
+        assertThatThrownBy(() -> TraceLog.read(String.join("\n", lines)))
+                .isInstanceOf(GraphParseException.class).hasMessageContaining("MD5")
+                .satisfies(e -> assertThat(((GraphParseException) e).line()).isEqualTo(guards + 1));
+    }
+
+    @Test
+    void aLogMissingAnEntrysLineFailsThePayloadItsLinesJoin() {
+        String[] lines = trace("trace_graph_break.log").split("\n", -1);
+        int output = firstLineWith(lines, "\"dynamo_output_graph\"");
+        int before = output - 1;
+        while (lines[before].startsWith("\t")) {
+            before--;
+        }
+        List<String> withoutIt = new ArrayList<>(List.of(lines));
+        withoutIt.remove(output);
+        int joined = before + 1;
+        assertThatThrownBy(() -> TraceLog.read(String.join("\n", withoutIt)))
+                .isInstanceOf(GraphParseException.class).hasMessageContaining("MD5")
+                .satisfies(e -> assertThat(((GraphParseException) e).line()).isEqualTo(joined));
+    }
+
+    @Test
+    void aLogCutInAPayloadNoRunReadsIsReported() {
+        String text = trace("trace_moe_view.log");
+        int graph = text.indexOf("\"dynamo_output_graph\"");
+        int nextEntry = text.indexOf("\nV", graph);
+        int cut = text.indexOf("\n\t", nextEntry) + 20; // inside the payload of the entry after the graph
+        assertThat(text.substring(nextEntry, cut)).doesNotContain("dynamo_output_graph");
+        assertThatThrownBy(() -> TraceLog.read(text.substring(0, cut)))
+                .isInstanceOf(GraphParseException.class).hasMessageContaining("MD5");
     }
 
     @Test
