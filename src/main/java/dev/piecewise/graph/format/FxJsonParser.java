@@ -62,16 +62,21 @@ public final class FxJsonParser implements GraphParser {
                     + "call_module or output");
         }
         String target = json.get("target") == null ? opName : string(json, "target");
-        List<Arg> args = new ArrayList<>();
-        if (json.get("args") instanceof List<?> list) {
-            list.forEach(a -> args.add(arg(a, json)));
-        } else if (json.get("args") != null) {
+        Object argsJson = json.get("args");
+        List<Arg> args = List.of();
+        if (argsJson instanceof List<?> list) {
+            args = args(list, json);
+        } else if (argsJson != null) {
             throw at(json, "\"args\" must be an array");
         }
-        Map<String, Arg> kwargs = new LinkedHashMap<>();
-        if (json.get("kwargs") instanceof JsonObject map) {
-            map.forEach((k, v) -> kwargs.put(k, arg(v, json)));
-        } else if (json.get("kwargs") != null) {
+        Object kwargsJson = json.get("kwargs");
+        Map<String, Arg> kwargs = Map.of();
+        if (kwargsJson instanceof JsonObject map && !map.isEmpty()) {
+            kwargs = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : map.entrySet()) {
+                kwargs.put(e.getKey(), arg(e.getValue(), json));
+            }
+        } else if (kwargsJson != null && !(kwargsJson instanceof JsonObject)) {
             throw at(json, "\"kwargs\" must be an object");
         }
         // A node the exporter gave no value gets an inferred kind, as in fx-text.
@@ -113,7 +118,7 @@ public final class FxJsonParser implements GraphParser {
         }
         if (json instanceof List<?> list) {
             // Plain arrays are not part of the encoding, but read them as lists rather than reject a harmless export.
-            return new Arg.ListArg(list.stream().map(a -> arg(a, owner)).toList());
+            return new Arg.ListArg(args(list, owner));
         }
         JsonObject object = (JsonObject) json;
         if (object.size() != 1) {
@@ -132,7 +137,7 @@ public final class FxJsonParser implements GraphParser {
                 if (!(v instanceof List<?> items)) {
                     throw at(object, "{\"" + e.getKey() + "\": ...} takes an array");
                 }
-                List<Arg> args = items.stream().map(a -> arg(a, object)).toList();
+                List<Arg> args = args(items, object);
                 return e.getKey().equals("tuple") ? new Arg.Tuple(args) : new Arg.ListArg(args);
             case "dict":
                 if (!(v instanceof JsonObject map)) {
@@ -154,6 +159,23 @@ public final class FxJsonParser implements GraphParser {
         }
     }
 
+    /** Loops rather than streams: every node's arguments and shape pass here. */
+    private static List<Arg> args(List<?> items, JsonObject owner) {
+        Arg[] args = new Arg[items.size()];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = arg(items.get(i), owner);
+        }
+        return List.of(args);
+    }
+
+    private static List<String> strings(List<?> items) {
+        String[] strings = new String[items.size()];
+        for (int i = 0; i < strings.length; i++) {
+            strings[i] = String.valueOf(items.get(i));
+        }
+        return List.of(strings);
+    }
+
     private static ValueInfo value(JsonObject json) {
         if (!(json.get("kind") instanceof String kindId)) {
             throw at(json, "a value needs a \"kind\"");
@@ -164,11 +186,11 @@ public final class FxJsonParser implements GraphParser {
         } catch (IllegalArgumentException e) {
             throw at(json, e.getMessage());
         }
-        List<String> shape = json.get("shape") instanceof List<?> dims ? dims.stream().map(String::valueOf).toList() : null;
+        List<String> shape = json.get("shape") instanceof List<?> dims ? strings(dims) : null;
         String expr = null;
         Object v = json.get("value");
         if (kind == ValueKind.SIZE && v instanceof List<?> dims) {
-            shape = dims.stream().map(String::valueOf).toList();
+            shape = strings(dims);
         } else if (v != null && !(v instanceof List) && !(v instanceof JsonObject)) {
             expr = String.valueOf(v);
         }
