@@ -83,14 +83,7 @@ class TraceLogTest {
         String[] lines = text.split("\n", -1);
         int payload = firstLineWith(lines, "torch.ops.oracle.moe(x, router)");
         lines[payload] = lines[payload].replace("router)", "router )");
-        int entry = payload;
-        while (lines[entry].startsWith("\t")) {
-            entry--;
-        }
-        int entryLine = entry + 1;
-        assertThatThrownBy(() -> TraceLog.read(String.join("\n", lines)))
-                .isInstanceOf(GraphParseException.class).hasMessageContaining("MD5")
-                .satisfies(e -> assertThat(((GraphParseException) e).line()).isEqualTo(entryLine));
+        assertMd5FailsOnLine(String.join("\n", lines), entryAbove(lines, payload) + 1);
     }
 
     @Test
@@ -104,25 +97,17 @@ class TraceLogTest {
                 .satisfies(e -> assertThat(e.payload()).isNull())
                 .satisfies(e -> assertThat(e.payloadLine()).isEqualTo(guards + 2));
         lines[guards + 1] = lines[guards + 1] + " changed";
-        assertThatThrownBy(() -> TraceLog.read(String.join("\n", lines)))
-                .isInstanceOf(GraphParseException.class).hasMessageContaining("MD5")
-                .satisfies(e -> assertThat(((GraphParseException) e).line()).isEqualTo(guards + 1));
+        assertMd5FailsOnLine(String.join("\n", lines), guards + 1);
     }
 
     @Test
     void aLogMissingAnEntrysLineFailsThePayloadItsLinesJoin() {
         String[] lines = trace("trace_graph_break.log").split("\n", -1);
         int output = firstLineWith(lines, "\"dynamo_output_graph\"");
-        int before = output - 1;
-        while (lines[before].startsWith("\t")) {
-            before--;
-        }
         List<String> withoutIt = new ArrayList<>(List.of(lines));
         withoutIt.remove(output);
-        int joined = before + 1;
-        assertThatThrownBy(() -> TraceLog.read(String.join("\n", withoutIt)))
-                .isInstanceOf(GraphParseException.class).hasMessageContaining("MD5")
-                .satisfies(e -> assertThat(((GraphParseException) e).line()).isEqualTo(joined));
+        // Its payload lines join the entry above it, whose MD5 they break.
+        assertMd5FailsOnLine(String.join("\n", withoutIt), entryAbove(lines, output - 1) + 1);
     }
 
     @Test
@@ -177,6 +162,20 @@ class TraceLogTest {
         String text = trace("trace_moe_view.log");
         String extra = "V1130 09:24:43.000000 460 x.py:1] {\"something_new\": {\"a\": 1}, \"frame_id\": 0}\n";
         assertThat(TraceLog.read(extra + text).graphs()).hasSize(TraceLog.read(text).graphs().size());
+    }
+
+    /** The index of the entry line whose payload holds line {@code index} (or of that line, if it is an entry). */
+    private static int entryAbove(String[] lines, int index) {
+        while (lines[index].startsWith("\t")) {
+            index--;
+        }
+        return index;
+    }
+
+    private static void assertMd5FailsOnLine(String log, int line) {
+        assertThatThrownBy(() -> TraceLog.read(log))
+                .isInstanceOf(GraphParseException.class).hasMessageContaining("MD5")
+                .satisfies(e -> assertThat(((GraphParseException) e).line()).isEqualTo(line));
     }
 
     private static int firstLineWith(String[] lines, String s) {
