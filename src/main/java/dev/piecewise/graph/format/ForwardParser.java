@@ -97,7 +97,7 @@ final class ForwardParser {
         if (positions != null) {
             positions.put("", new long[]{def.line(), def.column(defIndent)});
         }
-        parameters(PyTokens.tokenize(logicalLine()));
+        parameters(logicalLine().tokens());
         Node output = null;
         while (next < lines.size() && output == null) {
             SourceLine line = lines.get(next);
@@ -119,9 +119,9 @@ final class ForwardParser {
                 skipMetaBlock(indent);
                 continue;
             }
-            List<SourceLine> statement = logicalLine();
-            lastLine = statement.get(statement.size() - 1);
-            output = statement(PyTokens.tokenize(statement));
+            PyTokens.LogicalLine statement = logicalLine();
+            lastLine = statement.lastLine();
+            output = statement(statement.tokens());
         }
         if (output == null) {
             SourceLine at = lastLine != null ? lastLine : def;
@@ -129,7 +129,7 @@ final class ForwardParser {
         }
         Graph graph = builder.build(lastLine.line(), 1);
         Graph completed = KindInference.complete(graph);
-        return new Forward(completed.withSameNames(PythonAnnotations.tupleItemsFromGetitems(completed.nodes()), carriesShapes),
+        return new Forward(completed.withSameNames(PythonAnnotations.tupleItemsFromGetitems(completed), carriesShapes),
                 positions);
     }
 
@@ -162,40 +162,11 @@ final class ForwardParser {
         return file < 0 ? null : text.substring(file + "File: ".length()).trim();
     }
 
-    /** Physical lines up to where brackets balance (expanded signatures and multi-line returns span several). */
-    private List<SourceLine> logicalLine() {
-        List<SourceLine> result = new ArrayList<>(1);
-        int depth = 0;
-        do {
-            SourceLine line = lines.get(next++);
-            result.add(line);
-            depth += bracketBalance(line.text());
-        } while (depth > 0 && next < lines.size());
-        return result;
-    }
-
-    private static int bracketBalance(String s) {
-        int depth = 0;
-        char quote = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '#') {
-                break;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            }
-        }
-        return depth;
+    /** The logical line at {@link #next}, which then points past it. */
+    private PyTokens.LogicalLine logicalLine() {
+        PyTokens.LogicalLine line = PyTokens.logicalLine(lines, next);
+        next = line.next();
+        return line;
     }
 
     private Parser parser(List<Token> tokens) {

@@ -5,7 +5,7 @@ import dev.piecewise.graph.GraphParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Tokens of one logical line of the Python FX's code generator emits. */
+/** Tokens of the logical lines of the Python FX's code generator emits. */
 final class PyTokens {
 
     /** IMAGINARY is a number ending in {@code j} ({@code 2j}); BYTES a {@code b'...'} literal kept as written. */
@@ -20,33 +20,49 @@ final class PyTokens {
     private PyTokens() {
     }
 
-    /** Tokenizes the given physical lines (one logical line); a '#' outside strings ends a physical line. */
-    static List<Token> tokenize(List<SourceLine> lines) {
+    /**
+     * Tokenizes one logical line: physical lines from {@code lines[from]} up to the one where the brackets opened
+     * balance (an expanded signature or a multi-line return spans several), found by the tokens themselves, so
+     * brackets in strings and comments do not count; a '#' outside strings ends a physical line.
+     */
+    static LogicalLine logicalLine(List<SourceLine> lines, int from) {
         List<Token> tokens = new ArrayList<>();
-        SourceLine last = lines.get(0);
-        for (SourceLine line : lines) {
+        SourceLine last = lines.get(from);
+        int next = from;
+        int depth = 0;
+        do {
+            SourceLine line = lines.get(next++);
             if (!line.text().isBlank()) {
                 last = line; // a truncated statement ends where its text ends, not on trailing blank lines
             }
-        }
-        for (SourceLine source : lines) {
-            tokenizeLine(source, tokens);
-        }
+            depth += tokenizeLine(line, tokens);
+        } while (depth > 0 && next < lines.size());
         tokens.add(new Token(Type.END, "", last.line(), last.column(last.text().length())));
-        return tokens;
+        return new LogicalLine(tokens, next, lines.get(next - 1));
     }
 
-    private static void tokenizeLine(SourceLine source, List<Token> tokens) {
+    /**
+     * A logical line's tokens, ending with {@link Type#END}.
+     *
+     * @param next     the index of the physical line after it
+     * @param lastLine its last physical line
+     */
+    record LogicalLine(List<Token> tokens, int next, SourceLine lastLine) {
+    }
+
+    /** Adds the tokens of one physical line; returns the brackets they open less those they close. */
+    private static int tokenizeLine(SourceLine source, List<Token> tokens) {
         String s = source.text();
         int n = s.length();
         int i = 0;
+        int depth = 0;
         while (i < n) {
             char c = s.charAt(i);
             int column = source.column(i);
             if (c == ' ' || c == '\t' || c == '\f') {
                 i++;
             } else if (c == '#') {
-                return;
+                return depth;
             } else if (isQuote(c) || (isStringPrefix(s, i) && i + 1 < n)) {
                 i = string(source, i, tokens);
             } else if (Character.isLetter(c) || c == '_') {
@@ -71,9 +87,11 @@ final class PyTokens {
                     throw new GraphParseException("unexpected character '" + c + "'", source.line(), column);
                 }
                 tokens.add(new Token(Type.OP, op, source.line(), column));
+                depth += c == '(' || c == '[' || c == '{' ? 1 : c == ')' || c == ']' || c == '}' ? -1 : 0;
                 i += op.length();
             }
         }
+        return depth;
     }
 
     private static boolean isDigit(char c) {

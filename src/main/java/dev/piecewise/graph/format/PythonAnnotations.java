@@ -2,6 +2,7 @@ package dev.piecewise.graph.format;
 
 import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.DtypeCodes;
+import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.ValueInfo;
 import dev.piecewise.graph.ValueKind;
@@ -118,15 +119,14 @@ final class PythonAnnotations {
      * print_readable annotates no tuple, but it annotates each {@code t[i]} taken from it: those are the
      * tuple's items, and their shape symbols are what split_module threads after the tuple.
      */
-    static List<Node> tupleItemsFromGetitems(List<Node> nodes) {
+    static List<Node> tupleItemsFromGetitems(Graph graph) {
+        List<Node> nodes = graph.nodes();
         Map<String, TreeMap<Integer, ValueInfo>> items = new HashMap<>();
-        Map<String, Node> byName = new HashMap<>();
         for (Node node : nodes) {
-            byName.put(node.name(), node);
             if (node.isCallFunction("operator.getitem") && node.args().size() == 2
                     && node.args().get(0) instanceof Arg.Ref ref && node.args().get(1) instanceof Arg.IntLit index
                     && index.value() >= 0 && node.typeExpr() != null) {
-                Node tuple = byName.get(ref.name());
+                Node tuple = graph.node(ref.name());
                 if (tuple.kind() == ValueKind.TUPLE && tuple.value().items() == null) {
                     items.computeIfAbsent(ref.name(), k -> new TreeMap<>()).put((int) index.value(), node.value());
                 }

@@ -201,6 +201,23 @@ class FxPythonParserTest {
         assertThat(graph.node("ifloordiv").args()).containsExactly(new Arg.Ref("iadd"), new Arg.IntLit(2));
     }
 
+    /** A statement runs on to where its brackets balance; brackets in strings and comments do not count. */
+    @Test
+    void statementsSpanLinesUntilTheirBracketsBalanceOutsideStringsAndComments() {
+        Graph graph = parse("""
+                def forward(self,
+                            x):
+                    view = torch.ops.aten.view.default(x, [  # ( in a comment
+                        2, 3]);  x = None
+                    tag = torch.ops.mylib.tag.default(view, '(');  view = None
+                    return (
+                        tag,)
+                """);
+        assertThat(graph.nodes()).extracting(Node::name).containsExactly("x", "view", "tag", "output");
+        assertThat(graph.node("view").args().get(1)).isEqualTo(new Arg.ListArg(List.of(new Arg.IntLit(2), new Arg.IntLit(3))));
+        assertThat(graph.node("tag").args().get(1)).isEqualTo(new Arg.Str("("));
+    }
+
     /** print_readable nests the higher-order ops' bodies as classes inside the outer one, after its forward. */
     @Test
     void higherOrderOpsFetchNestedGraphModulesWithGetAttr() {
