@@ -309,8 +309,19 @@ public final class KindInference {
             return TUPLE_METHODS.contains(target) || (TUPLE_METHODS_WITH_DIM.contains(target) && hasDim(node));
         }
         if (node.op() == Op.CALL_FUNCTION && target.startsWith("torch.") && !target.startsWith("torch.ops.")) {
-            String simple = target.substring(target.lastIndexOf('.') + 1);
-            return TUPLE_METHODS.contains(simple) || (TUPLE_METHODS_WITH_DIM.contains(simple) && hasDim(node));
+            return endsWithNameIn(target, TUPLE_METHODS)
+                    || (endsWithNameIn(target, TUPLE_METHODS_WITH_DIM) && hasDim(node));
+        }
+        return false;
+    }
+
+    /** Whether the last dotted part of {@code target} is one of {@code names}: asked of every torch call, so no substring. */
+    private static boolean endsWithNameIn(String target, Set<String> names) {
+        int length = target.length() - target.lastIndexOf('.') - 1;
+        for (String name : names) {
+            if (name.length() == length && target.endsWith(name)) {
+                return true;
+            }
         }
         return false;
     }
