@@ -61,7 +61,7 @@ final class ForwardParser {
         this.lines = lines;
         this.defLine = defLine;
         this.limits = limits;
-        this.builder = new Graph.Builder(name, false);
+        this.builder = new Graph.Builder(name, false, bodyLines(lines, defLine));
         this.nodes = new PythonNodes(builder::isDefined);
         this.positions = recordPositions ? new HashMap<>() : null;
     }
@@ -80,6 +80,24 @@ final class ForwardParser {
         }
         SourceLine first = lines.isEmpty() ? new SourceLine("", 1, 0) : lines.get(0);
         throw new GraphParseException("no 'def forward(' found in the fx-python upload", first.line(), first.column(0));
+    }
+
+    /**
+     * The lines of the body of the {@code def} at {@code defLine}: about as many nodes as it makes (one statement a
+     * line), so the graph's index is made that large at once rather than grown step by step.
+     */
+    private static int bodyLines(List<SourceLine> lines, int defLine) {
+        int defIndent = indentation(lines.get(defLine).text());
+        int end = defLine + 1;
+        while (end < lines.size()) {
+            String text = lines.get(end).text();
+            int indent = indentation(text);
+            if (indent < text.length() && indent <= defIndent) {
+                break;
+            }
+            end++;
+        }
+        return end - defLine;
     }
 
     static int indentation(String line) {

@@ -104,6 +104,9 @@ final class PyTokens {
 
     /** {@code b'..'}, {@code r'..'}, {@code u'..'}, {@code rb'..'} and the like. */
     private static boolean isStringPrefix(String s, int i) {
+        if ("bBrRuU".indexOf(s.charAt(i)) < 0) { // most tokens: no prefix letter at all
+            return false;
+        }
         int j = i;
         while (j < s.length() && j - i < 2 && "bBrRuU".indexOf(s.charAt(j)) >= 0) {
             j++;
