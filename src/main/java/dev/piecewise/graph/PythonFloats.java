@@ -1,6 +1,8 @@
 package dev.piecewise.graph;
 
 import java.math.BigDecimal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Python's float repr: the shortest round-tripping digits, scientific below 1e-4 and from 1e16. */
 final class PythonFloats {
@@ -8,7 +10,26 @@ final class PythonFloats {
     private PythonFloats() {
     }
 
+    /**
+     * Reprs of literals already read: a model writes the same few thousands of times (an RMSNorm's {@code 1e-06} on
+     * every layer), and working one out takes a microsecond. Bounded: an upload of distinct floats just misses it.
+     */
+    private static final Map<String, String> KNOWN = new ConcurrentHashMap<>();
+    private static final int KNOWN_AT_MOST = 1024;
+
     static String repr(String text) {
+        String known = KNOWN.get(text);
+        if (known != null) {
+            return known;
+        }
+        String repr = reprOf(text);
+        if (KNOWN.size() < KNOWN_AT_MOST) {
+            KNOWN.putIfAbsent(text, repr);
+        }
+        return repr;
+    }
+
+    private static String reprOf(String text) {
         String t = text.trim();
         switch (t) {
             case "inf", "+inf", "Infinity" -> {
