@@ -39,10 +39,10 @@ public final class FxJsonParser implements GraphParser {
         if (!(root.get("nodes") instanceof List<?> nodes)) {
             throw new GraphParseException("expected a \"nodes\" array", root.line, root.column);
         }
-        Graph.Builder builder = new Graph.Builder(graphName, true);
         if (nodes.size() > limits.maxNodes()) {
             throw limits.tooManyNodes(root.line, root.column);
         }
+        Graph.Builder builder = new Graph.Builder(graphName, true, nodes.size());
         for (Object item : nodes) {
             if (!(item instanceof JsonObject node)) {
                 throw new GraphParseException("every entry of \"nodes\" must be an object", root.line, root.column);

@@ -110,7 +110,7 @@ final class SplitModuleReader {
                         + "unpacks their results; '" + node.name() + "' does something else", (int) at[0], (int) at[1]);
             }
         }
-        Graph.Builder builder = new Graph.Builder(name, top.carriesShapes());
+        Graph.Builder builder = new Graph.Builder(name, top.carriesShapes(), inlined.size());
         long[] end = topForward.position(top.output().name());
         for (Node node : inlined) {
             long[] at = positions.getOrDefault(node.name(), end);
