@@ -1,8 +1,6 @@
 package dev.piecewise.graph;
 
 import java.math.BigDecimal;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Python's float repr: the shortest round-tripping digits, scientific below 1e-4 and from 1e16. */
 final class PythonFloats {
@@ -10,22 +8,29 @@ final class PythonFloats {
     private PythonFloats() {
     }
 
+    /** A literal read, with its repr. */
+    private record Known(String text, String repr) {
+    }
+
     /**
-     * Reprs of literals already read: a model writes the same few thousands of times (an RMSNorm's {@code 1e-06} on
-     * every layer), and working one out takes a microsecond. Bounded: an upload of distinct floats just misses it.
+     * Reprs of short literals read lately, by hash: a model writes the same few thousands of times (an RMSNorm's
+     * {@code 1e-06} on every layer), and working one out takes a microsecond. A slot holds the last literal of its
+     * hash, so the table stays this small whatever is read; threads racing on a slot each store a whole entry.
      */
-    private static final Map<String, String> KNOWN = new ConcurrentHashMap<>();
-    private static final int KNOWN_AT_MOST = 1024;
+    private static final Known[] KNOWN = new Known[256];
+    private static final int KNOWN_LENGTH_AT_MOST = 32;
 
     static String repr(String text) {
-        String known = KNOWN.get(text);
-        if (known != null) {
-            return known;
+        if (text.length() > KNOWN_LENGTH_AT_MOST) {
+            return reprOf(text);
+        }
+        int slot = text.hashCode() & (KNOWN.length - 1);
+        Known known = KNOWN[slot];
+        if (known != null && known.text().equals(text)) {
+            return known.repr();
         }
         String repr = reprOf(text);
-        if (KNOWN.size() < KNOWN_AT_MOST) {
-            KNOWN.putIfAbsent(text, repr);
-        }
+        KNOWN[slot] = new Known(text, repr);
         return repr;
     }
 

@@ -1,5 +1,6 @@
 package dev.piecewise.graph;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,5 +17,15 @@ class PythonFloatsTest {
             ".5, 0.5", "inf, inf", "-Infinity, -inf", "NaN, nan"})
     void readsBackAsPythonsRepr(String literal, String repr) {
         assertThat(PythonFloats.repr(literal)).isEqualTo(repr);
+    }
+
+    /** Reprs read before are kept by hash: literals of one slot (these three) must not answer for each other. */
+    @Test
+    void literalsOfOneSlotOfTheKeptReprsReadBackInTurn() {
+        for (int round = 0; round < 2; round++) {
+            assertThat(PythonFloats.repr("5.810")).isEqualTo("5.81");
+            assertThat(PythonFloats.repr("8.730")).isEqualTo("8.73");
+            assertThat(PythonFloats.repr("1e-05")).isEqualTo("1e-05");
+        }
     }
 }
