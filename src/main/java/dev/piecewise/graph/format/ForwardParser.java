@@ -61,7 +61,7 @@ final class ForwardParser {
         this.lines = lines;
         this.defLine = defLine;
         this.limits = limits;
-        this.builder = new Graph.Builder(name, false, bodyLines(lines, defLine));
+        this.builder = new Graph.Builder(name, false, statementLines(lines, defLine, limits));
         this.nodes = new PythonNodes(builder::isDefined);
         this.positions = recordPositions ? new HashMap<>() : null;
     }
@@ -83,21 +83,27 @@ final class ForwardParser {
     }
 
     /**
-     * The lines of the body of the {@code def} at {@code defLine}: about as many nodes as it makes (one statement a
-     * line), so the graph's index is made that large at once rather than grown step by step.
+     * The statement lines of the body of the {@code def} at {@code defLine}, at most one more than a graph may have
+     * nodes: about as many nodes as it makes (FX writes a statement a line), so the graph's index is made that large
+     * at once rather than grown step by step. Blank lines and comments ({@code # File: ...}) do not count.
      */
-    private static int bodyLines(List<SourceLine> lines, int defLine) {
+    private static int statementLines(List<SourceLine> lines, int defLine, ParseLimits limits) {
         int defIndent = indentation(lines.get(defLine).text());
-        int end = defLine + 1;
-        while (end < lines.size()) {
-            String text = lines.get(end).text();
+        int statements = 1;
+        for (int at = defLine + 1; at < lines.size() && statements <= limits.maxNodes(); at++) {
+            String text = lines.get(at).text();
             int indent = indentation(text);
-            if (indent < text.length() && indent <= defIndent) {
+            if (indent == text.length()) {
+                continue;
+            }
+            if (indent <= defIndent) { // where the reading of the body stops too
                 break;
             }
-            end++;
+            if (text.charAt(indent) != '#') {
+                statements++;
+            }
         }
-        return end - defLine;
+        return statements;
     }
 
     static int indentation(String line) {
