@@ -9,8 +9,10 @@ import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -119,16 +121,27 @@ final class PythonAnnotations {
      * print_readable annotates no tuple, but it annotates each {@code t[i]} taken from it: those are the
      * tuple's items, and their shape symbols are what split_module threads after the tuple.
      */
+    /**
+     * A tuple read at a larger index keeps no list of items, as if none were annotated: its list would run to that
+     * index (a {@code t[2000000000]} would make two billion).
+     */
+    private static final int MAX_LISTED_ITEMS = 1 << 16;
+
     static List<Node> tupleItemsFromGetitems(Graph graph) {
         List<Node> nodes = graph.nodes();
         Map<String, TreeMap<Integer, ValueInfo>> items = new HashMap<>();
+        Set<String> unlisted = new HashSet<>();
         for (Node node : nodes) {
             if (node.isCallFunction("operator.getitem") && node.args().size() == 2
                     && node.args().get(0) instanceof Arg.Ref ref && node.args().get(1) instanceof Arg.IntLit index
                     && index.value() >= 0 && node.typeExpr() != null) {
                 Node tuple = graph.node(ref.name());
                 if (tuple.kind() == ValueKind.TUPLE && tuple.value().items() == null) {
-                    items.computeIfAbsent(ref.name(), k -> new TreeMap<>()).put((int) index.value(), node.value());
+                    if (index.value() < MAX_LISTED_ITEMS) {
+                        items.computeIfAbsent(ref.name(), k -> new TreeMap<>()).put((int) index.value(), node.value());
+                    } else {
+                        unlisted.add(ref.name());
+                    }
                 }
             }
         }
@@ -138,7 +151,7 @@ final class PythonAnnotations {
         List<Node> result = new ArrayList<>(nodes.size());
         for (Node node : nodes) {
             TreeMap<Integer, ValueInfo> known = items.get(node.name());
-            if (known == null) {
+            if (known == null || unlisted.contains(node.name())) {
                 result.add(node);
                 continue;
             }

@@ -210,10 +210,13 @@ class FxPythonParserTest {
                     view = torch.ops.aten.view.default(x, [  # ( in a comment
                         2, 3]);  x = None
                     tag = torch.ops.mylib.tag.default(view, '(');  view = None
+                    mark = torch.ops.mylib.mark.default(tag, ')#(', [
+                        1]);  tag = None
                     return (
-                        tag,)
+                        mark,)
                 """);
-        assertThat(graph.nodes()).extracting(Node::name).containsExactly("x", "view", "tag", "output");
+        assertThat(graph.nodes()).extracting(Node::name).containsExactly("x", "view", "tag", "mark", "output");
+        assertThat(graph.node("mark").args().get(1)).isEqualTo(new Arg.Str(")#("));
         assertThat(graph.node("view").args().get(1)).isEqualTo(new Arg.ListArg(List.of(new Arg.IntLit(2), new Arg.IntLit(3))));
         assertThat(graph.node("tag").args().get(1)).isEqualTo(new Arg.Str("("));
     }
@@ -434,6 +437,26 @@ class FxPythonParserTest {
         assertThat(graph.node("pair").value().freeSymbols()).containsExactly("s1");
         assertThat(graph.node("typed").typeExpr()).isEqualTo("torch.Tensor");
         assertThat(graph.node("size").kind()).isEqualTo(ValueKind.SIZE);
+    }
+
+    /** print_readable annotates each t[i] of a tuple: those are its items, up to an index no list would hold. */
+    @Test
+    void annotatedGetitemsListATuplesItemsUnlessAnIndexIsHuge() {
+        Graph graph = parse("""
+                class GraphModule(torch.nn.Module):
+                    def forward(self, L_x_: "f32[s0, 4]"):
+                        l_x_ = L_x_
+                        split = torch.split(l_x_, 2)
+                        getitem: "f32[2, 4]" = split[1]
+                        chunk = torch.chunk(l_x_, 2)
+                        getitem_1: "f32[2, 4]" = chunk[0]
+                        getitem_2: "f32[2, 4]" = chunk[2000000000]
+                        return (getitem, getitem_1, getitem_2)
+                """);
+        assertThat(graph.node("split").value().items()).extracting(v -> v.shape())
+                .containsExactly(null, List.of("2", "4")); // item 0 is not annotated: a guessed tensor
+        assertThat(graph.node("chunk").kind()).isEqualTo(ValueKind.TUPLE);
+        assertThat(graph.node("chunk").value().items()).isNull();
     }
 
     @Test
