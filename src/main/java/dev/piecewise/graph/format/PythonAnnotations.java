@@ -118,15 +118,15 @@ final class PythonAnnotations {
     }
 
     /**
-     * print_readable annotates no tuple, but it annotates each {@code t[i]} taken from it: those are the
-     * tuple's items, and their shape symbols are what split_module threads after the tuple.
-     */
-    /**
      * A tuple read at a larger index keeps no list of items, as if none were annotated: its list would run to that
      * index (a {@code t[2000000000]} would make two billion).
      */
     private static final int MAX_LISTED_ITEMS = 1 << 16;
 
+    /**
+     * print_readable annotates no tuple, but it annotates each {@code t[i]} taken from it: those are the
+     * tuple's items, and their shape symbols are what split_module threads after the tuple.
+     */
     static List<Node> tupleItemsFromGetitems(Graph graph) {
         List<Node> nodes = graph.nodes();
         Map<String, TreeMap<Integer, ValueInfo>> items = new HashMap<>();
