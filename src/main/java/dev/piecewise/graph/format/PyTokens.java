@@ -127,19 +127,18 @@ final class PyTokens {
             i++;
         }
         char quote = s.charAt(i);
-        boolean triple = s.startsWith(String.valueOf(quote).repeat(3), i);
-        String close = triple ? String.valueOf(quote).repeat(3) : String.valueOf(quote);
-        i += close.length();
+        boolean triple = tripleAt(s, i, quote);
+        i += triple ? 3 : 1;
         StringBuilder sb = new StringBuilder();
         while (true) {
             if (i >= s.length()) {
                 throw new GraphParseException("unterminated string", source.line(), source.column(start));
             }
-            if (s.startsWith(close, i)) {
-                i += close.length();
+            char c = s.charAt(i);
+            if (c == quote && (!triple || tripleAt(s, i, quote))) {
+                i += triple ? 3 : 1;
                 break;
             }
-            char c = s.charAt(i);
             if (c == '\\' && i + 1 < s.length()) {
                 if (raw) {
                     sb.append(c).append(s.charAt(i + 1));
@@ -155,6 +154,11 @@ final class PyTokens {
         tokens.add(bytes ? new Token(Type.BYTES, s.substring(start, i), source.line(), source.column(start))
                 : new Token(Type.STRING, sb.toString(), source.line(), source.column(start)));
         return i;
+    }
+
+    /** Whether the {@code quote} at {@code i} is the first of three. */
+    private static boolean tripleAt(String s, int i, char quote) {
+        return i + 2 < s.length() && s.charAt(i + 1) == quote && s.charAt(i + 2) == quote;
     }
 
     /** One backslash escape of Python's string literals at {@code i}; returns the index after it. */

@@ -221,6 +221,16 @@ class FxPythonParserTest {
         assertThat(graph.node("tag").args().get(1)).isEqualTo(new Arg.Str("("));
     }
 
+    /** String literals as Python reads them: quotes of the other kind, triple quotes, raw strings and escapes. */
+    @Test
+    void stringLiteralsReadAsPythonReadsThem() {
+        Graph graph = parse("def forward(self, x):\n"
+                + "    a = torch.ops.mylib.tag.default(x, '''it's''', '', \"\"\"say \"hi\" \"\"\", r'\\d', 'tab\\tend')\n"
+                + "    return (a,)\n");
+        assertThat(graph.node("a").args()).containsExactly(new Arg.Ref("x"), new Arg.Str("it's"), new Arg.Str(""),
+                new Arg.Str("say \"hi\" "), new Arg.Str("\\d"), new Arg.Str("tab\tend"));
+    }
+
     /** print_readable nests the higher-order ops' bodies as classes inside the outer one, after its forward. */
     @Test
     void higherOrderOpsFetchNestedGraphModulesWithGetAttr() {
