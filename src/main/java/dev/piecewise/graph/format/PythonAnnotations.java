@@ -119,7 +119,9 @@ final class PythonAnnotations {
 
     /**
      * A tuple read at a larger index keeps no list of items, as if none were annotated: its list would run to that
-     * index (a {@code t[2000000000]} would make two billion).
+     * index (a {@code t[2000000000]} would make two billion). All the tuples of a graph list at most this many items
+     * more than the graph has nodes; those after list none, so that many tuples each read far on cannot make lists
+     * out of all proportion to the upload.
      */
     private static final int MAX_LISTED_ITEMS = 1 << 16;
 
@@ -149,12 +151,14 @@ final class PythonAnnotations {
             return nodes;
         }
         List<Node> result = new ArrayList<>(nodes.size());
+        long itemsLeft = (long) nodes.size() + MAX_LISTED_ITEMS;
         for (Node node : nodes) {
             TreeMap<Integer, ValueInfo> known = items.get(node.name());
-            if (known == null || unlisted.contains(node.name())) {
+            if (known == null || unlisted.contains(node.name()) || known.lastKey() + 1 > itemsLeft) {
                 result.add(node);
                 continue;
             }
+            itemsLeft -= known.lastKey() + 1;
             List<ValueInfo> list = new ArrayList<>();
             for (int i = 0; i <= known.lastKey(); i++) {
                 list.add(known.getOrDefault(i, ValueInfo.guess(ValueKind.TENSOR)));

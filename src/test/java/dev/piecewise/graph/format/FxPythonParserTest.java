@@ -469,6 +469,23 @@ class FxPythonParserTest {
         assertThat(graph.node("chunk").value().items()).isNull();
     }
 
+    /** Tuples read far on list their items until the graph's allowance is spent; those after list none. */
+    @Test
+    void tuplesReadFarOnListItemsOnlyWithinTheGraphsAllowance() {
+        Graph graph = parse("""
+                class GraphModule(torch.nn.Module):
+                    def forward(self, L_x_: "f32[s0, 4]"):
+                        l_x_ = L_x_
+                        first = torch.split(l_x_, 1)
+                        getitem: "f32[1, 4]" = first[40000]
+                        second = torch.split(l_x_, 1)
+                        getitem_1: "f32[1, 4]" = second[40000]
+                        return (getitem, getitem_1)
+                """);
+        assertThat(graph.node("first").value().items()).hasSize(40_001);
+        assertThat(graph.node("second").value().items()).isNull();
+    }
+
     @Test
     void fileCommentsAreKeptAsTheNodesSource() {
         Graph graph = parse("""
