@@ -83,9 +83,10 @@ final class ForwardParser {
     }
 
     /**
-     * The statement lines of the body of the {@code def} at {@code defLine}, at most one more than a graph may have
-     * nodes: about as many nodes as it makes (FX writes a statement a line), so the graph's index is made that large
-     * at once rather than grown step by step. Blank lines and comments ({@code # File: ...}) do not count.
+     * The statement lines of the body of the {@code def} at {@code defLine} up to its {@code return}, at most one more
+     * than a graph may have nodes: about as many nodes as it makes (FX writes a statement a line), so the graph's
+     * index is made that large at once rather than grown step by step. Blank lines and comments
+     * ({@code # File: ...}) do not count.
      */
     private static int statementLines(List<SourceLine> lines, int defLine, ParseLimits limits) {
         int defIndent = indentation(lines.get(defLine).text());
@@ -101,9 +102,17 @@ final class ForwardParser {
             }
             if (text.charAt(indent) != '#') {
                 statements++;
+                if (isReturn(text, indent)) { // where the reading of the body ends
+                    break;
+                }
             }
         }
         return statements;
+    }
+
+    private static boolean isReturn(String text, int at) {
+        int end = at + "return".length();
+        return text.startsWith("return", at) && (end == text.length() || !IdentifierChars.isPart(text.charAt(end)));
     }
 
     static int indentation(String line) {
