@@ -1,6 +1,8 @@
 package dev.piecewise.graph;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 
 /** Python's float repr: the shortest round-tripping digits, scientific below 1e-4 and from 1e16. */
 final class PythonFloats {
@@ -34,6 +36,23 @@ final class PythonFloats {
         return repr;
     }
 
+    /**
+     * The shortest decimal that reads back as {@code d} (finite, positive), as CPython's repr finds it: Java 17's
+     * {@code Double.toString} at times gives a digit more ({@code 9.999999999999999E22} for {@code 1e23}), so the
+     * exact value rounded to fewer digits is tried first.
+     */
+    private static BigDecimal shortest(double d) {
+        BigDecimal java = new BigDecimal(Double.toString(d));
+        BigDecimal exact = new BigDecimal(d);
+        for (int digits = 1; digits < java.precision(); digits++) {
+            BigDecimal rounded = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            if (Double.parseDouble(rounded.toString()) == d) {
+                return rounded;
+            }
+        }
+        return java;
+    }
+
     private static String reprOf(String text) {
         String t = text.trim();
         switch (t) {
@@ -64,7 +83,7 @@ final class PythonFloats {
         if (d == 0) {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
-        BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        BigDecimal exact = shortest(Math.abs(d)).stripTrailingZeros();
         String digits = exact.unscaledValue().toString();
         int exponent = digits.length() - 1 - exact.scale(); // value = d.ddd × 10^exponent
         String sign = d < 0 ? "-" : "";
