@@ -449,9 +449,12 @@ class FxPythonParserTest {
         assertThat(graph.node("size").kind()).isEqualTo(ValueKind.SIZE);
     }
 
-    /** print_readable annotates each t[i] of a tuple: those are its items, up to an index no list would hold. */
+    /**
+     * print_readable annotates each t[i] of a tuple: those are its items, up to an index no list would hold, and
+     * while the graph's allowance of items lasts (its nodes and 65,536 more).
+     */
     @Test
-    void annotatedGetitemsListATuplesItemsUnlessAnIndexIsHuge() {
+    void annotatedGetitemsListATuplesItemsWithinBounds() {
         Graph graph = parse("""
                 class GraphModule(torch.nn.Module):
                     def forward(self, L_x_: "f32[s0, 4]"):
@@ -461,27 +464,16 @@ class FxPythonParserTest {
                         chunk = torch.chunk(l_x_, 2)
                         getitem_1: "f32[2, 4]" = chunk[0]
                         getitem_2: "f32[2, 4]" = chunk[2000000000]
-                        return (getitem, getitem_1, getitem_2)
+                        first = torch.split(l_x_, 1)
+                        getitem_3: "f32[1, 4]" = first[40000]
+                        second = torch.split(l_x_, 1)
+                        getitem_4: "f32[1, 4]" = second[40000]
+                        return (getitem, getitem_1, getitem_2, getitem_3, getitem_4)
                 """);
         assertThat(graph.node("split").value().items()).extracting(v -> v.shape())
                 .containsExactly(null, List.of("2", "4")); // item 0 is not annotated: a guessed tensor
         assertThat(graph.node("chunk").kind()).isEqualTo(ValueKind.TUPLE);
         assertThat(graph.node("chunk").value().items()).isNull();
-    }
-
-    /** Tuples read far on list their items until the graph's allowance is spent; those after list none. */
-    @Test
-    void tuplesReadFarOnListItemsOnlyWithinTheGraphsAllowance() {
-        Graph graph = parse("""
-                class GraphModule(torch.nn.Module):
-                    def forward(self, L_x_: "f32[s0, 4]"):
-                        l_x_ = L_x_
-                        first = torch.split(l_x_, 1)
-                        getitem: "f32[1, 4]" = first[40000]
-                        second = torch.split(l_x_, 1)
-                        getitem_1: "f32[1, 4]" = second[40000]
-                        return (getitem, getitem_1)
-                """);
         assertThat(graph.node("first").value().items()).hasSize(40_001);
         assertThat(graph.node("second").value().items()).isNull();
     }
