@@ -21,13 +21,16 @@ class PythonFloatsTest {
         assertThat(PythonFloats.repr(literal)).isEqualTo(repr);
     }
 
-    /** Reprs read before are kept by hash: literals of one slot (these three) must not answer for each other. */
+    /**
+     * Reprs read before are kept by hash, a slot a hash: a thousand literals share slots whatever the table's size,
+     * and none may answer for another. Python prints {@code float("12.50")} as {@code 12.5}.
+     */
     @Test
-    void literalsOfOneSlotOfTheKeptReprsReadBackInTurn() {
+    void literalsSharingSlotsOfTheKeptReprsReadBackInTurn() {
         for (int round = 0; round < 2; round++) {
-            assertThat(PythonFloats.repr("5.810")).isEqualTo("5.81");
-            assertThat(PythonFloats.repr("8.730")).isEqualTo("8.73");
-            assertThat(PythonFloats.repr("1e-05")).isEqualTo("1e-05");
+            for (int k = 0; k < 1000; k++) {
+                assertThat(PythonFloats.repr(k + ".50")).isEqualTo(k + ".5");
+            }
         }
     }
 }
