@@ -86,11 +86,11 @@ public final class FxNamespace {
             num = known.count;
         }
         if (isTaken(candidate)) {
-            num = nextFree(base, known, num + 1);
-            candidate = base + "_" + num;
+            candidate = nextFree(base, known, num + 1);
+        } else {
+            known.count = num;
         }
         used.putIfAbsent(candidate, 0);
-        known.count = num;
         return candidate;
     }
 
@@ -99,43 +99,44 @@ public final class FxNamespace {
     }
 
     /**
-     * The smallest {@code n >= from} with {@code base_n} free: what FX's loop ({@code num += 1} until the name is
-     * free) ends on. FX tries every number in turn, so copying each of 9,000 {@code size_N} nodes would try 40
-     * million names; numbers once taken stay taken, so each run of taken numbers is skipped in one step the next
-     * time (a base's {@code skips}, path-compressed as in union-find).
+     * The first free {@code base_n} with {@code n >= from}, which becomes the base's count: what FX's loop
+     * ({@code num += 1} until the name is free) ends on. FX tries every number in turn, so copying each of 9,000
+     * {@code size_N} nodes would try 40 million names; numbers once taken stay taken, so each run of taken numbers is
+     * skipped in one step the next time (a base's {@code skips}, path-compressed as in union-find).
      */
-    private int nextFree(String base, Base known, int from) {
-        if (!isTaken(base, known, from)) { // the common case: the number after the last is free
-            return from;
-        }
-        Map<Integer, Integer> skip = known.skips == null ? known.skips = new HashMap<>() : known.skips;
-        List<Integer> passed = new java.util.ArrayList<>();
+    private String nextFree(String base, Base known, int from) {
+        String name = base + "_" + from;
         int n = from;
-        while (true) {
-            Integer further = skip.get(n);
-            if (further != null) {
-                passed.add(n);
-                n = further;
-            } else if (isTaken(base, known, n)) {
-                passed.add(n);
-                n++;
-            } else {
-                break;
+        if (isTaken(name, known, from)) { // rarely: the number after the last is mostly free
+            Map<Integer, Integer> skip = known.skips == null ? known.skips = new HashMap<>() : known.skips;
+            List<Integer> passed = new java.util.ArrayList<>();
+            while (true) {
+                Integer further = skip.get(n);
+                if (further != null) {
+                    passed.add(n);
+                    n = further;
+                } else if (isTaken(base + "_" + n, known, n)) {
+                    passed.add(n);
+                    n++;
+                } else {
+                    break;
+                }
             }
+            for (int p : passed) {
+                skip.put(p, n);
+            }
+            name = base + "_" + n;
         }
-        for (int p : passed) {
-            skip.put(p, n);
-        }
-        return n;
+        known.count = n;
+        return name;
     }
 
     /**
-     * Whether {@code base_n} is taken: by a name handed out, or by the graph, which is asked only up to its largest
-     * such number (a lookup in a large graph's index is a cache miss; the numbers a rewrite hands out are mostly
-     * beyond it).
+     * Whether {@code name}, which is {@code base_n}, is taken: by a name handed out, or by the graph, which is asked
+     * only up to its largest such number (a lookup in a large graph's index is a cache miss; the numbers a rewrite
+     * hands out are mostly beyond it).
      */
-    private boolean isTaken(String base, Base known, int n) {
-        String name = base + "_" + n;
+    private boolean isTaken(String name, Base known, int n) {
         return used.get(name) >= 0 || n <= known.largestInGraph && graph.indexOf(name) >= 0;
     }
 

@@ -74,9 +74,9 @@ public final class Graph {
 
     /**
      * A rewrite of this graph, as valid as it: {@code nodes}, where {@code from[i]} is the position here of the node
-     * now at {@code i} when it is this graph's node unchanged (the same object), else -1. The rewrite shares this
-     * graph's name index, with where each of its nodes went; only the other nodes (in a rewrite, few: new, replaced
-     * or moved) are indexed anew, and only their inputs are looked up by name.
+     * named as the one now at {@code i}, or -1 (then found by name). The rewrite shares this graph's name index, with
+     * where each of its names went; only names without a {@code from} (in a rewrite, few: the new nodes) are indexed
+     * anew, and only nodes that are not this graph's (new or replaced) have their inputs looked up by name.
      */
     public Graph rewritten(List<Node> nodes, int[] from) {
         int[] moved = new int[this.nodes.size()];
@@ -119,12 +119,12 @@ public final class Graph {
                             int start, int end) {
         Inputs inputs = new Inputs(end - start);
         for (int i = start; i < end; i++) {
-            if (from[i] < 0) {
+            if (from[i] < 0 || nodes.get(i) != this.nodes.get(from[i])) {
                 nodes.get(i).forEachInput(ref -> inputs.add(positionOf(ref, index, newMovedTo, newPlaced)));
             } else {
                 for (int k = inputStart[from[i]]; k < inputStart[from[i] + 1]; k++) {
                     int input = moved[inputAt[k]];
-                    // An input replaced by a node of its name, or moved, is found by that name.
+                    // An input left without a from (moved, or removed and made anew) is found by its name.
                     inputs.add(input >= 0 ? input
                             : positionOf(this.nodes.get(inputAt[k]).name(), index, newMovedTo, newPlaced));
                 }

@@ -185,9 +185,8 @@ final class GraphEdit {
                 }
             }
             if (!slot.removed) {
-                Node kept = slot.node != null ? slot.node : node;
-                from[result.size()] = kept == node ? at : -1;
-                result.add(kept);
+                from[result.size()] = at;
+                result.add(slot.node != null ? slot.node : node);
             }
             if (slot.after != null) {
                 for (Slot inserted : slot.after) {

@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
 final class SizeRewrite {
 
     static final String SYM_SIZE = "torch.ops.aten.sym_size.int";
+    /** The name FX makes sym_size nodes' names from. */
+    private static final String SYM_SIZE_NAME = FxNamespace.nameForTarget(SYM_SIZE);
 
     /** Methods whose size parameter is variadic ({@code x.view(*shape)}); self is args[0]. */
     private static final Set<String> VARIADIC_METHODS = Set.of(
@@ -59,7 +61,7 @@ final class SizeRewrite {
         this.edit = new GraphEdit(graph);
         // Both read every node: once there is a Size, FX's count of sym_size_int names is read on another core
         // while this one goes on finding the users near Sizes.
-        this.users = usersNearSizes(graph, () -> edit.readNamesAhead(FxNamespace.nameForTarget(SYM_SIZE)));
+        this.users = usersNearSizes(graph, () -> edit.readNamesAhead(SYM_SIZE_NAME));
     }
 
     /**
@@ -102,10 +104,11 @@ final class SizeRewrite {
     /** vLLM's decomposition: only {@code x.size()}; getitem users take the element, other users get it spliced. */
     static Result decompose(Graph graph) {
         SizeRewrite rewrite = new SizeRewrite(graph);
-        for (Node node : graph.nodes()) {
+        for (int at = 0; at < graph.size(); at++) {
+            Node node = graph.nodes().get(at);
             if (node.isCallMethod("size") && node.args().size() == 1 && node.kwargs().isEmpty()
                     && node.args().get(0) instanceof Arg.Ref) {
-                SplitError error = rewrite.decomposeOne(node);
+                SplitError error = rewrite.decomposeOne(node, rewrite.firstInput(at));
                 if (error != null) {
                     return new Result(null, rewrite.relocations, List.of(), rewrite.diagnostics(), error);
                 }
@@ -122,9 +125,10 @@ final class SizeRewrite {
     static Result decomposeList(Graph graph) {
         SizeRewrite rewrite = new SizeRewrite(graph);
         Map<String, List<Arg>> elementsOf = new HashMap<>();
-        for (Node node : graph.nodes()) {
+        for (int at = 0; at < graph.size(); at++) {
+            Node node = graph.nodes().get(at);
             if (isSizeOfTensor(node) || isSliceOfDecomposed(node, elementsOf)) {
-                List<Arg> elements = rewrite.elementsForList(node, elementsOf);
+                List<Arg> elements = rewrite.elementsForList(node, at, elementsOf);
                 if (elements != null) {
                     elementsOf.put(node.name(), elements);
                     rewrite.replaceWithList(node, elements);
@@ -132,6 +136,11 @@ final class SizeRewrite {
             }
         }
         return rewrite.result();
+    }
+
+    /** The node {@code at}'s first input: for {@code x.size()} or {@code x.shape}, the tensor {@code x}. */
+    private Node firstInput(int at) {
+        return graph.nodes().get(graph.inputPosition(graph.inputsStart(at)));
     }
 
     private Result result() {
@@ -154,9 +163,9 @@ final class SizeRewrite {
         return all;
     }
 
-    private SplitError decomposeOne(Node size) {
-        String tensor = ((Arg.Ref) size.args().get(0)).name();
-        List<Dim> dims = dimsOf(size, tensor);
+    private SplitError decomposeOne(Node size, Node tensorNode) {
+        String tensor = tensorNode.name();
+        List<Dim> dims = dimsOf(size, tensorNode);
         List<Arg> elements = new ArrayList<>();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < dims.size(); i++) {
@@ -198,7 +207,7 @@ final class SizeRewrite {
     }
 
     private Node symSizeNode(String tensor, int dim, Dim d) {
-        String name = edit.newName(FxNamespace.nameForTarget(SYM_SIZE));
+        String name = edit.newName(SYM_SIZE_NAME);
         // sym_size.int always gives a SymInt: only the number of such nodes is assumed, not their kind.
         ValueInfo value = ValueInfo.symInt(d.expr());
         return new Node(name, Op.CALL_FUNCTION, SYM_SIZE, List.of(new Arg.Ref(tensor), Arg.IntLit.of(dim)), Map.of(),
@@ -311,11 +320,12 @@ final class SizeRewrite {
                 && node.args().get(1) instanceof Arg.Slice;
     }
 
-    private List<Arg> elementsForList(Node node, Map<String, List<Arg>> elementsOf) {
+    private List<Arg> elementsForList(Node node, int at, Map<String, List<Arg>> elementsOf) {
         Arg first = node.args().get(0);
         if (isSizeOfTensor(node)) {
-            String tensor = ((Arg.Ref) first).name();
-            List<Dim> dims = dimsOf(node, tensor);
+            Node tensorNode = firstInput(at);
+            String tensor = tensorNode.name();
+            List<Dim> dims = dimsOf(node, tensorNode);
             List<Arg> elements = new ArrayList<>();
             List<String> created = new ArrayList<>();
             for (int i = 0; i < dims.size(); i++) {
@@ -381,8 +391,7 @@ final class SizeRewrite {
      * captures it: one symbolic leading dim per SymInt graph input (its dynamic dims; at least one), then one static
      * dim, with the rank raised to cover every index the graph takes.
      */
-    private List<Dim> dimsOf(Node size, String tensor) {
-        Node tensorNode = graph.node(tensor);
+    private List<Dim> dimsOf(Node size, Node tensorNode) {
         List<String> shape = size.value() != null && size.value().shape() != null ? size.value().shape()
                 : tensorNode.value() != null ? tensorNode.value().shape() : null;
         if (shape != null) {

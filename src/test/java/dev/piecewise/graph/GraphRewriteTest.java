@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,14 +27,25 @@ class GraphRewriteTest {
         return new Node("output", Op.OUTPUT, "output", List.of(new Arg.Ref(returned)), Map.of(), null, null, null);
     }
 
-    /** {@code nodes} with {@code from} computed as a rewrite's: the position in {@code graph} of an unchanged node. */
-    private static Graph rewrite(Graph graph, List<Node> nodes) {
+    /**
+     * {@code nodes} as a rewrite of {@code graph}, with {@code from} given for the names {@code withFrom} accepts (the
+     * position in {@code graph} of the node of that name), -1 for the others.
+     */
+    private static Graph rewrite(Graph graph, List<Node> nodes, Predicate<Node> withFrom) {
         int[] from = new int[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
-            int at = graph.indexOf(nodes.get(i).name());
-            from[i] = at >= 0 && graph.nodes().get(at) == nodes.get(i) ? at : -1;
+            from[i] = withFrom.test(nodes.get(i)) ? graph.indexOf(nodes.get(i).name()) : -1;
         }
         return graph.rewritten(new ArrayList<>(nodes), from);
+    }
+
+    /**
+     * The two ways a rewrite may give {@code from}: for every name the graph has (a replaced or moved node included),
+     * or only for the nodes it keeps as they are.
+     */
+    private static List<Function<Graph, Predicate<Node>>> fromWays() {
+        return List.of(graph -> node -> true,
+                graph -> node -> graph.indexOf(node.name()) >= 0 && graph.node(node.name()) == node);
     }
 
     private static void assertSameAsBuiltFromScratch(Graph graph, String... absent) {
@@ -61,21 +74,24 @@ class GraphRewriteTest {
         Node c = node("c", "operator.add", "a", "b");
         Graph graph = Graph.trusted("g", List.of(x, a, b, d, c, output("c")), false);
 
-        // e inserted after x, b replaced to read e, d moved after c, nothing else touched.
-        Node e = node("e", "torch.cos", "x");
-        Node b2 = node("b", "torch.neg", "e");
-        Graph once = rewrite(graph, List.of(x, e, a, b2, c, d, graph.output()));
-        assertSameAsBuiltFromScratch(once);
-        assertThat(once.node("b")).isSameAs(b2);
-        assertThat(once.inputPosition(once.inputsStart(3))).as("b reads e").isEqualTo(1);
+        for (Function<Graph, Predicate<Node>> withFrom : fromWays()) {
+            // e inserted after x, b replaced to read e, d moved after c, nothing else touched.
+            Node e = node("e", "torch.cos", "x");
+            Node b2 = node("b", "torch.neg", "e");
+            Graph once = rewrite(graph, List.of(x, e, a, b2, c, d, graph.output()), withFrom.apply(graph));
+            assertSameAsBuiltFromScratch(once);
+            assertThat(once.node("b")).isSameAs(b2);
+            assertThat(once.inputPosition(once.inputsStart(3))).as("b reads e").isEqualTo(1);
 
-        // Rewriting the rewrite: e and d removed, a name left out before (d) given to a new node.
-        Node d2 = node("d", "torch.tan", "b");
-        Node c2 = node("c", "operator.add", "a", "d");
-        Graph twice = rewrite(once, List.of(x, a, node("b", "torch.neg", "a"), d2, c2, once.output()));
-        assertSameAsBuiltFromScratch(twice, "e");
-        assertThat(twice.node("d")).isSameAs(d2);
-        assertThat(twice.indexOf("c")).isEqualTo(4);
+            // Rewriting the rewrite: e and d removed, a name left out before (d) given to a new node.
+            Node d2 = node("d", "torch.tan", "b");
+            Node c2 = node("c", "operator.add", "a", "d");
+            Graph twice = rewrite(once, List.of(x, a, node("b", "torch.neg", "a"), d2, c2, once.output()),
+                    withFrom.apply(once));
+            assertSameAsBuiltFromScratch(twice, "e");
+            assertThat(twice.node("d")).isSameAs(d2);
+            assertThat(twice.indexOf("c")).isEqualTo(4);
+        }
     }
 
     /**
@@ -111,16 +127,20 @@ class GraphRewriteTest {
             }
         }
         rewritten.add(rewritten.size() - 1, movedLate.withArgs(List.of(new Arg.Ref("x")), Map.of()));
-        Graph once = rewrite(graph, replaceReadsOf(rewritten, movedLate.name(), movedLate.name() + "_stand_in"));
-        Graph scratch = Graph.trusted("g", once.nodes(), false);
-        assertThat(java.util.stream.IntStream.rangeClosed(0, once.size()).map(once::inputsStart).toArray())
-                .isEqualTo(java.util.stream.IntStream.rangeClosed(0, once.size()).map(scratch::inputsStart).toArray());
-        int edges = scratch.inputsStart(scratch.size());
-        assertThat(java.util.stream.IntStream.range(0, edges).map(once::inputPosition).toArray())
-                .isEqualTo(java.util.stream.IntStream.range(0, edges).map(scratch::inputPosition).toArray());
-        assertThat(java.util.stream.IntStream.range(0, once.size()).filter(at -> once.indexOf(once.nodes().get(at).name()) != at))
-                .as("nodes not found where they are").isEmpty();
-        assertThat(once.indexOf(movedLate.name())).isEqualTo(once.size() - 2);
+        List<Node> edited = replaceReadsOf(rewritten, movedLate.name(), movedLate.name() + "_stand_in");
+        for (Function<Graph, Predicate<Node>> withFrom : fromWays()) {
+            Graph once = rewrite(graph, edited, withFrom.apply(graph));
+            Graph scratch = Graph.trusted("g", once.nodes(), false);
+            assertThat(java.util.stream.IntStream.rangeClosed(0, once.size()).map(once::inputsStart).toArray())
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(0, once.size()).map(scratch::inputsStart).toArray());
+            int edges = scratch.inputsStart(scratch.size());
+            assertThat(java.util.stream.IntStream.range(0, edges).map(once::inputPosition).toArray())
+                    .isEqualTo(java.util.stream.IntStream.range(0, edges).map(scratch::inputPosition).toArray());
+            assertThat(java.util.stream.IntStream.range(0, once.size())
+                    .filter(at -> once.indexOf(once.nodes().get(at).name()) != at))
+                    .as("nodes not found where they are").isEmpty();
+            assertThat(once.indexOf(movedLate.name())).isEqualTo(once.size() - 2);
+        }
     }
 
     /** The nodes with every read of {@code name} made a read of {@code by}, except by the node of that name. */
