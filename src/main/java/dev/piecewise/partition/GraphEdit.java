@@ -41,7 +41,7 @@ final class GraphEdit {
     private final Slot[] slotAt;
     /**
      * Slots of names the original does not have (the nodes inserted), by their number in {@link #insertedNames}:
-     * looked in first, so a new node's name, once handed out or used, is not looked for in the original's index.
+     * looked in only for a name the original's index does not hold, since most edits name the original's nodes.
      */
     private final List<Slot> insertedSlots = new ArrayList<>();
     private final NameIndex insertedNames = new NameIndex(64);
@@ -71,13 +71,10 @@ final class GraphEdit {
 
     private Slot slot(String name) {
         edited = true;
-        int inserted = insertedNames.get(name);
-        if (inserted >= 0) {
-            return insertedSlots.get(inserted);
-        }
         int at = original.indexOf(name);
         if (at < 0) {
-            return insertedSlot(name);
+            int inserted = insertedNames.get(name);
+            return inserted >= 0 ? insertedSlots.get(inserted) : insertedSlot(name);
         }
         Slot slot = slotAt[at];
         if (slot == null) {
@@ -97,13 +94,10 @@ final class GraphEdit {
     }
 
     Node get(String name) {
-        int inserted = insertedNames.get(name);
-        if (inserted >= 0) {
-            return insertedSlots.get(inserted).node;
-        }
         int at = original.indexOf(name);
         if (at < 0) {
-            return null;
+            int inserted = insertedNames.get(name);
+            return inserted >= 0 ? insertedSlots.get(inserted).node : null;
         }
         Slot slot = slotAt[at];
         return slot != null && slot.node != null ? slot.node : original.nodes().get(at);

@@ -45,8 +45,12 @@ final class SizeRewrite {
     private record Dim(boolean symbolic, String expr) {
     }
 
+    /** The users of a node without any: never added to. */
+    private static final DistinctInts NO_USERS = new DistinctInts();
+
     private final Graph graph;
-    private final Map<String, List<Node>> users;
+    /** The positions of the users near Sizes (see {@link #usersNearSizes}) by their input's position; null for none. */
+    private final DistinctInts[] usersAt;
     private final GraphEdit edit;
     private final List<Relocation> relocations = new ArrayList<>();
     private final List<Problem> badCalls = new ArrayList<>();
@@ -61,7 +65,7 @@ final class SizeRewrite {
         this.edit = new GraphEdit(graph);
         // Both read every node: once there is a Size, FX's count of sym_size_int names is read on another core
         // while this one goes on finding the users near Sizes.
-        this.users = usersNearSizes(graph, () -> edit.readNamesAhead(SYM_SIZE_NAME));
+        this.usersAt = usersNearSizes(graph, () -> edit.readNamesAhead(SYM_SIZE_NAME));
     }
 
     /**
@@ -69,11 +73,11 @@ final class SizeRewrite {
      * is replaced in turn). Not every node's users: in a large graph most nodes are nowhere near a Size.
      * {@code firstSize} runs when the first Size-valued node is met.
      */
-    private static Map<String, List<Node>> usersNearSizes(Graph graph, Runnable firstSize) {
+    private static DistinctInts[] usersNearSizes(Graph graph, Runnable firstSize) {
         List<Node> nodes = graph.nodes();
         boolean[] sizes = new boolean[nodes.size()];
         boolean[] readers = new boolean[nodes.size()];
-        Map<String, List<Node>> users = new HashMap<>(Math.max(16, nodes.size() / 4)); // its table made on first use
+        DistinctInts[] users = new DistinctInts[nodes.size()];
         boolean anySize = false;
         for (int at = 0; at < nodes.size(); at++) {
             Node node = nodes.get(at);
@@ -81,10 +85,10 @@ final class SizeRewrite {
             for (int k = graph.inputsStart(at); k < graph.inputsStart(at + 1); k++) {
                 int input = graph.inputPosition(k);
                 if (sizes[input] || readers[input]) {
-                    List<Node> list = users.computeIfAbsent(nodes.get(input).name(), name -> new ArrayList<>(2));
-                    if (list.isEmpty() || list.get(list.size() - 1) != node) {
-                        list.add(node);
+                    if (users[input] == null) {
+                        users[input] = new DistinctInts();
                     }
+                    users[input].add(at);
                 }
                 readsSize |= sizes[input];
             }
@@ -108,7 +112,7 @@ final class SizeRewrite {
             Node node = graph.nodes().get(at);
             if (node.isCallMethod("size") && node.args().size() == 1 && node.kwargs().isEmpty()
                     && node.args().get(0) instanceof Arg.Ref) {
-                SplitError error = rewrite.decomposeOne(node, rewrite.firstInput(at));
+                SplitError error = rewrite.decomposeOne(node, at);
                 if (error != null) {
                     return new Result(null, rewrite.relocations, List.of(), rewrite.diagnostics(), error);
                 }
@@ -131,7 +135,7 @@ final class SizeRewrite {
                 List<Arg> elements = rewrite.elementsForList(node, at, elementsOf);
                 if (elements != null) {
                     elementsOf.put(node.name(), elements);
-                    rewrite.replaceWithList(node, elements);
+                    rewrite.replaceWithList(node, at, elements);
                 }
             }
         }
@@ -141,6 +145,11 @@ final class SizeRewrite {
     /** The node {@code at}'s first input: for {@code x.size()} or {@code x.shape}, the tensor {@code x}. */
     private Node firstInput(int at) {
         return graph.nodes().get(graph.inputPosition(graph.inputsStart(at)));
+    }
+
+    /** The positions of the users of the node at {@code at}, as far as {@link #usersNearSizes} found them. */
+    private DistinctInts usersOf(int at) {
+        return usersAt[at] != null ? usersAt[at] : NO_USERS;
     }
 
     private Result result() {
@@ -163,9 +172,10 @@ final class SizeRewrite {
         return all;
     }
 
-    private SplitError decomposeOne(Node size, Node tensorNode) {
+    private SplitError decomposeOne(Node size, int at) {
+        Node tensorNode = firstInput(at);
         String tensor = tensorNode.name();
-        List<Dim> dims = dimsOf(size, tensorNode);
+        List<Dim> dims = dimsOf(size, at, tensorNode);
         List<Arg> elements = new ArrayList<>();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < dims.size(); i++) {
@@ -180,7 +190,9 @@ final class SizeRewrite {
             }
         }
         List<String> remaining = new ArrayList<>();
-        for (Node user : users.getOrDefault(size.name(), List.of())) {
+        DistinctInts users = usersOf(at);
+        for (int u = 0; u < users.size(); u++) {
+            Node user = graph.nodes().get(users.get(u));
             Node current = edit.get(user.name());
             if (current.isGetitemOf(size.name()) && !(current.args().get(1) instanceof Arg.IntLit)) {
                 // vLLM asserts an int index on every getitem of a size() it decomposes (x.shape[:-1] fails here)
@@ -190,7 +202,7 @@ final class SizeRewrite {
             }
             Integer index = current.intIndexInto(size.name());
             if (index != null && index >= -dims.size() && index < dims.size()) {
-                replaceAllUses(current.name(), elements.get(index < 0 ? index + dims.size() : index));
+                replaceAllUses(users.get(u), elements.get(index < 0 ? index + dims.size() : index));
                 continue;
             }
             Node spliced = splice(current, size.name(), elements);
@@ -300,10 +312,13 @@ final class SizeRewrite {
         return found[0];
     }
 
-    /** FX's {@code replace_all_uses_with} followed by {@code erase_node}. */
-    private void replaceAllUses(String node, Arg replacement) {
-        for (Node user : users.getOrDefault(node, List.of())) {
-            edit.rewriteRefs(user.name(), ref -> ref.equals(node) ? replacement : new Arg.Ref(ref));
+    /** FX's {@code replace_all_uses_with} followed by {@code erase_node}, for the node at {@code at}. */
+    private void replaceAllUses(int at, Arg replacement) {
+        String node = graph.nodes().get(at).name();
+        DistinctInts users = usersOf(at);
+        for (int u = 0; u < users.size(); u++) {
+            edit.rewriteRefs(graph.nodes().get(users.get(u)).name(),
+                    ref -> ref.equals(node) ? replacement : new Arg.Ref(ref));
         }
         edit.remove(node);
     }
@@ -325,7 +340,7 @@ final class SizeRewrite {
         if (isSizeOfTensor(node)) {
             Node tensorNode = firstInput(at);
             String tensor = tensorNode.name();
-            List<Dim> dims = dimsOf(node, tensorNode);
+            List<Dim> dims = dimsOf(node, at, tensorNode);
             List<Arg> elements = new ArrayList<>();
             List<String> created = new ArrayList<>();
             for (int i = 0; i < dims.size(); i++) {
@@ -370,13 +385,14 @@ final class SizeRewrite {
     }
 
     /** Every use, in args and kwargs at any depth, becomes the list; getitem users take their element. */
-    private void replaceWithList(Node size, List<Arg> elements) {
+    private void replaceWithList(Node size, int at, List<Arg> elements) {
         Arg list = new Arg.ListArg(elements);
-        for (Node user : users.getOrDefault(size.name(), List.of())) {
-            Node current = edit.get(user.name());
+        DistinctInts users = usersOf(at);
+        for (int u = 0; u < users.size(); u++) {
+            Node current = edit.get(graph.nodes().get(users.get(u)).name());
             Integer index = current.intIndexInto(size.name());
             if (index != null && index >= -elements.size() && index < elements.size()) {
-                replaceAllUses(current.name(), elements.get(index < 0 ? index + elements.size() : index));
+                replaceAllUses(users.get(u), elements.get(index < 0 ? index + elements.size() : index));
             } else {
                 edit.rewriteRefs(current.name(), ref -> ref.equals(size.name()) ? list : new Arg.Ref(ref));
             }
@@ -391,7 +407,7 @@ final class SizeRewrite {
      * captures it: one symbolic leading dim per SymInt graph input (its dynamic dims; at least one), then one static
      * dim, with the rank raised to cover every index the graph takes.
      */
-    private List<Dim> dimsOf(Node size, Node tensorNode) {
+    private List<Dim> dimsOf(Node size, int at, Node tensorNode) {
         List<String> shape = size.value() != null && size.value().shape() != null ? size.value().shape()
                 : tensorNode.value() != null ? tensorNode.value().shape() : null;
         if (shape != null) {
@@ -401,8 +417,9 @@ final class SizeRewrite {
         if (dims == null) {
             int symbolic = Math.max(1, symIntInputs());
             int rank = symbolic + 1;
-            for (Node user : users.getOrDefault(size.name(), List.of())) {
-                Integer index = user.intIndexInto(size.name());
+            DistinctInts users = usersOf(at);
+            for (int u = 0; u < users.size(); u++) {
+                Integer index = graph.nodes().get(users.get(u)).intIndexInto(size.name());
                 if (index != null) {
                     rank = Math.max(rank, index < 0 ? -index : index + 1);
                 }
