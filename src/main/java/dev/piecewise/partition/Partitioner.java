@@ -196,7 +196,7 @@ public final class Partitioner {
                                          java.util.Set<Integer> splittingIds, List<Relocation> relocations,
                                          List<Problem> badCalls, List<Diagnostic> diagnostics,
                                          List<Node> created) {
-        List<SplitModule.Part> byId = new ArrayList<>(split.parts().values());
+        List<SplitModule.Part> byId = new ArrayList<>(split.parts());
         byId.sort((a, b) -> Integer.compare(a.id, b.id));
 
         // A value read by many submodules (the weights, x) is one object however many inputs list it. The halves
@@ -236,7 +236,7 @@ public final class Partitioner {
         allProblems.addAll(problems);
         Outcome outcome = !badCalls.isEmpty() ? Outcome.BAD_CALL : problems.isEmpty() ? Outcome.OK : Outcome.AOT_FAILS;
         String error = badCalls.isEmpty() ? null : badCalls.get(0).error();
-        List<String> emission = split.parts().keySet().stream().map(Submodule::nameOf).toList();
+        List<String> emission = split.parts().stream().map(part -> Submodule.nameOf(part.id)).toList();
         List<Relocation> placed = relocations.stream().map(r -> r.placed(ids)).toList();
         return new PartitionResult(outcome, error, outcome == Outcome.OK, submodules, ids, emission, placed,
                 crossings, allProblems, diagnostics, created, graph, null);

@@ -72,7 +72,7 @@ final class SplitModule {
      * @param globalStateRegions grad-mode and autocast nodes with the subgraph ids of their region, in order;
      *                           split_module copies each into every submodule of its region after the first
      */
-    record Split(Map<Integer, Part> parts, SplitModule walk, SplitError error,
+    record Split(List<Part> parts, SplitModule walk, SplitError error,
                  Map<String, java.util.SortedSet<Integer>> globalStateRegions) {
 
         /** The id of the partition computing {@code node}; -1 for inputs and constants, which none computes. */
@@ -107,7 +107,8 @@ final class SplitModule {
     private final Graph graph;
     /** Partition of each node by graph index, -1 until the walk reaches it and for placeholders and get_attr. */
     private final int[] partOf;
-    private final Map<Integer, Part> parts = new LinkedHashMap<>();
+    /** The partitions in first-appearance (emission) order. */
+    private final List<Part> parts = new ArrayList<>();
     /** {@link #parts} by id, for the lookups made once per edge: no boxing, no hashing. */
     private Part[] partsById = new Part[16];
     /** The consumers of each node read from another partition, by position; null for none (most nodes). */
@@ -166,7 +167,7 @@ final class SplitModule {
             Part part = part(id);
             if (part == null) {
                 part = new Part(id, threadSymbols, parts.size());
-                parts.put(id, part);
+                parts.add(part);
                 if (id >= partsById.length) {
                     partsById = java.util.Arrays.copyOf(partsById, Math.max(id + 1, partsById.length * 2));
                 }
@@ -244,12 +245,12 @@ final class SplitModule {
      */
     private void layOut() {
         if (regions.isEmpty()) { // no copies to name: each submodule is its own nodes
-            parts.values().forEach(part -> part.layout = part.nodes);
+            parts.forEach(part -> part.layout = part.nodes);
             return;
         }
-        parts.values().forEach(part -> part.layout = new ArrayList<>());
+        parts.forEach(part -> part.layout = new ArrayList<>());
         Map<Integer, FxNamespace> names = new HashMap<>();
-        parts.keySet().forEach(id -> names.put(id, new FxNamespace()));
+        parts.forEach(part -> names.put(part.id, new FxNamespace()));
         for (String enter : autocastExits.keySet()) {
             copyIntoLaterParts(enter, names);
         }
@@ -258,7 +259,7 @@ final class SplitModule {
                 copyIntoLaterParts(node, names);
             }
         }
-        for (Part part : parts.values()) {
+        for (Part part : parts) {
             FxNamespace namespace = names.get(part.id);
             for (int i = 0; i < part.inputs.size(); i++) {
                 namespace.create(graph.nodes().get(part.inputs.get(i)).name());
@@ -272,7 +273,7 @@ final class SplitModule {
         for (int i = enters.size() - 1; i >= 0; i--) {
             java.util.SortedSet<Integer> region = regions.get(enters.get(i));
             for (int id : region.headSet(region.last())) {
-                addCopy(parts.get(id), names.get(id), autocastExits.get(enters.get(i)));
+                addCopy(part(id), names.get(id), autocastExits.get(enters.get(i)));
             }
         }
     }
@@ -280,7 +281,7 @@ final class SplitModule {
     private void copyIntoLaterParts(String node, Map<Integer, FxNamespace> names) {
         java.util.SortedSet<Integer> region = regions.get(node);
         for (int id : region.tailSet(region.first() + 1)) {
-            addCopy(parts.get(id), names.get(id), node);
+            addCopy(part(id), names.get(id), node);
         }
     }
 
@@ -379,7 +380,7 @@ final class SplitModule {
     private SplitError cycleError() {
         // Dependencies and dependents are recorded in pairs, so counting the unsorted dependencies is enough.
         Deque<Part> roots = new ArrayDeque<>();
-        for (Part part : parts.values()) {
+        for (Part part : parts) {
             // A partition that depends on itself (a shape symbol defined inside it) never becomes a root, as in PyTorch.
             part.unsorted = part.dependencies.size();
             if (part.unsorted == 0) {
@@ -405,7 +406,7 @@ final class SplitModule {
      * computed by a part called earlier (which then returns it: every use from another part makes it an output).
      */
     private SplitError keyError() {
-        for (Part part : parts.values()) {
+        for (Part part : parts) {
             for (int i = 0; i < part.inputs.size(); i++) {
                 int at = part.inputs.get(i);
                 Part producer = part(partOf[at]);
