@@ -55,10 +55,12 @@ final class SizeRelocation {
             if (later.isEmpty()) {
                 continue;
             }
+            // As relocations before it left it: a Size made from a Size cloned before reads that one's clone.
+            Node current = edit.get(producer.name());
             if (strategy == SizeStrategy.DUPLICATE) {
                 List<String> clones = new ArrayList<>();
                 for (Map.Entry<Integer, List<Node>> group : later.entrySet()) {
-                    Node clone = producer.withName(edit.newName(producer.name()));
+                    Node clone = current.withName(edit.newName(producer.name()));
                     edit.insertBefore(group.getValue().get(0).name(), clone);
                     placed.put(clone.name(), group.getKey());
                     clones.add(clone.name());
@@ -84,7 +86,7 @@ final class SizeRelocation {
             int to = targets.stream().min(Integer::compare).orElseThrow();
             Node firstUser = later.get(to).get(0);
             edit.remove(producer.name());
-            edit.insertBefore(firstUser.name(), producer);
+            edit.insertBefore(firstUser.name(), current);
             placed.put(producer.name(), to);
             relocations.add(Relocation.moved(producer.name(), from, to));
             if (!single) {
