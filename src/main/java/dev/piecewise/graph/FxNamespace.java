@@ -25,10 +25,10 @@ public final class FxNamespace {
 
     /** FX's count for one base, and the numbers known taken, each with one at or after which the next free lies. */
     private static final class Base {
-        int count;
+        long count;
         /** The largest N of the graph's names {@code base_N} (N as FX prints it), -1 for none: none above is taken. */
-        int largestInGraph = -1;
-        Map<Integer, Integer> skips;
+        long largestInGraph = -1;
+        Map<Long, Long> skips;
     }
 
     /**
@@ -67,7 +67,7 @@ public final class FxNamespace {
             candidate = "_" + candidate;
         }
         String base = candidate;
-        int num = 0;
+        long num = 0;
         int suffix = numericSuffix(candidate);
         if (suffix > 0) { // (.*)_(\d+)$: the digits after the last underscore
             base = candidate.substring(0, suffix - 1);
@@ -104,14 +104,14 @@ public final class FxNamespace {
      * {@code size_N} nodes would try 40 million names; numbers once taken stay taken, so each run of taken numbers is
      * skipped in one step the next time (a base's {@code skips}, path-compressed as in union-find).
      */
-    private String nextFree(String base, Base known, int from) {
+    private String nextFree(String base, Base known, long from) {
         String name = base + "_" + from;
-        int n = from;
+        long n = from;
         if (isTaken(name, known, from)) { // rarely: the number after the last is mostly free
-            Map<Integer, Integer> skip = known.skips == null ? known.skips = new HashMap<>() : known.skips;
-            List<Integer> passed = new java.util.ArrayList<>();
+            Map<Long, Long> skip = known.skips == null ? known.skips = new HashMap<>() : known.skips;
+            List<Long> passed = new java.util.ArrayList<>();
             while (true) {
-                Integer further = skip.get(n);
+                Long further = skip.get(n);
                 if (further != null) {
                     passed.add(n);
                     n = further;
@@ -122,7 +122,7 @@ public final class FxNamespace {
                     break;
                 }
             }
-            for (int p : passed) {
+            for (long p : passed) {
                 skip.put(p, n);
             }
             name = base + "_" + n;
@@ -136,8 +136,8 @@ public final class FxNamespace {
      * only up to its largest such number (a lookup in a large graph's index is a cache miss; the numbers a rewrite
      * hands out are mostly beyond it).
      */
-    private boolean isTaken(String name, Base known, int n) {
-        return used.get(name) >= 0 || n <= known.largestInGraph && graph.indexOf(name) >= 0;
+    private boolean isTaken(String name, Base known, long n) {
+        return used.get(name) >= 0 || graph != null && n <= known.largestInGraph && graph.indexOf(name) >= 0;
     }
 
     /**
@@ -167,7 +167,7 @@ public final class FxNamespace {
             int from = base.length() + 1;
             if (name.length() > from && name.startsWith(base) && name.charAt(base.length()) == '_'
                     && numericSuffix(name) == from) {
-                int num = parseOrZero(name, from);
+                long num = parseOrZero(name, from);
                 if (num != 0) {
                     known.count = num;
                 }
@@ -216,18 +216,18 @@ public final class FxNamespace {
         return i < name.length() && i >= 1 && name.charAt(i - 1) == '_' ? i : -1;
     }
 
-    private static int parseOrZero(String name, int from) {
+    private static long parseOrZero(String name, int from) {
         try {
-            return Integer.parseInt(name, from, name.length(), 10);
+            return Long.parseLong(name, from, name.length(), 10);
         } catch (NumberFormatException tooLong) {
             return 0;
         }
     }
 
-    /** The digits from {@code from} print back as themselves: no leading zero, and they fit an int. */
+    /** The digits from {@code from} print back as themselves: no leading zero, and they fit a long. */
     private static boolean isCanonical(String name, int from) {
         int digits = name.length() - from;
-        return (digits == 1 || name.charAt(from) != '0') && (digits < 10 || parseOrZero(name, from) != 0);
+        return (digits == 1 || name.charAt(from) != '0') && (digits < 19 || parseOrZero(name, from) != 0);
     }
 
     /** The name FX derives from a call target: {@code torch.ops.aten.sym_size.int} becomes {@code sym_size_int}. */

@@ -24,6 +24,20 @@ class FxNamespaceTest {
         assertThat(ns.create("output")).isEqualTo("output_9");
     }
 
+    /** Python's ints have no bound: the number after the largest int is counted on, not wrapped. */
+    @Test
+    void numbersCountOnPastTheLargestInt() {
+        FxNamespace ns = with("x", "x_2147483647");
+        assertThat(ns.create("x")).isEqualTo("x_2147483648");
+        assertThat(ns.create("x_2147483647")).isEqualTo("x_2147483649");
+        List<Node> nodes = List.of(new Node("sym_size_int", Op.PLACEHOLDER, "s", List.of(), java.util.Map.of(), null,
+                        ValueInfo.of(ValueKind.SYMINT), null),
+                new Node("sym_size_int_2147483647", Op.PLACEHOLDER, "t", List.of(), java.util.Map.of(), null,
+                        ValueInfo.of(ValueKind.SYMINT), null));
+        assertThat(FxNamespace.of(Graph.trusted("g", nodes, false)).create("sym_size_int"))
+                .isEqualTo("sym_size_int_2147483648");
+    }
+
     /** Reading a graph's names through its index gives the names registering every one of them gives. */
     @Test
     void aGraphsNamesCountAsRegisteredWithoutCopyingThem() {
