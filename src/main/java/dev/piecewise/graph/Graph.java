@@ -32,7 +32,7 @@ public final class Graph {
     private final NameIndex index;
     /** Where the node at each position of {@link #index}'s graph is now, -1 when gone; null when it is this graph. */
     private final int[] movedTo;
-    /** The names {@link #index} does not place here (new nodes, and nodes replaced or moved); null when none. */
+    /** The names {@link #index} does not place here (those of a rewrite's nodes without a from); null when none. */
     private final NameIndex placedHere;
     private final boolean carriesShapes;
     /**
@@ -75,8 +75,9 @@ public final class Graph {
     /**
      * A rewrite of this graph, as valid as it: {@code nodes}, where {@code from[i]} is the position here of the node
      * named as the one now at {@code i}, or -1 (then found by name). The rewrite shares this graph's name index, with
-     * where each of its names went; only names without a {@code from} (in a rewrite, few: the new nodes) are indexed
-     * anew, and only nodes that are not this graph's (new or replaced) have their inputs looked up by name.
+     * where each of its names went; only names without a {@code from} (in a rewrite, few: new nodes, and nodes an edit
+     * moved) are indexed anew, and only those and nodes that are not this graph's own objects (replacements) have
+     * their inputs looked up by name.
      */
     public Graph rewritten(List<Node> nodes, int[] from) {
         int[] moved = new int[this.nodes.size()];
@@ -180,7 +181,8 @@ public final class Graph {
         if (movedTo == null) {
             return at;
         }
-        // A name is either an unchanged node's, placed through the shared index, or placed here: never both.
+        // A name is either one given a from (kept, replaced or moved), placed through the shared index, or placed
+        // here: never both.
         return at >= 0 && movedTo[at] >= 0 ? movedTo[at] : placedHere.get(nodeName);
     }
 

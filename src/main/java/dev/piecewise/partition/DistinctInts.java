@@ -6,9 +6,9 @@ import java.util.Set;
 
 /**
  * Distinct ints in the order first added: the submodule ids a partition depends on or that depend on it, the node
- * positions it reads or returns, the submodules that read a value. Almost every partition has one or two of each,
- * and a graph may have 180,000 partitions, so the ints sit in an array, with a hash set beside it only once there
- * are many.
+ * positions it reads or returns, the submodules that read a value, the positions of the nodes that read a Size.
+ * Almost every partition has one or two of each, and a graph may have 180,000 partitions, so the ints sit in an
+ * array, with a hash set beside it only once there are many.
  */
 final class DistinctInts {
 

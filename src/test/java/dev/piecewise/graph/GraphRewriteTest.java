@@ -65,6 +65,31 @@ class GraphRewriteTest {
         }
     }
 
+    /** A node new in one rewrite (indexed by that rewrite alone) kept, then replaced and moved, by the next ones. */
+    @Test
+    void aNewNodeOfOneRewriteIsFoundByTheRewritesAfterIt() {
+        Node x = placeholder("x");
+        Node a = node("a", "torch.relu", "x");
+        Node c = node("c", "operator.add", "a", "x");
+        Graph graph = Graph.trusted("g", List.of(x, a, c, output("c")), false);
+        for (Function<Graph, Predicate<Node>> first : fromWays()) {
+            for (Function<Graph, Predicate<Node>> next : fromWays()) {
+                Node e = node("e", "torch.cos", "x");
+                Node c2 = node("c", "operator.add", "a", "e");
+                Graph once = rewrite(graph, List.of(x, e, a, c2, graph.output()), first.apply(graph));
+                assertSameAsBuiltFromScratch(once);
+                // e kept, f new after it
+                Graph twice = rewrite(once, List.of(x, e, node("f", "torch.tan", "e"), a, c2, once.output()),
+                        next.apply(once));
+                assertSameAsBuiltFromScratch(twice);
+                // e replaced and moved after a, f replaced
+                Graph thrice = rewrite(twice, List.of(x, node("a", "torch.relu", "x"), node("e", "torch.cos", "a"),
+                        node("f", "torch.tan", "e"), c2, twice.output()), next.apply(twice));
+                assertSameAsBuiltFromScratch(thrice);
+            }
+        }
+    }
+
     @Test
     void insertedReplacedMovedAndRemovedNodesAreFoundWhereTheyNowAre() {
         Node x = placeholder("x");

@@ -1,6 +1,7 @@
 package dev.piecewise.partition;
 
 import dev.piecewise.fixtures.Fixtures;
+import dev.piecewise.graph.Arg;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.ValueKind;
@@ -67,6 +68,45 @@ class PartitionerBehaviourTest {
         // Nothing is left in subgraph 0; the tensor crosses instead of the Size.
         assertThat(result.submodules()).extracting(Submodule::name).containsExactly("submod_1", "submod_2", "submod_3", "submod_4");
         assertThat(result.submodules().get(1).inputs()).extracting(SubmoduleValue::name).contains("x");
+    }
+
+    /**
+     * A Size made from another Size (a slice of it), each read by a later subgraph: the second is cloned as the
+     * first's cloning left it, reading the first's clone, not the first, which the cloning erased.
+     */
+    @Test
+    void duplicateClonesASizeMadeFromAClonedSizeAsItNowReads() {
+        PartitionResult result = run("""
+                graph():
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %getitem : [num_users=1] = call_function[target=operator.getitem](args = (%size, slice(None, -1, None)), kwargs = {})
+                    %b : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%a,), kwargs = {})
+                    %v : [num_users=1] = call_method[target=view](args = (%b, %getitem), kwargs = {})
+                    return (v,)
+                """, SizeStrategy.DUPLICATE, GetitemRule.TUPLE_ONLY);
+        assertThat(result.graph().nodes()).extracting(Node::name)
+                .containsExactly("x", "a", "size_1", "b", "getitem_1", "v", "output");
+        assertThat(result.graph().node("getitem_1").args().get(0)).isEqualTo(new Arg.Ref("size_1"));
+        assertThat(result.graph().node("v").args().get(1)).isEqualTo(new Arg.Ref("getitem_1"));
+        // The first clone stays in the subgraph of the slice it fed, so it crosses to the second clone's.
+        assertThat(result.crossings()).extracting(Crossing::value).contains("size_1");
+    }
+
+    @Test
+    void decomposeListReplacesAnIntGetitemOfTheSizeInItsUsersAndErasesIt() {
+        PartitionResult result = run("""
+                graph():
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                    %getitem : [num_users=1] = call_function[target=operator.getitem](args = (%size, 0), kwargs = {})
+                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %v : [num_users=1] = call_method[target=view](args = (%a, %getitem, -1), kwargs = {})
+                    return (v,)
+                """, SizeStrategy.DECOMPOSE_LIST, GetitemRule.TUPLE_ONLY);
+        assertThat(result.graph().nodes()).extracting(Node::name).containsExactly("x", "sym_size_int", "a", "v", "output");
+        assertThat(result.graph().node("v").args().get(1)).isEqualTo(new Arg.Ref("sym_size_int"));
     }
 
     @Test
