@@ -94,17 +94,20 @@ class PartitionerBehaviourTest {
         assertThat(result.crossings()).extracting(Crossing::value).contains("size_1");
     }
 
+    /** A Size read only through an int getitem, by a call after a cut. */
+    private static final String INDEXED_SIZE = """
+            graph():
+                %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
+                %n : [num_users=1] = call_function[target=operator.getitem](args = (%size, 0), kwargs = {})
+                %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                %v : [num_users=1] = call_method[target=view](args = (%a, %n, -1), kwargs = {})
+                return (v,)
+            """;
+
     @Test
     void decomposeListReplacesAnIntGetitemOfTheSizeInItsUsersAndErasesIt() {
-        PartitionResult result = run("""
-                graph():
-                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
-                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
-                    %getitem : [num_users=1] = call_function[target=operator.getitem](args = (%size, 0), kwargs = {})
-                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
-                    %v : [num_users=1] = call_method[target=view](args = (%a, %getitem, -1), kwargs = {})
-                    return (v,)
-                """, SizeStrategy.DECOMPOSE_LIST, GetitemRule.TUPLE_ONLY);
+        PartitionResult result = run(INDEXED_SIZE, SizeStrategy.DECOMPOSE_LIST, GetitemRule.TUPLE_ONLY);
         assertThat(result.graph().nodes()).extracting(Node::name).containsExactly("x", "sym_size_int", "a", "v", "output");
         assertThat(result.graph().node("v").args().get(1)).isEqualTo(new Arg.Ref("sym_size_int"));
     }
@@ -131,16 +134,7 @@ class PartitionerBehaviourTest {
 
     @Test
     void decomposeReplacesGetitemsAndSaysWhatItAssumed() {
-        String indexed = """
-                graph():
-                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
-                    %size : [num_users=1] = call_method[target=size](args = (%x,), kwargs = {})
-                    %n : [num_users=1] = call_function[target=operator.getitem](args = (%size, 0), kwargs = {})
-                    %a : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
-                    %v : [num_users=1] = call_method[target=view](args = (%a, %n, -1), kwargs = {})
-                    return (v,)
-                """;
-        PartitionResult result = run(indexed, SizeStrategy.DECOMPOSE, GetitemRule.VLLM);
+        PartitionResult result = run(INDEXED_SIZE, SizeStrategy.DECOMPOSE, GetitemRule.VLLM);
         assertThat(result.outcome()).isEqualTo(Outcome.OK);
         assertThat(result.assignment()).doesNotContainKeys("size", "n").containsEntry("sym_size_int", 0);
         assertThat(result.submodules().get(2).inputs()).extracting(SubmoduleValue::name, SubmoduleValue::kind)
