@@ -1,7 +1,11 @@
 package dev.piecewise.graph.format;
 
 import dev.piecewise.fixtures.Fixtures;
+import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.GraphParseException;
+import dev.piecewise.partition.PartitionOptions;
+import dev.piecewise.partition.Partitioner;
+import dev.piecewise.partition.SplittingOps;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,11 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every real dump, damaged at random places (cut short, a character dropped, a stray character inserted): the
- * parser either reads it or throws a GraphParseException with a position inside the upload, never anything else.
+ * parser either reads it or throws a GraphParseException with a position inside the upload, never anything else;
+ * and what it reads partitions without an exception.
  */
 class MalformedUploadsTest {
 
     private static final String STRAY = "()[]{},:;=%'\"\\#.-+*x0 \n\t\r";
+    private static final SplittingOps SPLITTING_OPS =
+            SplittingOps.parse("oracle::attn,oracle::moe,oracle::sdpa,vllm::moe_forward,vllm::unified_attention_with_output");
 
     static Stream<Path> dumps() throws IOException {
         try (Stream<Path> all = Files.walk(Fixtures.ROOT)) {
@@ -42,7 +49,9 @@ class MalformedUploadsTest {
             };
             try {
                 GraphFormat format = GraphFormat.detect(damaged);
-                format.read(damaged, null, 0);
+                Graph graph = format.read(damaged, null, 0).graph();
+                // What reads as a graph is partitioned like any upload (the search for a suggestion tries the rest).
+                Partitioner.partition(graph, PartitionOptions.vllmDefaults(SPLITTING_OPS));
             } catch (GraphParseException e) {
                 long lines = damaged.lines().count();
                 assertThat(e.line()).as("%s damaged at %d (%d): %s", dump, at, i % 3, e.getMessage())
