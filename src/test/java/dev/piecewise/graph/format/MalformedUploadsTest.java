@@ -26,7 +26,7 @@ class MalformedUploadsTest {
 
     private static final String STRAY = "()[]{},:;=%'\"\\#.-+*x0 \n\t\r";
     private static final SplittingOps SPLITTING_OPS =
-            SplittingOps.parse("oracle::attn,oracle::moe,oracle::sdpa,vllm::moe_forward,vllm::unified_attention_with_output");
+            SplittingOps.parse("oracle::attn,oracle::attn2,oracle::moe,oracle::sdpa,vllm::moe_forward,vllm::unified_attention_with_output");
 
     static Stream<Path> dumps() throws IOException {
         try (Stream<Path> all = Files.walk(Fixtures.ROOT)) {
@@ -47,18 +47,25 @@ class MalformedUploadsTest {
                 case 1 -> text.substring(0, at) + text.substring(at + 1);
                 default -> text.substring(0, at) + STRAY.charAt(random.nextInt(STRAY.length())) + text.substring(at);
             };
+            Graph graph;
             try {
                 GraphFormat format = GraphFormat.detect(damaged);
-                Graph graph = format.read(damaged, null, 0).graph();
-                // What reads as a graph is partitioned like any upload (the search for a suggestion tries the rest).
-                Partitioner.partition(graph, PartitionOptions.vllmDefaults(SPLITTING_OPS));
+                graph = format.read(damaged, null, 0).graph();
             } catch (GraphParseException e) {
                 long lines = damaged.lines().count();
                 assertThat(e.line()).as("%s damaged at %d (%d): %s", dump, at, i % 3, e.getMessage())
                         .isBetween(1, (int) Math.max(1, lines + 1));
                 assertThat(e.column()).as("%s: %s", dump, e.getMessage()).isPositive();
+                continue;
             } catch (RuntimeException e) {
                 throw new AssertionError(dump + " damaged at " + at + " (" + i % 3 + "): " + e, e);
+            }
+            // What reads as a graph is partitioned like any upload (the search for a suggestion tries the rest).
+            try {
+                Partitioner.partition(graph, PartitionOptions.vllmDefaults(SPLITTING_OPS));
+            } catch (RuntimeException e) {
+                throw new AssertionError(dump + " damaged at " + at + " (" + i % 3 + ") parses, and its partition threw "
+                        + e, e);
             }
         }
     }
