@@ -47,7 +47,10 @@ final class SplitModule {
         final DistinctInts dependents = new DistinctInts();
         /** Dependencies not yet sorted, while looking for a cycle. */
         int unsorted;
-        /** Where the top-level graph calls this part: the order ids first appear in the graph. */
+        /**
+         * Where the top-level graph calls this part (the order ids first appear in the graph): its index in
+         * {@link #parts}, kept so that the KeyError check compares two parts without a search.
+         */
         private final int order;
 
         Part(int id, boolean threadSymbols, int order) {

@@ -55,7 +55,7 @@ class RandomGraphsPartitionTest {
 
     /** The generator makes what the properties are about, so that they are not checked on trivial graphs only. */
     @Test
-    void theRandomGraphsCarrySizesAcrossCuts() {
+    void theRandomGraphsHoldWhatThePropertiesAreAbout() {
         int split = 0;
         int notCompilableWithoutSizeHandling = 0;
         int relocated = 0;
