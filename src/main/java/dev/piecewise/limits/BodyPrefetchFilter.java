@@ -100,6 +100,8 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
         body.lease = budget.lease(0);
         if (declared > limit) {
             body.refuseTooLarge();
+        } else if (declared > budget.totalBytes()) {
+            body.refuseFull(budget.overBudget(declared));
         }
         in.setReadListener(body.reader(in));
     }

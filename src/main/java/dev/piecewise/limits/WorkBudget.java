@@ -1,5 +1,6 @@
 package dev.piecewise.limits;
 
+import dev.piecewise.web.Problems;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -58,6 +59,13 @@ public class WorkBudget {
         this.collectAfterBytes = limits.collectAfter().toBytes();
         this.oldGeneration = oldGeneration;
         this.collect = collect;
+    }
+
+    /** The 413 for a request that needs {@code bytes}, more than the whole budget: it can never be admitted. */
+    public OverBudgetException overBudget(long bytes) {
+        return new OverBudgetException("the request needs " + Problems.size(bytes) + " or more of work memory, over"
+                + " the whole work budget of " + Problems.size(totalBytes()) + " (piecewise.limits.work-budget, a"
+                + " sixteenth of the heap unless set): give the service a larger heap (-Xmx) or budget");
     }
 
     public long totalBytes() {
@@ -122,8 +130,7 @@ public class WorkBudget {
                 return;
             }
             if (heldKib + (long) more > totalKib) {
-                throw new OverBudgetException("the request needs " + bytes + " bytes of work memory; the work budget is "
-                        + totalBytes() + " bytes (piecewise.limits.work-budget)");
+                throw overBudget(bytes);
             }
             boolean admitted;
             try {

@@ -1,6 +1,7 @@
 package dev.piecewise.run;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -12,13 +13,41 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A graph text just under the 50 MB limit is stored and read back unchanged (on H2, and on PostgreSQL in CI). */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/**
+ * Uploads at a limit of 50 MB: a graph text just under it is stored and read back unchanged (on H2, and on PostgreSQL
+ * in CI); a body or file over it is a 413 naming the limit, and stores nothing.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "piecewise.upload.max-size=50MB")
 @ActiveProfiles(resolver = TestDatabase.class)
 class RunApiLargeUploadTest {
 
+    private static final Map<String, String> MOE = Map.of("splittingOps", "oracle::moe");
+
     @LocalServerPort
     int port;
+
+    @Autowired
+    RunRepository repository;
+
+    @Test
+    void sixtyMegabyteRawBodyIs413() {
+        long runsBefore = repository.count();
+        HttpApi.Response response = new HttpApi(port).postRaw(new byte[60 * 1024 * 1024], "text/plain", MOE);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().get("type").asString()).endsWith("/upload-too-large");
+        assertThat(response.json().get("detail").asString()).contains("50 MB").contains(".tar.gz");
+        assertThat(repository.count()).isEqualTo(runsBefore);
+    }
+
+    @Test
+    void sixtyMegabyteMultipartFileIs413() {
+        long runsBefore = repository.count();
+        HttpApi.Response response = new HttpApi(port).postMultipart("big.txt", new byte[60 * 1024 * 1024], MOE);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").asString()).contains("50 MB").contains(".tar.gz");
+        assertThat(repository.count()).isEqualTo(runsBefore);
+    }
 
     @Test
     void concurrentIdenticalUploadsAreAllStored() throws Exception {
