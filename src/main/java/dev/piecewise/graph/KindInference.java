@@ -137,6 +137,12 @@ public final class KindInference {
         if (concatenated != null) {
             return ValueInfo.of(concatenated);
         }
+        if (function.equals("torch.sym_sum")) {
+            ValueKind sum = symbolicSum(node, done);
+            if (sum != null) {
+                return ValueInfo.of(sum);
+            }
+        }
         if (ARITHMETIC.contains(function) && allSymbolicOrInt(node, done)) {
             return ValueInfo.of(target.equals("operator.truediv") || target.equals("torch.sym_float")
                     ? ValueKind.SYMFLOAT : ValueKind.SYMINT);
@@ -302,6 +308,39 @@ public final class KindInference {
             ok &= a instanceof Arg.Ref || a instanceof Arg.IntLit;
         }
         return ok && done.inputCount() > 0;
+    }
+
+    /**
+     * {@code torch.sym_sum([s27, mod_1])}, Dynamo's sum of many sizes: a SymInt when every element is an int or a
+     * SymInt (PyTorch's own rule), a SymFloat when a float is among symbolic numbers; null for anything else (a sum
+     * of tensors, or elements of unknown kind), which the general rules then judge.
+     */
+    private static ValueKind symbolicSum(Node node, Done done) {
+        if (node.args().size() != 1 || !node.kwargs().isEmpty() || done.inputCount() == 0) {
+            return null;
+        }
+        Arg list = node.args().get(0);
+        List<Arg> items = list instanceof Arg.ListArg l ? l.items() : list instanceof Arg.Tuple t ? t.items() : null;
+        if (items == null) {
+            return null;
+        }
+        boolean floating = false;
+        for (Arg item : items) {
+            if (item instanceof Arg.FloatLit) {
+                floating = true;
+            } else if (!(item instanceof Arg.IntLit || item instanceof Arg.Ref)) {
+                return null;
+            }
+        }
+        for (int k = 0; k < done.inputCount(); k++) {
+            ValueKind element = done.input(k).kind();
+            if (element == ValueKind.SYMFLOAT || element == ValueKind.FLOAT) {
+                floating = true;
+            } else if (element != ValueKind.SYMINT && element != ValueKind.INT) {
+                return null;
+            }
+        }
+        return floating ? ValueKind.SYMFLOAT : ValueKind.SYMINT;
     }
 
     private static boolean returnsTuple(Node node, String target) {

@@ -73,8 +73,8 @@ class ParsersTest {
     @Test
     void inferredKindsAgreeWithPyTorchWhereTheRulesApply() {
         // graph.json carries the kinds PyTorch saw; the text dump's inferred kinds must match them for
-        // every non-tensor value (tensors are the fallback).
-        for (String fixture : Fixtures.cases()) {
+        // every non-tensor value (tensors are the fallback), on the fixtures and the real-model corpus.
+        for (String fixture : java.util.stream.Stream.concat(Fixtures.cases().stream(), Fixtures.corpusCases().stream()).toList()) {
             if (!Fixtures.exists(fixture, "graph.json")) {
                 continue;
             }
@@ -87,6 +87,29 @@ class ParsersTest {
                 }
             }
         }
+    }
+
+    @Test
+    void symSumIsASymIntOfSizesAndASymFloatWithAFloat() {
+        String text = """
+                graph():
+                    %s27 : torch.SymInt [num_users=3] = placeholder[target=s27]
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %mod : [num_users=1] = call_function[target=operator.mod](args = (%s27, 256), kwargs = {})
+                    %sym_sum : [num_users=1] = call_function[target=torch.sym_sum](args = ([%s27, %mod, 1],), kwargs = {})
+                    %floordiv : [num_users=1] = call_function[target=operator.floordiv](args = (%sym_sum, 256), kwargs = {})
+                    %sym_sum_1 : [num_users=1] = call_function[target=torch.sym_sum](args = ([%s27, 1.5],), kwargs = {})
+                    %sym_sum_2 : [num_users=1] = call_function[target=torch.sym_sum](args = ([%x, %x],), kwargs = {})
+                    return (floordiv, sym_sum_1, sym_sum_2)
+                """;
+        Graph graph = new FxTextParser().parse(text, "sym_sum");
+        assertThat(graph.node("sym_sum").kind()).isEqualTo(ValueKind.SYMINT);
+        assertThat(graph.node("floordiv").kind()).isEqualTo(ValueKind.SYMINT);
+        assertThat(graph.node("sym_sum_1").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        // A sum of tensors is Python's sum: a tensor, and only a guess.
+        assertThat(graph.node("sym_sum_2").kind()).isEqualTo(ValueKind.TENSOR);
+        assertThat(graph.node("sym_sum_2").value().guessed()).isTrue();
+        assertThat(graph.node("sym_sum").value().guessed()).isFalse();
     }
 
     @Test
