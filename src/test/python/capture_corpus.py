@@ -1,6 +1,7 @@
 """Captures the real-PyTorch corpus under src/test/resources/fixtures/corpus/.
 
-Each model is compiled with torch.compile and a recording backend, batch and sequence marked dynamic; for every graph
+Each model is compiled with torch.compile and a recording backend, batch and sequence marked dynamic (a case
+"<model>-static" or "<model>-batch" marks none, or the batch alone); for every graph
 Dynamo hands over, the dumps users paste into Piecewise are written (print(graph), print_readable(), gm.code, the
 TORCH_LOGS=graph_code log, fx-graph-json/1) together with what real split_module and AOTAutograd did under every
 option set (expected.json, see split_oracle.py).
@@ -85,13 +86,24 @@ def write_case(out_dir, case, gm, log, aot):
     return expected
 
 
+# A case "<model>-<regime>" captures the model with other dimensions dynamic than its own marks.
+REGIMES = {
+    "static": "no dimension marked dynamic",
+    "batch": "only the first marked dimension dynamic",
+}
+
+
 def capture(case, out_root):
     """Compiles one model and writes every graph; returns its corpus.json entry."""
     started = time.time()
-    entry = {"description": corpus_models.description(case), "splittingOps": split_oracle.SPLITTING_OPS}
+    model_case, _, regime = case.partition("-")
+    entry = {"description": corpus_models.description(model_case) + (f"; {REGIMES[regime]}" if regime else ""),
+             "splittingOps": split_oracle.SPLITTING_OPS}
     try:
-        model, inputs, dynamic_dims, info = corpus_models.build(case)
+        model, inputs, dynamic_dims, info = corpus_models.build(model_case)
         entry.update(info)
+        if regime:
+            dynamic_dims = dynamic_dims[:1] if regime == "batch" else []
         for arg, dim in dynamic_dims:
             torch._dynamo.mark_dynamic(inputs[arg], dim)
         entry["inputs"] = [list(t.shape) for t in inputs]
@@ -100,8 +112,8 @@ def capture(case, out_root):
         torch._dynamo.reset()
         _LOG_RECORDS.clear()
         compiled = torch.compile(model, backend=recorder)
-        with torch.set_grad_enabled(case in GRAD_ENABLED_CASES), \
-                torch._dynamo.config.patch(**DYNAMO_CONFIG.get(case, {})):
+        with torch.set_grad_enabled(model_case in GRAD_ENABLED_CASES), \
+                torch._dynamo.config.patch(**DYNAMO_CONFIG.get(model_case, {})):
             compiled(*inputs)
     except Exception as e:  # noqa: BLE001 - one model's failure must not lose the batch
         entry.update(status="failed", error=split_oracle.first_line(e),

@@ -356,8 +356,14 @@ def build_moe_view():
 VALIDATION = {"moe_view": build_moe_view, "hf_llama": build_hf_llama}
 
 
+# Models captured again with other dimensions dynamic than batch and sequence (capture_corpus.REGIMES): cases
+# "<model>-static" and "<model>-batch".
+REGIME_MODELS = ["llama", "mixtral", "qwen3_moe", "gemma3_text", "gpt_oss", "deepseek_v3", "falcon_h1", "qwen3_next",
+                 "lfm2", "gpt2", "phi3", "bert", "custom_moe_decoder"]
+
+
 def all_cases():
-    return list(HF_MODELS) + list(CUSTOM_MODELS)
+    return list(HF_MODELS) + list(CUSTOM_MODELS) + [f"{m}-{r}" for m in REGIME_MODELS for r in ("static", "batch")]
 
 
 def build(case):
