@@ -1,7 +1,8 @@
 """Captures the real-PyTorch corpus under src/test/resources/fixtures/corpus/.
 
 Each model is compiled with torch.compile and a recording backend, batch and sequence marked dynamic (a case
-"<model>-static" or "<model>-batch" marks none, or the batch alone); for every graph
+"<model>-static" or "<model>-batch" marks none, or the batch alone; "<model>-auto" marks none and compiles with
+dynamic=True, as the fixtures under tensorified/ were); for every graph
 Dynamo hands over, the dumps users paste into Piecewise are written (print(graph), print_readable(), gm.code, the
 TORCH_LOGS=graph_code log, fx-graph-json/1) together with what real split_module and AOTAutograd did under every
 option set (expected.json, see split_oracle.py).
@@ -90,6 +91,7 @@ def write_case(out_dir, case, gm, log, aot):
 REGIMES = {
     "static": "no dimension marked dynamic",
     "batch": "only the first marked dimension dynamic",
+    "auto": "torch.compile(dynamic=True), no dimension marked",
 }
 
 
@@ -111,7 +113,7 @@ def capture(case, out_root):
         recorder = Recorder()
         torch._dynamo.reset()
         _LOG_RECORDS.clear()
-        compiled = torch.compile(model, backend=recorder)
+        compiled = torch.compile(model, backend=recorder, dynamic=True if regime == "auto" else None)
         with torch.set_grad_enabled(model_case in GRAD_ENABLED_CASES), \
                 torch._dynamo.config.patch(**DYNAMO_CONFIG.get(model_case, {})):
             compiled(*inputs)

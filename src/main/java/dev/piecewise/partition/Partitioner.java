@@ -226,6 +226,7 @@ public final class Partitioner {
             }
         });
         reportGuessedKinds(crossings, diagnostics);
+        reportTensorifiedFloats(graph, split, splittingIds, diagnostics);
         if (!graph.carriesShapes()) {
             diagnostics.add(Diagnostic.info("data-inputs-only", "The upload carries no shapes, so submodule inputs are "
                     + "the data inputs only: split_module also threads the shape symbols of every input (s77, ...), "
@@ -317,6 +318,41 @@ public final class Partitioner {
             diagnostics.add(Diagnostic.info("inferred-kinds", guessedTensors + " crossing values were taken "
                     + "to be tensors because the upload carries no metadata for them: "
                     + String.join(", ", firstGuessedTensors) + (guessedTensors > 10 ? ", …" : ""), null, null));
+        }
+    }
+
+    /**
+     * {@code .item()} of a graph input in a compiled piece: under {@code torch.compile(dynamic=True)} Dynamo passes a
+     * module's Python floats (a norm's eps, a dropout's p) as 0-d tensors and reads them back so. AOTAutograd run on
+     * such a piece outside Dynamo, as a backend does, may raise TensorifyScalarRestartAnalysis (Dynamo's signal to
+     * restart with the floats made constants); whether it does depends on how the float is used, which the verdict
+     * does not model, so it is a warning. Checked on real runs of twelve models captured so: it named every piece
+     * that failed so, and some that compiled.
+     */
+    private static void reportTensorifiedFloats(Graph graph, SplitModule.Split split, java.util.Set<Integer> splittingIds,
+                                                List<Diagnostic> diagnostics) {
+        java.util.TreeSet<Integer> pieces = new java.util.TreeSet<>();
+        String first = null;
+        List<Node> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            if (!node.isCallMethod("item") || graph.inputsStart(i + 1) == graph.inputsStart(i)
+                    || nodes.get(graph.inputPosition(graph.inputsStart(i))).op() != Op.PLACEHOLDER) {
+                continue;
+            }
+            int piece = split.partOf(node.name());
+            if (piece >= 0 && !splittingIds.contains(piece)) {
+                pieces.add(piece);
+                first = first == null ? node.name() : first;
+            }
+        }
+        if (!pieces.isEmpty()) {
+            diagnostics.add(Diagnostic.warning("tensorified-floats", pieces.stream().map(Submodule::nameOf)
+                    .collect(Collectors.joining(", ")) + " call .item() on graph inputs (" + first + " first): "
+                    + "Dynamo passed Python floats as tensors (torch.compile(dynamic=True)). AOTAutograd may refuse such "
+                    + "a piece with TensorifyScalarRestartAnalysis, after which Dynamo restarts with the floats made "
+                    + "constants; the verdict does not model it. Mark dimensions dynamic with mark_dynamic instead",
+                    first, Submodule.nameOf(pieces.first())));
         }
     }
 
