@@ -98,7 +98,9 @@ REGIMES = {
 def capture(case, out_root):
     """Compiles one model and writes every graph; returns its corpus.json entry."""
     started = time.time()
-    model_case, _, regime = case.partition("-")
+    model_case, _, regime = case.rpartition("-")
+    if regime not in REGIMES:
+        model_case, regime = case, ""
     entry = {"description": corpus_models.description(model_case) + (f"; {REGIMES[regime]}" if regime else ""),
              "splittingOps": split_oracle.SPLITTING_OPS}
     try:

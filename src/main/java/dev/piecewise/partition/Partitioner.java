@@ -10,6 +10,8 @@ import dev.piecewise.graph.ValueKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
 import java.util.function.BiFunction;
@@ -323,24 +325,24 @@ public final class Partitioner {
 
     /**
      * {@code .item()} of a graph input in a compiled piece: under {@code torch.compile(dynamic=True)} Dynamo passes a
-     * module's Python floats (a norm's eps, a dropout's p) as 0-d tensors and reads them back so. AOTAutograd run on
-     * such a piece outside Dynamo, as a backend does, may raise TensorifyScalarRestartAnalysis (Dynamo's signal to
-     * restart with the floats made constants); whether it does depends on how the float is used, which the verdict
-     * does not model, so it is a warning. Checked on real runs of twelve models captured so: it named every piece
-     * that failed so, and some that compiled.
+     * module's Python floats (a norm's eps, a dropout's p) as 0-d float64 tensors and reads them back so. AOTAutograd
+     * run on such a piece outside Dynamo, as a backend does, may raise TensorifyScalarRestartAnalysis (Dynamo's signal
+     * to restart with the floats made constants); whether it does depends on how the float is used, which the verdict
+     * does not model, so it is a warning. Where shapes are known only a 0-d float64 input counts. On twelve real
+     * captures (three kept as fixtures) it named every piece refused so, and some that compiled.
      */
-    private static void reportTensorifiedFloats(Graph graph, SplitModule.Split split, java.util.Set<Integer> splittingIds,
+    private static void reportTensorifiedFloats(Graph graph, SplitModule.Split split, Set<Integer> splittingIds,
                                                 List<Diagnostic> diagnostics) {
-        java.util.TreeSet<Integer> pieces = new java.util.TreeSet<>();
+        TreeSet<Integer> pieces = new TreeSet<>();
         String first = null;
         List<Node> nodes = graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             if (!node.isCallMethod("item") || graph.inputsStart(i + 1) == graph.inputsStart(i)
-                    || nodes.get(graph.inputPosition(graph.inputsStart(i))).op() != Op.PLACEHOLDER) {
+                    || !isTensorifiedFloat(graph, nodes.get(graph.inputPosition(graph.inputsStart(i))))) {
                 continue;
             }
-            int piece = split.partOf(node.name());
+            int piece = split.partAt(i);
             if (piece >= 0 && !splittingIds.contains(piece)) {
                 pieces.add(piece);
                 first = first == null ? node.name() : first;
@@ -349,11 +351,21 @@ public final class Partitioner {
         if (!pieces.isEmpty()) {
             diagnostics.add(Diagnostic.warning("tensorified-floats", pieces.stream().map(Submodule::nameOf)
                     .collect(Collectors.joining(", ")) + " call .item() on graph inputs (" + first + " first): "
-                    + "Dynamo passed Python floats as tensors (torch.compile(dynamic=True)). AOTAutograd may refuse such "
-                    + "a piece with TensorifyScalarRestartAnalysis, after which Dynamo restarts with the floats made "
-                    + "constants; the verdict does not model it. Mark dimensions dynamic with mark_dynamic instead",
+                    + "likely Python floats that Dynamo passed as tensors (torch.compile(dynamic=True)). AOTAutograd may "
+                    + "refuse such a piece with TensorifyScalarRestartAnalysis, after which Dynamo restarts with the floats "
+                    + "made constants; the verdict does not model it. Mark dimensions dynamic with mark_dynamic instead",
                     first, Submodule.nameOf(pieces.first())));
         }
+    }
+
+    /** A placeholder that may hold a Python float: any, where shapes are unknown; a 0-d float64 tensor otherwise. */
+    private static boolean isTensorifiedFloat(Graph graph, Node input) {
+        if (input.op() != Op.PLACEHOLDER) {
+            return false;
+        }
+        ValueInfo value = input.value();
+        return !graph.carriesShapes() || value == null || value.kind() == ValueKind.TENSOR
+                && value.shape() != null && value.shape().isEmpty() && "float64".equals(value.dtype());
     }
 
     private static String submoduleOf(SplitModule.Split split, String node) {
