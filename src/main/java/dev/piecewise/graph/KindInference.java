@@ -17,6 +17,9 @@ public final class KindInference {
     private static final Set<String> ARITHMETIC = Set.of(
             "operator.add", "operator.sub", "operator.mul", "operator.floordiv", "operator.mod", "operator.pow",
             "operator.neg", "operator.abs", "operator.truediv", "torch.sym_float");
+    /** Python's comparisons: of SymInts, SymFloats and ints they give a SymBool, as PyTorch's SymNode does. */
+    private static final Set<String> COMPARISONS = Set.of(
+            "operator.eq", "operator.ne", "operator.lt", "operator.le", "operator.gt", "operator.ge");
     private static final Set<String> TUPLE_METHODS = Set.of(
             "split", "chunk", "unbind", "topk", "sort", "tensor_split", "split_with_sizes", "unsafe_split");
     private static final Set<String> TUPLE_METHODS_WITH_DIM = Set.of("max", "min", "median", "mode", "kthvalue");
@@ -142,6 +145,9 @@ public final class KindInference {
             if (sum != null) {
                 return ValueInfo.of(sum);
             }
+        }
+        if ((COMPARISONS.contains(function) && allSymbolicOrInt(node, done)) || function.equals("torch.sym_not")) {
+            return ValueInfo.of(ValueKind.SYMBOOL);
         }
         if (ARITHMETIC.contains(function) && allSymbolicOrInt(node, done)) {
             return ValueInfo.of(target.equals("operator.truediv") || target.equals("torch.sym_float")

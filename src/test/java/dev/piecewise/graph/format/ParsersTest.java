@@ -82,7 +82,7 @@ class ParsersTest {
             Graph json = new FxJsonParser().parse(Fixtures.read(fixture, "graph.json"), null);
             for (Node j : json.nodes()) {
                 ValueKind truth = j.kind();
-                if (truth == ValueKind.SIZE || truth == ValueKind.SYMINT || truth == ValueKind.TUPLE) {
+                if (truth == ValueKind.SIZE || truth == ValueKind.TUPLE || truth.isSymbolicScalar()) {
                     assertThat(text.node(j.name()).kind()).as(fixture + " " + j.name()).isEqualTo(truth);
                 }
             }
@@ -110,6 +110,27 @@ class ParsersTest {
         assertThat(graph.node("sym_sum_2").kind()).isEqualTo(ValueKind.TENSOR);
         assertThat(graph.node("sym_sum_2").value().guessed()).isTrue();
         assertThat(graph.node("sym_sum").value().guessed()).isFalse();
+    }
+
+    @Test
+    void comparisonsOfSizesAreSymBoolsAndOfTensorsTensors() {
+        String text = """
+                graph():
+                    %s27 : torch.SymInt [num_users=3] = placeholder[target=s27]
+                    %x : torch.Tensor [num_users=2] = placeholder[target=x]
+                    %eq : [num_users=1] = call_function[target=operator.eq](args = (%s27, 1), kwargs = {})
+                    %sym_not : [num_users=1] = call_function[target=torch.sym_not](args = (%eq,), kwargs = {})
+                    %gt : [num_users=1] = call_function[target=operator.gt](args = (%s27, %s27), kwargs = {})
+                    %ge : [num_users=1] = call_function[target=operator.ge](args = (%x, 0), kwargs = {})
+                    return (sym_not, gt, ge)
+                """;
+        Graph graph = new FxTextParser().parse(text, "comparisons");
+        assertThat(graph.node("eq").kind()).isEqualTo(ValueKind.SYMBOOL);
+        assertThat(graph.node("sym_not").kind()).isEqualTo(ValueKind.SYMBOOL);
+        assertThat(graph.node("gt").kind()).isEqualTo(ValueKind.SYMBOOL);
+        assertThat(graph.node("eq").value().guessed()).isFalse();
+        // A tensor compared is a tensor (a mask), as every such node of the corpus is.
+        assertThat(graph.node("ge").kind()).isEqualTo(ValueKind.TENSOR);
     }
 
     @Test
