@@ -65,7 +65,8 @@ public class WorkBudget {
     public OverBudgetException overBudget(long bytes) {
         return new OverBudgetException("the request needs " + Problems.size(bytes) + " or more of work memory, over"
                 + " the whole work budget of " + Problems.size(totalBytes()) + " (piecewise.limits.work-budget, a"
-                + " sixteenth of the heap unless set): give the service a larger heap (-Xmx) or budget");
+                + " sixteenth of the heap unless set): give the service a larger heap (-Xmx) or budget, or send a log or"
+                + " dump as a .tar.gz or .zip, whose compressed bytes are what counts");
     }
 
     public long totalBytes() {

@@ -46,7 +46,7 @@ class UploadOverWorkBudgetTest {
         assertThat(response.json().get("detail").asString())
                 .containsPattern("the request needs 3(\\.0)? MB or more of work memory, over the whole work budget of 2 MB")
                 .contains("(piecewise.limits.work-budget")
-                .contains("-Xmx");
+                .contains("-Xmx").contains(".tar.gz");
         assertThat(repository.count()).isEqualTo(runsBefore);
     }
 }
