@@ -191,7 +191,7 @@ public final class KindInference {
      * the node's first argument, so its references are the node's first inputs.
      */
     private static List<String> elements(Arg list, Done done) {
-        List<Arg> items = list instanceof Arg.ListArg l ? l.items() : list instanceof Arg.Tuple t ? t.items() : null;
+        List<Arg> items = sequenceItems(list);
         if (items == null) {
             return null;
         }
@@ -326,7 +326,7 @@ public final class KindInference {
             return null;
         }
         Arg list = node.args().get(0);
-        List<Arg> items = list instanceof Arg.ListArg l ? l.items() : list instanceof Arg.Tuple t ? t.items() : null;
+        List<Arg> items = sequenceItems(list);
         if (items == null) {
             return null;
         }
@@ -347,6 +347,11 @@ public final class KindInference {
             }
         }
         return floating ? ValueKind.SYMFLOAT : ValueKind.SYMINT;
+    }
+
+    /** The items of a list or tuple argument; null for any other argument. */
+    private static List<Arg> sequenceItems(Arg arg) {
+        return arg instanceof Arg.ListArg l ? l.items() : arg instanceof Arg.Tuple t ? t.items() : null;
     }
 
     private static boolean returnsTuple(Node node, String target) {
