@@ -27,6 +27,9 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -165,6 +168,7 @@ public class RunService {
         Upload parsed = parse(upload, fileName, request, read);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new SharedParts(beside),
                 notes, next == Next.VIEW);
+        created(parsed, run);
         if (next != Next.JSON) {
             run = run.withCompressedJsonOnly();
         }
@@ -176,6 +180,27 @@ public class RunService {
             recentRuns.put(run.document());
         }
         return run;
+    }
+
+    /**
+     * Does for a raw upload what a POST does, up to its answer written both plain and gzip-compressed, but stores,
+     * counts and logs nothing: a rehearsal, so that the JIT has compiled a request's hot code before the first
+     * user's upload runs it ({@link RunWarmup}).
+     *
+     * @return the run as it would have been stored
+     */
+    RunReport rehearse(byte[] upload, RunRequest request) throws IOException {
+        Upload parsed = parse(upload, null, request, null);
+        Prepared run = prepare(parsed, request.options(), null, now(), new Outcomes(), new SharedParts(beside),
+                List.of(), false);
+        parsed.sha256();
+        Futures.result(parsed.compressed());
+        for (boolean gzip : new boolean[]{false, true}) {
+            try (InputStream answer = RunDocuments.answer(run.runJson(), run.report(), gzip).getInputStream()) {
+                answer.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+        return run.report();
     }
 
     /**
@@ -362,6 +387,7 @@ public class RunService {
             pending.add(comparisons.submit(() -> {
                 Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, shared, List.of(), false)
                         .withoutJson();
+                created(parsed, prepared);
                 onePartitioned.run();
                 return prepared;
             }));
@@ -436,13 +462,14 @@ public class RunService {
      * answer; null once not needed). The decoded document only when asked for: a comparison holds eight of these
      * at once.
      */
-    private record Prepared(RunReport report, byte[] encoded, RunJsonParts runJson, RunDocument document) {
+    private record Prepared(RunReport report, byte[] encoded, RunJsonParts runJson, RunDocument document,
+                            long partitionNanos, long encodeNanos) {
         Prepared withoutJson() {
-            return new Prepared(report, encoded, null, document);
+            return new Prepared(report, encoded, null, document, partitionNanos, encodeNanos);
         }
 
         Prepared withCompressedJsonOnly() {
-            return new Prepared(report, encoded, runJson.compressedOnly(), document);
+            return new Prepared(report, encoded, runJson.compressedOnly(), document, partitionNanos, encodeNanos);
         }
     }
 
@@ -519,14 +546,20 @@ public class RunService {
         RunJsonParts runJson = new RunJsonParts(report, cut, problems);
         List<ValueTrace> traces = ValueTraces.of(result);
         byte[] encoded = runJson.document(Futures.result(nodesMember), RunDocuments.encodeTraces(traces));
-        metrics.runCreated(result.outcome().id(), upload.parsed().format().id(), upload.bytes().length,
-                java.time.Duration.ofNanos(upload.parseNanos() + partitioned - start));
+        return new Prepared(report, encoded, runJson,
+                decoded ? new RunDocument(report, RunDocument.rows(result.graph()), traces) : null,
+                partitioned - start, System.nanoTime() - partitioned);
+    }
+
+    /** Counts and logs a run that will be stored. */
+    private void created(Upload upload, Prepared run) {
+        RunReport report = run.report();
+        metrics.runCreated(report.verdict().outcome().id(), upload.parsed().format().id(), upload.bytes().length,
+                java.time.Duration.ofNanos(upload.parseNanos() + run.partitionNanos()));
         log.info("run {}: {} nodes ({} bytes, {}) parsed in {} ms, partitioned in {} ms, encoded in {} ms "
                         + "({} bytes stored): {}", report.id(), report.graph().nodeCount(), upload.bytes().length,
-                report.format(), upload.parseNanos() / 1_000_000, (partitioned - start) / 1_000_000,
-                (System.nanoTime() - partitioned) / 1_000_000, encoded.length, result.outcome().id());
-        return new Prepared(report, encoded, runJson,
-                decoded ? new RunDocument(report, RunDocument.rows(result.graph()), traces) : null);
+                report.format(), upload.parseNanos() / 1_000_000, run.partitionNanos() / 1_000_000,
+                run.encodeNanos() / 1_000_000, run.encoded().length, report.verdict().outcome().id());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.piecewise.bench;
 
+import dev.piecewise.run.SyntheticDecoder;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.PartitionOptions;

@@ -1,5 +1,6 @@
 package dev.piecewise.bench;
 
+import dev.piecewise.run.SyntheticDecoder;
 import dev.piecewise.PiecewiseApplication;
 import dev.piecewise.bench.EngineBenchmark.Measurement;
 import dev.piecewise.graph.format.GraphFormat;

@@ -1,5 +1,6 @@
 package dev.piecewise.bench;
 
+import dev.piecewise.run.SyntheticDecoder;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;

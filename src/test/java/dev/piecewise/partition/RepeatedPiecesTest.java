@@ -1,6 +1,6 @@
 package dev.piecewise.partition;
 
-import dev.piecewise.bench.SyntheticDecoder;
+import dev.piecewise.run.SyntheticDecoder;
 import dev.piecewise.fixtures.Fixtures;
 import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.format.FxTextParser;

@@ -1,6 +1,5 @@
 package dev.piecewise.run;
 
-import dev.piecewise.bench.SyntheticDecoder;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;

@@ -77,7 +77,7 @@ class RunJsonPartsTest {
     /** A large part is compressed in two halves side by side, joined in one gzip member that reads back as the part. */
     @Test
     void aLargePartCompressedInHalvesReadsBackAsTheRun() throws Exception {
-        RunReport run = report(dev.piecewise.bench.SyntheticDecoder.fxText(6_000), List.of("oracle::attn"),
+        RunReport run = report(SyntheticDecoder.fxText(6_000), List.of("oracle::attn"),
                 SizeStrategy.NONE, GetitemRule.VLLM);
         ExecutorService beside = Executors.newSingleThreadExecutor();
         try {

@@ -422,7 +422,7 @@ class RunPagesBrowserTest {
      */
     @Test
     void aBigRunIsSearchedInOneStep() throws IOException {
-        byte[] decoder = dev.piecewise.bench.SyntheticDecoder.fxText(9_091).getBytes(StandardCharsets.UTF_8);
+        byte[] decoder = SyntheticDecoder.fxText(9_091).getBytes(StandardCharsets.UTF_8);
         JsonNode run = new HttpApi(port).postRaw(decoder, "text/plain", Map.of("splittingOps", "oracle::attn",
                 "name", "decoder-100k")).json();
         browser.get(url("/runs/" + run.get("id").asString()));

@@ -32,7 +32,7 @@ final class ServiceProcess implements AutoCloseable {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", classpath, PiecewiseApplication.class.getName(),
-                "--server.port=" + port, "--logging.level.root=WARN"));
+                "--server.port=" + port, "--logging.level.root=WARN", "--piecewise.warmup.runs=0"));
         if (TestDatabase.isPostgres()) {
             command.add("--spring.profiles.active=postgres");
         }

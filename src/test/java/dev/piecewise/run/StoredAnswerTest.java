@@ -1,6 +1,5 @@
 package dev.piecewise.run;
 
-import dev.piecewise.bench.SyntheticDecoder;
 import dev.piecewise.fixtures.Fixtures;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.ParsedUpload;

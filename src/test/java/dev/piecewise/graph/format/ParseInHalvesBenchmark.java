@@ -1,6 +1,6 @@
 package dev.piecewise.graph.format;
 
-import dev.piecewise.bench.SyntheticDecoder;
+import dev.piecewise.run.SyntheticDecoder;
 import dev.piecewise.bench.Timings;
 
 import java.util.Arrays;

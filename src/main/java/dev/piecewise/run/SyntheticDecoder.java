@@ -1,8 +1,9 @@
-package dev.piecewise.bench;
+package dev.piecewise.run;
 
 /**
- * Writes {@code print(graph)} text of a decoder shaped like {@code fixtures/scale/decoder-*-layers.txt}: one
- * {@code oracle::attn} split per layer and vLLM's MoE {@code size()} pattern in every layer (11 nodes a layer).
+ * Writes {@code print(graph)} text of a decoder of any size: one {@code oracle::attn} split per layer and vLLM's MoE
+ * {@code size()} pattern in every layer (11 nodes a layer), so that every cut has a {@code torch.Size} to relocate.
+ * What {@link RunWarmup} rehearses on, and the benchmarks measure.
  */
 public final class SyntheticDecoder {
 

@@ -1,0 +1,59 @@
+package dev.piecewise.run;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The warm-up rehearses what a POST does and stores nothing: the service it started is empty, a rehearsed run reads
+ * as the same upload posted does, and no rehearsed run is found or counted.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "piecewise.warmup.runs=2")
+@ActiveProfiles(resolver = TestDatabase.class)
+class RunWarmupTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RunService service;
+
+    @Autowired
+    MeterRegistry meters;
+
+    private double runsCounted() {
+        return meters.find("piecewise.runs.created").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void rehearsedRunsAreTheRealPipelineAndAreNeverStored() throws Exception {
+        HttpApi api = new HttpApi(port);
+        assertThat(api.get("/api/runs").json().get("total").asLong()).as("runs after a warm-up of two").isZero();
+        assertThat(runsCounted()).isZero();
+
+        byte[] graph = SyntheticDecoder.fxText(40).getBytes(StandardCharsets.US_ASCII);
+        RunReport rehearsed = service.rehearse(graph, RunRequest.fromParameters(Map.of("splittingOps", "oracle::attn")));
+        assertThat(api.get("/api/runs").json().get("total").asLong()).isZero();
+        assertThat(api.get("/api/runs/" + rehearsed.id()).status()).isEqualTo(404);
+        assertThat(runsCounted()).isZero();
+
+        HttpApi.Response posted = api.postRaw(graph, "text/plain", Map.of("splittingOps", "oracle::attn"));
+        assertThat(posted.status()).isEqualTo(201);
+        JsonNode run = posted.json();
+        assertThat(run.get("id").asString()).isNotEqualTo(rehearsed.id());
+        assertThat(rehearsed.verdict().outcome().id()).isEqualTo(run.get("verdict").get("outcome").asString());
+        assertThat(rehearsed.graph().nodeCount()).isEqualTo(run.get("graph").get("nodeCount").asInt());
+        assertThat(rehearsed.submodules()).hasSize(run.get("submodules").size()).hasSize(81);
+        assertThat(api.get("/api/runs").json().get("total").asLong()).isEqualTo(1);
+        assertThat(runsCounted()).isEqualTo(1);
+    }
+}
