@@ -20,6 +20,10 @@ public final class KindInference {
     /** Python's comparisons: of SymInts, SymFloats and ints they give a SymBool, as PyTorch's SymNode does. */
     private static final Set<String> COMPARISONS = Set.of(
             "operator.eq", "operator.ne", "operator.lt", "operator.le", "operator.gt", "operator.ge");
+    /** {@code Tensor.item()} as aten writes it. */
+    private static final Set<String> ITEM_FUNCTIONS = Set.of(
+            "torch.ops.aten._local_scalar_dense.default", "torch.ops.aten._local_scalar_dense",
+            "torch.ops.aten.item.default", "torch.ops.aten.item");
     private static final Set<String> TUPLE_METHODS = Set.of(
             "split", "chunk", "unbind", "topk", "sort", "tensor_split", "split_with_sizes", "unsafe_split");
     private static final Set<String> TUPLE_METHODS_WITH_DIM = Set.of("max", "min", "median", "mode", "kthvalue");
@@ -130,6 +134,9 @@ public final class KindInference {
         if (SYMINT_FUNCTIONS.contains(function)) {
             return ValueInfo.of(ValueKind.SYMINT);
         }
+        if (node.isCallMethod("item") || ITEM_FUNCTIONS.contains(function)) {
+            return item(node, done);
+        }
         if (function.equals("operator.setitem") || function.equals("operator.delitem")) {
             return ValueInfo.of(ValueKind.NONE); // Python's setitem and delitem return None
         }
@@ -146,12 +153,17 @@ public final class KindInference {
                 return ValueInfo.of(sum);
             }
         }
-        if ((COMPARISONS.contains(function) && allSymbolicOrInt(node, done)) || function.equals("torch.sym_not")) {
+        ValueKind numbers = COMPARISONS.contains(function) || ARITHMETIC.contains(function)
+                || function.equals("torch._sym_sqrt") ? symbolicNumbers(node, done) : null;
+        if ((COMPARISONS.contains(function) && numbers != null) || function.equals("torch.sym_not")) {
             return ValueInfo.of(ValueKind.SYMBOOL);
         }
-        if (ARITHMETIC.contains(function) && allSymbolicOrInt(node, done)) {
-            return ValueInfo.of(target.equals("operator.truediv") || target.equals("torch.sym_float")
-                    ? ValueKind.SYMFLOAT : ValueKind.SYMINT);
+        if (ARITHMETIC.contains(function) && numbers != null) {
+            return ValueInfo.of(function.equals("operator.truediv") || function.equals("torch.sym_float")
+                    ? ValueKind.SYMFLOAT : numbers);
+        }
+        if (function.equals("torch._sym_sqrt") && numbers != null) {
+            return ValueInfo.of(ValueKind.SYMFLOAT);
         }
         if (returnsTuple(node, target)) {
             return ValueInfo.of(ValueKind.TUPLE);
@@ -304,16 +316,26 @@ public final class KindInference {
         return ValueInfo.of(ValueKind.TENSOR);
     }
 
-    private static boolean allSymbolicOrInt(Node node, Done done) {
-        boolean ok = true;
+    /**
+     * Python's numbers in, at least one of them symbolic: the kind arithmetic on them gives (a SymFloat once a float is
+     * among them, as in Python, else a SymInt); null when any argument is something else.
+     */
+    private static ValueKind symbolicNumbers(Node node, Done done) {
+        boolean floating = false;
         for (int k = 0; k < done.inputCount(); k++) {
             ValueKind input = done.input(k).kind();
-            ok &= input.isSymbolicScalar() || input == ValueKind.INT;
+            if (!input.isSymbolicScalar() && input != ValueKind.INT && input != ValueKind.FLOAT) {
+                return null;
+            }
+            floating |= input == ValueKind.SYMFLOAT || input == ValueKind.FLOAT;
         }
         for (Arg a : node.args()) {
-            ok &= a instanceof Arg.Ref || a instanceof Arg.IntLit;
+            if (!(a instanceof Arg.Ref || a instanceof Arg.IntLit || a instanceof Arg.FloatLit)) {
+                return null;
+            }
+            floating |= a instanceof Arg.FloatLit;
         }
-        return ok && done.inputCount() > 0;
+        return done.inputCount() == 0 ? null : floating ? ValueKind.SYMFLOAT : ValueKind.SYMINT;
     }
 
     /**
@@ -347,6 +369,24 @@ public final class KindInference {
             }
         }
         return floating ? ValueKind.SYMFLOAT : ValueKind.SYMINT;
+    }
+
+    /**
+     * {@code x.item()}: the Python number in a one-element tensor, which Dynamo traces as a SymInt, SymFloat or SymBool
+     * by the tensor's dtype. Where the upload gave no dtype, a SymFloat, guessed: Dynamo puts {@code .item()} in a
+     * graph for the module floats {@code torch.compile(dynamic=True)} passes as tensors, ints only under
+     * {@code capture_scalar_outputs}.
+     */
+    private static ValueInfo item(Node node, Done done) {
+        Node tensor = !node.args().isEmpty() && node.args().get(0) instanceof Arg.Ref ? done.input(0) : null;
+        String dtype = tensor == null || tensor.kind() != ValueKind.TENSOR ? null : tensor.value().dtype();
+        if (dtype == null || dtype.startsWith("complex")) {
+            return ValueInfo.guess(ValueKind.SYMFLOAT);
+        }
+        if (dtype.equals("bool")) {
+            return ValueInfo.of(ValueKind.SYMBOOL);
+        }
+        return ValueInfo.of(dtype.startsWith("int") || dtype.startsWith("uint") ? ValueKind.SYMINT : ValueKind.SYMFLOAT);
     }
 
     /** The items of a list or tuple argument; null for any other argument. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,8 +74,13 @@ class ParsersTest {
     @Test
     void inferredKindsAgreeWithPyTorchWhereTheRulesApply() {
         // graph.json carries the kinds PyTorch saw; the text dump's inferred kinds must match them for
-        // every non-tensor value (tensors are the fallback), on the fixtures and the real-model corpus.
-        for (String fixture : java.util.stream.Stream.concat(Fixtures.cases().stream(), Fixtures.corpusCases().stream()).toList()) {
+        // every non-tensor value (tensors are the fallback), on the fixtures, the real-model corpus and the graphs
+        // whose module floats arrive as tensors read back with .item().
+        List<String> fixtures = new ArrayList<>(Fixtures.cases());
+        fixtures.addAll(Fixtures.corpusCases());
+        fixtures.addAll(Fixtures.tensorifiedCases());
+        assertThat(Fixtures.tensorifiedCases()).hasSize(3);
+        for (String fixture : fixtures) {
             if (!Fixtures.exists(fixture, "graph.json")) {
                 continue;
             }
@@ -110,6 +116,45 @@ class ParsersTest {
         assertThat(graph.node("sym_sum_2").kind()).isEqualTo(ValueKind.TENSOR);
         assertThat(graph.node("sym_sum_2").value().guessed()).isTrue();
         assertThat(graph.node("sym_sum").value().guessed()).isFalse();
+    }
+
+    @Test
+    void itemIsTheNumberItsDtypeSaysAndFloatsMakeArithmeticSymFloat() {
+        // As Dynamo writes torch.compile(dynamic=True)'s module floats: a 0-d tensor read back with .item().
+        String text = """
+                graph():
+                    %s27 : torch.SymInt [num_users=1] = placeholder[target=s27]
+                    %eps : [num_users=1] = placeholder[target=eps]
+                    %item : [num_users=2] = call_method[target=item](args = (%eps,), kwargs = {})
+                    %truediv : [num_users=1] = call_function[target=operator.truediv](args = (2.0, %item), kwargs = {})
+                    %_sym_sqrt : [num_users=1] = call_function[target=torch._sym_sqrt](args = (%truediv,), kwargs = {})
+                    %mul : [num_users=1] = call_function[target=operator.mul](args = (%s27, 0.5), kwargs = {})
+                    %add : [num_users=1] = call_function[target=operator.add](args = (%item, %s27), kwargs = {})
+                    %mul_1 : [num_users=1] = call_function[target=operator.mul](args = (%eps, 0.5), kwargs = {})
+                    return (_sym_sqrt, mul, add, mul_1)
+                """;
+        Graph graph = new FxTextParser().parse(text, "item");
+        // print(graph) gives no dtype: a SymFloat, the float case Dynamo writes, and only a guess.
+        assertThat(graph.node("item").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        assertThat(graph.node("item").value().guessed()).isTrue();
+        assertThat(graph.node("truediv").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        assertThat(graph.node("_sym_sqrt").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        assertThat(graph.node("mul").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        assertThat(graph.node("add").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        // A tensor times a float stays a tensor.
+        assertThat(graph.node("mul_1").kind()).isEqualTo(ValueKind.TENSOR);
+
+        // Where the tensor's dtype is known, it decides: ints give a SymInt, bool a SymBool, floats a SymFloat.
+        for (String[] dtypeAndKind : new String[][]{{"int64", "SYMINT"}, {"bool", "SYMBOOL"}, {"bfloat16", "SYMFLOAT"}}) {
+            Graph json = new FxJsonParser().parse(JSON_HEAD
+                    + "  {\"name\": \"t\", \"op\": \"placeholder\", \"target\": \"t\", \"value\": {\"kind\": \"tensor\", "
+                    + "\"shape\": [], \"dtype\": \"" + dtypeAndKind[0] + "\"}},\n"
+                    + "  {\"name\": \"item\", \"op\": \"call_function\", "
+                    + "\"target\": \"torch.ops.aten._local_scalar_dense.default\", \"args\": [{\"node\": \"t\"}]},"
+                    + JSON_TAIL.replace("[null]", "[{\"node\": \"item\"}]"), null);
+            assertThat(json.node("item").kind()).as(dtypeAndKind[0]).isEqualTo(ValueKind.valueOf(dtypeAndKind[1]));
+            assertThat(json.node("item").value().guessed()).isFalse();
+        }
     }
 
     @Test
