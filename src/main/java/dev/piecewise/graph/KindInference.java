@@ -380,13 +380,83 @@ public final class KindInference {
     private static ValueInfo item(Node node, Done done) {
         Node tensor = !node.args().isEmpty() && node.args().get(0) instanceof Arg.Ref ? done.input(0) : null;
         String dtype = tensor == null || tensor.kind() != ValueKind.TENSOR ? null : tensor.value().dtype();
-        if (dtype == null || dtype.startsWith("complex")) {
-            return ValueInfo.guess(ValueKind.SYMFLOAT);
+        if (dtype == null) {
+            ValueKind made = tensor == null ? null : numbersMadeBy(tensor, done.graph, ITEM_SOURCE_DEPTH);
+            return made != null ? ValueInfo.of(made) : ValueInfo.guess(ValueKind.SYMFLOAT);
         }
         if (dtype.equals("bool")) {
             return ValueInfo.of(ValueKind.SYMBOOL);
         }
-        return ValueInfo.of(dtype.startsWith("int") || dtype.startsWith("uint") ? ValueKind.SYMINT : ValueKind.SYMFLOAT);
+        if (dtype.startsWith("int") || dtype.startsWith("uint")) {
+            return ValueInfo.of(ValueKind.SYMINT);
+        }
+        return dtype.startsWith("complex") ? ValueInfo.guess(ValueKind.SYMFLOAT) : ValueInfo.of(ValueKind.SYMFLOAT);
+    }
+
+    /** How far back {@link #numbersMadeBy} follows views and sums to the op that fixed a tensor's dtype. */
+    private static final int ITEM_SOURCE_DEPTH = 8;
+    /** Ops whose tensor holds bools, whatever their inputs. */
+    private static final Set<String> BOOL_MAKERS = Set.of("gt", "lt", "ge", "le", "eq", "ne", "isnan", "isinf",
+            "isfinite", "isin", "logical_and", "logical_or", "logical_xor", "logical_not", "bool");
+    /** Ops whose tensor holds ints, whatever their inputs. */
+    private static final Set<String> INT_MAKERS = Set.of("long", "int", "short", "argmax", "argmin", "argsort",
+            "nonzero", "bincount", "count_nonzero", "searchsorted", "bucketize");
+    /** Ops that keep their input's dtype. */
+    private static final Set<String> DTYPE_KEEPERS = Set.of("getitem", "view", "reshape", "squeeze", "unsqueeze",
+            "flatten", "contiguous", "clone", "t", "transpose", "permute", "expand", "select", "narrow", "amax", "amin",
+            "abs", "neg", "invert");
+    /** Sums: of bools or ints, an int64 tensor. */
+    private static final Set<String> SUMS = Set.of("sum", "cumsum", "prod", "cumprod");
+
+    /**
+     * What {@code .item()} of {@code tensor} gives, where no dtype was uploaded but the ops that made it fix one: a
+     * SymBool of a comparison, a SymInt of an index or count (and of their sums, views and items); null when the ops
+     * do not tell.
+     */
+    private static ValueKind numbersMadeBy(Node tensor, Graph graph, int depth) {
+        String op = tensor.op() == Op.CALL_METHOD ? tensor.target()
+                : tensor.op() == Op.CALL_FUNCTION ? opName(tensor.canonicalTarget()) : "";
+        if (BOOL_MAKERS.contains(op)) {
+            return ValueKind.SYMBOOL;
+        }
+        if (INT_MAKERS.contains(op)) {
+            return ValueKind.SYMINT;
+        }
+        if (op.equals("tensor") && !tensor.args().isEmpty()) {
+            return allInts(tensor.args().get(0)) ? ValueKind.SYMINT : null;
+        }
+        boolean sum = SUMS.contains(op);
+        if ((!sum && !DTYPE_KEEPERS.contains(op)) || depth == 0 || tensor.kwargs().containsKey("dtype")
+                || tensor.args().isEmpty() || !(tensor.args().get(0) instanceof Arg.Ref source)) {
+            return null;
+        }
+        int at = graph.indexOf(source.name());
+        ValueKind from = at < 0 ? null : numbersMadeBy(graph.nodes().get(at), graph, depth - 1);
+        return sum && from == ValueKind.SYMBOOL ? ValueKind.SYMINT : from;
+    }
+
+    /** {@code torch.gt}, {@code operator.gt} and {@code torch.ops.aten.gt.Scalar} alike: {@code gt}. */
+    private static String opName(String target) {
+        String name = target.startsWith("torch.ops.aten.") ? target.substring("torch.ops.aten.".length()) : target;
+        int overload = target.startsWith("torch.ops.aten.") ? name.indexOf('.') : -1;
+        if (overload >= 0) {
+            return name.substring(0, overload);
+        }
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    /** A literal of ints, nested in lists or tuples as {@code torch.tensor} takes them. */
+    private static boolean allInts(Arg arg) {
+        List<Arg> items = sequenceItems(arg);
+        if (items == null) {
+            return arg instanceof Arg.IntLit;
+        }
+        for (Arg item : items) {
+            if (!allInts(item)) {
+                return false;
+            }
+        }
+        return !items.isEmpty();
     }
 
     /** The items of a list or tuple argument; null for any other argument. */

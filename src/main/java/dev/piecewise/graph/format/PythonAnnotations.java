@@ -52,8 +52,25 @@ final class PythonAnnotations {
     private static ValueInfo symbolic(String expr) {
         ValueKind kind = isBoolean(expr) ? ValueKind.SYMBOOL
                 : expr.indexOf('.') >= 0 || expr.startsWith("ToFloat(") || expr.startsWith("FloatTrueDiv(")
-                ? ValueKind.SYMFLOAT : ValueKind.SYMINT;
+                || mentionsFloatSymbol(expr) ? ValueKind.SYMFLOAT : ValueKind.SYMINT;
         return new ValueInfo(kind, null, null, expr, null, false);
+    }
+
+    /**
+     * A float symbol in the expression: PyTorch names them {@code zf0} ({@code torch.compile(dynamic=True)}'s module
+     * floats) and {@code zuf0} (an unbacked one, of {@code .item()} on a float tensor), ints {@code s0} and {@code u0}.
+     */
+    private static boolean mentionsFloatSymbol(String expr) {
+        for (int i = expr.indexOf('z'); i >= 0; i = expr.indexOf('z', i + 1)) {
+            if (i > 0 && Character.isLetterOrDigit(expr.charAt(i - 1))) {
+                continue;
+            }
+            int digits = expr.startsWith("zf", i) ? i + 2 : expr.startsWith("zuf", i) ? i + 3 : -1;
+            if (digits > 0 && digits < expr.length() && Character.isDigit(expr.charAt(digits))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isBoolean(String expr) {

@@ -427,6 +427,9 @@ class FxPythonParserTest {
                         add: "Sym(s0 + 1)" = s0 + 1
                         eq: "Sym(Eq(s0, 1))" = s0 == 1
                         truediv: "Sym(0.5*s0)" = s0 / 2
+                        item: "Sym(zuf0)" = l_x_.item()
+                        scaled: "Sym(2*zf1)" = item * 2
+                        count: "Sym(u0)" = l_x_.item()
                         split = torch.split(l_x_, 1)
                         pair: "(f32[1, 2*s1], i64[])" = torch.ops.foo.pair(l_x_)
                         size = l_x_.size()
@@ -441,6 +444,10 @@ class FxPythonParserTest {
         assertThat(graph.node("add").value().expr()).isEqualTo("s0 + 1");
         assertThat(graph.node("eq").kind()).isEqualTo(ValueKind.SYMBOOL);
         assertThat(graph.node("truediv").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        // PyTorch names float symbols zf0 and, unbacked, zuf0 (.item() of a float tensor); ints s0 and u0.
+        assertThat(graph.node("item").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        assertThat(graph.node("scaled").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        assertThat(graph.node("count").kind()).isEqualTo(ValueKind.SYMINT);
         assertThat(graph.node("split").kind()).isEqualTo(ValueKind.TUPLE);
         assertThat(graph.node("pair").kind()).isEqualTo(ValueKind.TUPLE);
         assertThat(graph.node("pair").value().items()).extracting(v -> v.shape()).containsExactly(List.of("1", "2*s1"), List.of());

@@ -131,7 +131,17 @@ class ParsersTest {
                     %mul : [num_users=1] = call_function[target=operator.mul](args = (%s27, 0.5), kwargs = {})
                     %add : [num_users=1] = call_function[target=operator.add](args = (%item, %s27), kwargs = {})
                     %mul_1 : [num_users=1] = call_function[target=operator.mul](args = (%eps, 0.5), kwargs = {})
-                    return (_sym_sqrt, mul, add, mul_1)
+                    %gt : [num_users=2] = call_function[target=operator.gt](args = (%eps, 0), kwargs = {})
+                    %sum_1 : [num_users=1] = call_method[target=sum](args = (%gt,), kwargs = {})
+                    %item_1 : [num_users=1] = call_method[target=item](args = (%sum_1,), kwargs = {})
+                    %any_1 : [num_users=1] = call_method[target=view](args = (%gt, -1), kwargs = {})
+                    %item_2 : [num_users=1] = call_method[target=item](args = (%any_1,), kwargs = {})
+                    %tensor : [num_users=1] = call_function[target=torch.tensor](args = ([2, 3, 3],), kwargs = {})
+                    %getitem : [num_users=1] = call_function[target=operator.getitem](args = (%tensor, 0), kwargs = {})
+                    %item_3 : [num_users=1] = call_method[target=item](args = (%getitem,), kwargs = {})
+                    %mean : [num_users=1] = call_method[target=mean](args = (%gt,), kwargs = {})
+                    %item_4 : [num_users=1] = call_method[target=item](args = (%mean,), kwargs = {})
+                    return (_sym_sqrt, mul, add, mul_1, item_1, item_2, item_3, item_4)
                 """;
         Graph graph = new FxTextParser().parse(text, "item");
         // print(graph) gives no dtype: a SymFloat, the float case Dynamo writes, and only a guess.
@@ -143,6 +153,14 @@ class ParsersTest {
         assertThat(graph.node("add").kind()).isEqualTo(ValueKind.SYMFLOAT);
         // A tensor times a float stays a tensor.
         assertThat(graph.node("mul_1").kind()).isEqualTo(ValueKind.TENSOR);
+        // The ops that made a tensor can fix its dtype: a count of a comparison is an int, a comparison a bool, an
+        // int literal an int; a mean is left to the guess.
+        assertThat(graph.node("item_1").kind()).isEqualTo(ValueKind.SYMINT);
+        assertThat(graph.node("item_2").kind()).isEqualTo(ValueKind.SYMBOOL);
+        assertThat(graph.node("item_3").kind()).isEqualTo(ValueKind.SYMINT);
+        assertThat(graph.node("item_1").value().guessed()).isFalse();
+        assertThat(graph.node("item_4").kind()).isEqualTo(ValueKind.SYMFLOAT);
+        assertThat(graph.node("item_4").value().guessed()).isTrue();
 
         // Where the tensor's dtype is known, it decides: ints give a SymInt, bool a SymBool, floats a SymFloat.
         for (String[] dtypeAndKind : new String[][]{{"int64", "SYMINT"}, {"bool", "SYMBOOL"}, {"bfloat16", "SYMFLOAT"}}) {
