@@ -39,7 +39,12 @@ import split_oracle  # noqa: E402
 GRAD_ENABLED_CASES = {"custom_grad_autocast"}
 # The frame Dynamo resumes after a graph break gets new tensors that mark_dynamic never saw; without this its graph
 # would be specialised to the example's sizes.
-DYNAMO_CONFIG = {"custom_graph_break": {"assume_static_by_default": False}}
+# .item() and .tolist() stay in the graph (unbacked SymInts and SymFloats) only when Dynamo captures scalar outputs,
+# and torch.nonzero only with dynamic output shapes; vLLM's own models break the graph there instead.
+DATA_DEPENDENT = {"capture_scalar_outputs": True, "capture_dynamic_output_shape_ops": True}
+DYNAMO_CONFIG = {"custom_graph_break": {"assume_static_by_default": False},
+                 **{case: DATA_DEPENDENT for case in ("custom_item_scale", "custom_item_count", "custom_item_split",
+                                                       "custom_nonzero")}}
 _LOG_RECORDS = []
 
 

@@ -326,6 +326,56 @@ class SizeTwoConsumers(nn.Module):
         return b.flatten().view(shape)
 
 
+class ItemScale(nn.Module):
+    """A float read out of a tensor with .item() before a splitting op and used after it: a SymFloat crosses."""
+
+    def forward(self, x):
+        scale = x.abs().mean().item()
+        y = torch.ops.oracle.attn(x)
+        return y * scale
+
+
+class ItemCount(nn.Module):
+    """A count read with .item() (an unbacked SymInt), checked with torch._check_is_size, used after a splitting op."""
+
+    def forward(self, x):
+        n = (x > 0).sum().item()
+        torch._check_is_size(n)
+        torch._check(n <= x.shape[0] * x.shape[1])
+        y = torch.ops.oracle.attn(x)
+        return y * n + y.new_ones(n).sum()
+
+
+class ItemSplit(nn.Module):
+    """Split sizes read from the data with .item() before a splitting op, given to torch.split after it."""
+
+    def forward(self, x):
+        c = (x[0] > 0).sum().item()
+        torch._check_is_size(c)
+        torch._check(c <= x.shape[1])
+        y = torch.ops.oracle.attn(x)
+        a, b = torch.split(y, [c, x.shape[1] - c], dim=1)
+        return a.sum(1) - b.sum(1)
+
+
+class Nonzero(nn.Module):
+    """torch.nonzero's data-dependent row count (an unbacked SymInt in a shape) on both sides of a splitting op."""
+
+    def forward(self, x):
+        idx = torch.nonzero(x[:, 0] > 0).squeeze(-1)
+        y = torch.ops.oracle.attn(x)
+        return y[idx].sum(0) + idx.shape[0]
+
+
+class CondBranches(nn.Module):
+    """torch.cond after a splitting op: branch subgraphs fetched by get_attr and called by a higher-order op."""
+
+    def forward(self, x):
+        y = torch.ops.oracle.attn(x)
+        z = torch.cond(y.sum() > 0, lambda t: t * 2, lambda t: t - 1, (y,))
+        return torch.ops.oracle.attn(z) + x
+
+
 CUSTOM_MODELS = {
     "custom_moe_decoder": (MoeDecoder, "ids", "vLLM MoE Size pattern with oracle::moe, attention via oracle::attn"),
     "custom_graph_break": (GraphBreak, "x", "graph break (print) between splitting ops: two graphs"),
@@ -334,6 +384,11 @@ CUSTOM_MODELS = {
     "custom_size_slice": (SizeSlice, "x3", "x.shape[:-1] taken before a splitting op, used after it: Dynamo writes torch.Size([s77, s27]) at the use, so no Size crosses"),
     "custom_size_kwarg": (SizeKwarg, "x", "a Size passed as keyword (torch.reshape(y, shape=s)) after a splitting op"),
     "custom_size_two_consumers": (SizeTwoConsumers, "x", "one Size used in two later subgraphs"),
+    "custom_item_scale": (ItemScale, "x", "a float from .item() (capture_scalar_outputs) used after a splitting op"),
+    "custom_item_count": (ItemCount, "x", "an unbacked SymInt from .item(), torch._check_is_size, used after a splitting op"),
+    "custom_item_split": (ItemSplit, "x", "split sizes from .item() given to torch.split after a splitting op"),
+    "custom_nonzero": (Nonzero, "x", "torch.nonzero's data-dependent size on both sides of a splitting op"),
+    "custom_cond": (CondBranches, "x", "torch.cond between splitting ops: branch subgraphs by get_attr"),
 }
 
 

@@ -64,6 +64,15 @@ public final class SplitModuleCode {
         Map<String, String> valueName = new HashMap<>();
         placeholders.forEach(p -> valueName.put(p.name(), p.name()));
         List<Statement> statements = new ArrayList<>();
+        // split_module fetches every attribute of the graph in the top level first, after the placeholders; a tensor
+        // is passed on to the submodules that read it.
+        for (Node attribute : graph.nodes()) {
+            if (attribute.op() == Op.GET_ATTR) {
+                String name = names.create(attribute.name());
+                statements.add(new Statement(name, PythonSyntax.expression(attribute, ref -> ref), List.of()));
+                valueName.put(attribute.name(), name);
+            }
+        }
         for (Submodule s : emitted) {
             String call = names.create(s.name());
             List<String> inputs = s.inputs().stream().map(v -> valueName.get(v.name())).toList();

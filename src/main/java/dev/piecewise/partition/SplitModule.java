@@ -6,6 +6,7 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.Node;
 import dev.piecewise.graph.Op;
 import dev.piecewise.graph.Symbols;
+import dev.piecewise.graph.ValueInfo;
 import dev.piecewise.graph.ValueKind;
 
 import java.util.ArrayDeque;
@@ -40,6 +41,11 @@ final class SplitModule {
         private List<GlobalStateCopy> copies;
         /** The positions of its inputs and outputs in the graph, in split_module's order. */
         final DistinctInts inputs = new DistinctInts();
+        /**
+         * The submodules it uses (a higher-order op's branches or body), by position: split_module fetches each with a
+         * get_attr of its own, made with the placeholders, rather than passing it in. Null for none (most parts).
+         */
+        private DistinctInts attributes;
         /** The inputs a node of this part reads; null when no shape symbols are threaded (then every input is). */
         private final DistinctInts usedDirectly;
         final DistinctInts outputs = new DistinctInts();
@@ -116,6 +122,8 @@ final class SplitModule {
     private Part[] partsById = new Part[16];
     /** The consumers of each node read from another partition, by position; null for none (most nodes). */
     private final DistinctInts[] consumers;
+    /** {@link #moduleAttributes(Graph)}. */
+    private final boolean[] moduleAttributes;
     /** Each shape symbol's node, by position. */
     private final Map<String, Integer> symbolToNode = new HashMap<>();
     private final Map<Integer, List<String>> symbolsOf = new HashMap<>();
@@ -135,6 +143,45 @@ final class SplitModule {
         this.consumers = new DistinctInts[graph.size()];
         java.util.Arrays.fill(partOf, -1);
         this.threadSymbols = graph.carriesShapes();
+        this.moduleAttributes = moduleAttributes(graph);
+    }
+
+    /**
+     * Per node: a get_attr of a submodule, not of a tensor. The upload says so where it gave the attribute's value
+     * (no tensor); without one, an attribute passed as it is to a higher-order op ({@code torch.ops.higher_order.cond}'s
+     * branches, a {@code wrap}'s body) is taken for one. Null when the graph has no such attribute.
+     */
+    private static boolean[] moduleAttributes(Graph graph) {
+        List<Node> nodes = graph.nodes();
+        boolean[] modules = null;
+        for (int at = 0; at < nodes.size(); at++) {
+            Node node = nodes.get(at);
+            if (node.op() != Op.CALL_FUNCTION || !node.target().startsWith("torch.ops.higher_order.")) {
+                continue;
+            }
+            for (Arg arg : node.args()) {
+                int attribute = arg instanceof Arg.Ref ref ? graph.indexOf(ref.name()) : -1;
+                if (attribute >= 0 && nodes.get(attribute).op() == Op.GET_ATTR
+                        && !holdsATensor(nodes.get(attribute).value())) {
+                    modules = modules == null ? new boolean[nodes.size()] : modules;
+                    modules[attribute] = true;
+                }
+            }
+        }
+        for (int at = 0; at < nodes.size(); at++) {
+            Node node = nodes.get(at);
+            if (node.op() == Op.GET_ATTR && node.value() != null && node.value().kind() == ValueKind.NONE
+                    && !node.value().guessed()) {
+                modules = modules == null ? new boolean[nodes.size()] : modules;
+                modules[at] = true;
+            }
+        }
+        return modules;
+    }
+
+    /** A value the upload gave as a tensor with its shape (a rule's tensor is no evidence). */
+    private static boolean holdsATensor(ValueInfo value) {
+        return value != null && value.kind() == ValueKind.TENSOR && value.shape() != null;
     }
 
     /**
@@ -247,8 +294,8 @@ final class SplitModule {
      * named by FX after their target, de-duplicated among the names the submodule's graph already holds.
      */
     private void layOut() {
-        if (regions.isEmpty()) { // no copies to name: each submodule is its own nodes
-            parts.forEach(part -> part.layout = part.nodes);
+        if (regions.isEmpty()) { // no copies to name: each submodule is its attributes and its own nodes
+            parts.forEach(part -> part.layout = part.attributes == null ? part.nodes : attributesThenNodes(part));
             return;
         }
         parts.forEach(part -> part.layout = new ArrayList<>());
@@ -267,7 +314,7 @@ final class SplitModule {
             for (int i = 0; i < part.inputs.size(); i++) {
                 namespace.create(graph.nodes().get(part.inputs.get(i)).name());
             }
-            for (String node : part.nodes) {
+            for (String node : part.attributes == null ? part.nodes : attributesThenNodes(part)) {
                 namespace.create(node); // keeps its name unless a copy took it
                 part.layout.add(node);
             }
@@ -279,6 +326,16 @@ final class SplitModule {
                 addCopy(part(id), names.get(id), autocastExits.get(enters.get(i)));
             }
         }
+    }
+
+    /** The part's get_attr nodes, in the order split_module makes them with its placeholders, then its own nodes. */
+    private List<String> attributesThenNodes(Part part) {
+        List<String> laidOut = new ArrayList<>(part.attributes.size() + part.nodes.size());
+        for (int i = 0; i < part.attributes.size(); i++) {
+            laidOut.add(graph.nodes().get(part.attributes.get(i)).name());
+        }
+        laidOut.addAll(part.nodes);
+        return laidOut;
     }
 
     private void copyIntoLaterParts(String node, Map<Integer, FxNamespace> names) {
@@ -345,6 +402,13 @@ final class SplitModule {
             return;
         }
         Part usePart = part(used);
+        if (moduleAttributes != null && moduleAttributes[def]) {
+            if (usePart.attributes == null) {
+                usePart.attributes = new DistinctInts();
+            }
+            usePart.attributes.add(def);
+            return;
+        }
         usePart.inputs.add(def);
         if (threadSymbols) {
             usePart.usedDirectly.add(def);

@@ -53,6 +53,24 @@ class SplitModuleCodeTest {
         assertThat(body).containsExactly(enter, gradOn, "g_1 = torch.ops.oracle.attn(g);  g = None", exit);
     }
 
+    /**
+     * torch.cond's branches are attributes: the top level fetches every attribute first, and the submodule calling
+     * the cond fetches its branches itself rather than taking them as inputs.
+     */
+    @Test
+    void submoduleAttributesAreFetchedWhereUsedNotPassed() {
+        java.nio.file.Path dir = Fixtures.ROOT.resolve("corpus/custom_cond");
+        Graph graph = GraphFormat.FX_TEXT.parse(Fixtures.read(dir.resolve("graph.txt")), "custom_cond");
+        String code = SplitModuleCode.render(Partitioner.partition(graph,
+                PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
+        String topLevel = code.substring(0, code.indexOf("    class submod_"));
+        assertThat(topLevel).contains("cond_true_0 = self.cond_true_0", "cond_false_0 = self.cond_false_0",
+                "submod_2 = self.submod_2(submod_1, s77)");
+        String submod2 = code.substring(code.indexOf("class submod_2("), code.indexOf("class submod_3("));
+        assertThat(submod2).contains("def forward(self, y, s77):", "cond_true_0 = self.cond_true_0",
+                "cond_false_0 = self.cond_false_0");
+    }
+
     /** The upload's statement that assigns to the node {@code name}. */
     private static String statement(List<String> lines, String name) {
         return lines.stream().filter(l -> l.startsWith(name + " = ")).findFirst().orElseThrow();
