@@ -64,16 +64,17 @@ public final class SplitModuleCode {
         Map<String, String> valueName = new HashMap<>();
         placeholders.forEach(p -> valueName.put(p.name(), p.name()));
         List<Statement> statements = new ArrayList<>();
-        // split_module fetches every attribute of the graph in the top level first, after the placeholders; a tensor
-        // is passed on to the submodules that read it.
-        for (Node attribute : graph.nodes()) {
-            if (attribute.op() == Op.GET_ATTR) {
-                String name = names.create(attribute.name());
-                statements.add(new Statement(name, PythonSyntax.expression(attribute, ref -> ref), List.of()));
-                valueName.put(attribute.name(), name);
-            }
-        }
         for (Submodule s : emitted) {
+            // A tensor attribute a submodule takes is fetched in the top level just before the first call that
+            // takes it (split_module with keep_original_order); a submodule attribute is fetched inside.
+            for (SubmoduleValue input : s.inputs()) {
+                Node attribute = graph.node(input.name());
+                if (attribute.op() == Op.GET_ATTR && !valueName.containsKey(attribute.name())) {
+                    String name = names.create(attribute.name());
+                    statements.add(new Statement(name, PythonSyntax.expression(attribute, ref -> ref), List.of()));
+                    valueName.put(attribute.name(), name);
+                }
+            }
             String call = names.create(s.name());
             List<String> inputs = s.inputs().stream().map(v -> valueName.get(v.name())).toList();
             statements.add(new Statement(call, "self." + s.name() + "(" + String.join(", ", inputs) + ")", inputs));

@@ -317,7 +317,7 @@ public final class KindInference {
     }
 
     /**
-     * Python's numbers in, at least one of them symbolic: the kind arithmetic on them gives (a SymFloat once a float is
+     * Python's numbers in (every input a symbolic or plain number): the kind arithmetic on them gives (a SymFloat once a float is
      * among them, as in Python, else a SymInt); null when any argument is something else.
      */
     private static ValueKind symbolicNumbers(Node node, Done done) {
@@ -380,6 +380,9 @@ public final class KindInference {
     private static ValueInfo item(Node node, Done done) {
         Node tensor = !node.args().isEmpty() && node.args().get(0) instanceof Arg.Ref ? done.input(0) : null;
         String dtype = tensor == null || tensor.kind() != ValueKind.TENSOR ? null : tensor.value().dtype();
+        if (dtype != null && dtype.startsWith("torch.")) {
+            dtype = dtype.substring("torch.".length());
+        }
         if (dtype == null) {
             ValueKind made = tensor == null ? null : numbersMadeBy(tensor, done.graph, ITEM_SOURCE_DEPTH);
             return made != null ? ValueInfo.of(made) : ValueInfo.guess(ValueKind.SYMFLOAT);
@@ -390,7 +393,9 @@ public final class KindInference {
         if (dtype.startsWith("int") || dtype.startsWith("uint")) {
             return ValueInfo.of(ValueKind.SYMINT);
         }
-        return dtype.startsWith("complex") ? ValueInfo.guess(ValueKind.SYMFLOAT) : ValueInfo.of(ValueKind.SYMFLOAT);
+        boolean floating = dtype.startsWith("float") || dtype.startsWith("bfloat") || dtype.equals("half")
+                || dtype.equals("double");
+        return floating ? ValueInfo.of(ValueKind.SYMFLOAT) : ValueInfo.guess(ValueKind.SYMFLOAT);
     }
 
     /** How far back {@link #numbersMadeBy} follows views and sums to the op that fixed a tensor's dtype. */
@@ -414,6 +419,9 @@ public final class KindInference {
      * do not tell.
      */
     private static ValueKind numbersMadeBy(Node tensor, Graph graph, int depth) {
+        if (tensor.kwargs().containsKey("dtype")) {
+            return null; // a dtype given overrides what the op would make
+        }
         String op = tensor.op() == Op.CALL_METHOD ? tensor.target()
                 : tensor.op() == Op.CALL_FUNCTION ? opName(tensor.canonicalTarget()) : "";
         if (BOOL_MAKERS.contains(op)) {
@@ -426,8 +434,7 @@ public final class KindInference {
             return allInts(tensor.args().get(0)) ? ValueKind.SYMINT : null;
         }
         boolean sum = SUMS.contains(op);
-        if ((!sum && !DTYPE_KEEPERS.contains(op)) || depth == 0 || tensor.kwargs().containsKey("dtype")
-                || tensor.args().isEmpty() || !(tensor.args().get(0) instanceof Arg.Ref source)) {
+        if ((!sum && !DTYPE_KEEPERS.contains(op)) || depth == 0 || tensor.args().isEmpty() || !(tensor.args().get(0) instanceof Arg.Ref source)) {
             return null;
         }
         int at = graph.indexOf(source.name());

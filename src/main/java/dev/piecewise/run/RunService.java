@@ -165,7 +165,7 @@ public class RunService {
 
     private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
                           List<Diagnostic> notes, ParsedUpload read, Next next) {
-        Upload parsed = parse(upload, fileName, request, read);
+        Upload parsed = parse(upload, fileName, request, read, false);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new SharedParts(beside),
                 notes, next == Next.VIEW);
         created(parsed, run);
@@ -184,16 +184,15 @@ public class RunService {
 
     /**
      * Does for a raw upload what a POST does, up to its answer written both plain and gzip-compressed, but stores,
-     * counts and logs nothing: a rehearsal, so that the JIT has compiled a request's hot code before the first
+     * counts and logs nothing and asks the database nothing: a rehearsal, so that the JIT has compiled a request's hot code before the first
      * user's upload runs it ({@link RunWarmup}).
      *
      * @return the run as it would have been stored
      */
     RunReport rehearse(byte[] upload, RunRequest request) throws IOException {
-        Upload parsed = parse(upload, null, request, null);
+        Upload parsed = parse(upload, null, request, null, true);
         Prepared run = prepare(parsed, request.options(), null, now(), new Outcomes(), new SharedParts(beside),
                 List.of(), false);
-        parsed.sha256();
         Futures.result(parsed.compressed());
         for (boolean gzip : new boolean[]{false, true}) {
             try (InputStream answer = RunDocuments.answer(run.runJson(), run.report(), gzip).getInputStream()) {
@@ -245,7 +244,7 @@ public class RunService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Upload parsed = parse(upload, fileName, request, null);
+        Upload parsed = parse(upload, fileName, request, null, false);
         parsed.sha256(); // a graph that may not be written as Python fails the request, not the comparison
         String group = UUID.randomUUID().toString();
         List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps()).stream()
@@ -473,7 +472,8 @@ public class RunService {
         }
     }
 
-    private Upload parse(byte[] upload, String fileName, RunRequest request, ParsedUpload read) {
+    /** @param rehearsal a rehearsal's upload is compressed without asking the database whether it is stored */
+    private Upload parse(byte[] upload, String fileName, RunRequest request, ParsedUpload read, boolean rehearsal) {
         long start = System.nanoTime();
         String text = UploadText.decode(upload);
         // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
@@ -483,7 +483,7 @@ public class RunService {
         // at a million nodes that is a second of work off the request's path. Dropped if the upload does not parse.
         CompletableFuture<String> hashed = CompletableFuture.supplyAsync(() -> sha256(upload), beside);
         CompletableFuture<byte[]> compressed = hashed.thenApplyAsync(
-                sha256 -> runs.hasUpload(sha256) ? null : RunDocuments.compress(utf8), beside);
+                sha256 -> !rehearsal && runs.hasUpload(sha256) ? null : RunDocuments.compress(utf8), beside);
         try {
             GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
             String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;

@@ -21,7 +21,7 @@ class RunWarmup implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunWarmup.class);
 
-    /** An 11,001-node decoder: small runs, many of them, get methods compiled sooner than one big run does. */
+    /** A decoder of 11,002 nodes: small runs, many of them, get methods compiled sooner than one big run does. */
     private static final int LAYERS = 1_000;
 
     private final RunService service;

@@ -1,12 +1,12 @@
 package dev.piecewise.bench;
 
-import dev.piecewise.run.SyntheticDecoder;
 import dev.piecewise.graph.format.GraphFormat;
 import dev.piecewise.graph.format.ParsedUpload;
 import dev.piecewise.partition.PartitionOptions;
 import dev.piecewise.partition.PartitionResult;
 import dev.piecewise.partition.Partitioner;
 import dev.piecewise.partition.SplittingOps;
+import dev.piecewise.run.SyntheticDecoder;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package dev.piecewise.bench;
 
-import dev.piecewise.run.SyntheticDecoder;
 import dev.piecewise.PiecewiseApplication;
 import dev.piecewise.bench.EngineBenchmark.Measurement;
 import dev.piecewise.graph.format.GraphFormat;
@@ -14,6 +13,7 @@ import dev.piecewise.run.RunDocuments;
 import dev.piecewise.run.RunReport;
 import dev.piecewise.run.RunReports;
 import dev.piecewise.run.RunRepository;
+import dev.piecewise.run.SyntheticDecoder;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;

@@ -1,6 +1,5 @@
 package dev.piecewise.bench;
 
-import dev.piecewise.run.SyntheticDecoder;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -34,13 +33,14 @@ public final class TwoBuildsBenchmark {
         private final Method graph;
         private final Method partition;
         private final Object options;
+        private final ClassLoader loader;
         private final List<Double> parseMillis = new ArrayList<>();
         private final List<Double> partitionMillis = new ArrayList<>();
 
         Build(String classes, String splittingOp) throws ReflectiveOperationException, java.io.IOException {
             this.classes = classes;
             // The parent finds the libraries; it must not find the engine itself (no target/classes on the class path).
-            ClassLoader loader = new URLClassLoader(new URL[]{Path.of(classes).toUri().toURL()},
+            loader = new URLClassLoader(new URL[]{Path.of(classes).toUri().toURL()},
                     TwoBuildsBenchmark.class.getClassLoader());
             Class<?> format = loader.loadClass("dev.piecewise.graph.format.GraphFormat");
             detect = format.getMethod("detect", String.class);
@@ -52,6 +52,12 @@ public final class TwoBuildsBenchmark {
                     .invoke(null, ops.getConstructor(List.class).newInstance(List.of(splittingOp)));
             partition = loader.loadClass("dev.piecewise.partition.Partitioner")
                     .getMethod("partition", loader.loadClass("dev.piecewise.graph.Graph"), optionsClass);
+        }
+
+        /** The build's synthetic decoder (in the service's classes, so off this benchmark's class path). */
+        String syntheticDecoder(int layers) throws ReflectiveOperationException {
+            return (String) loader.loadClass("dev.piecewise.run.SyntheticDecoder").getMethod("fxText", int.class)
+                    .invoke(null, layers);
         }
 
         void run(String text, boolean timed) throws ReflectiveOperationException {
@@ -78,7 +84,7 @@ public final class TwoBuildsBenchmark {
         Build[] builds = {new Build(args[0], splittingOp), new Build(args[1], splittingOp)};
         String text = Files.readString(Path.of(args[2]));
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        String warmUp = SyntheticDecoder.fxText(1_000);
+        String warmUp = builds[1].syntheticDecoder(1_000); // the second build, the newer, has it
         for (Build build : builds) {
             for (int i = 0; i < 30; i++) {
                 build.run(warmUp, false);

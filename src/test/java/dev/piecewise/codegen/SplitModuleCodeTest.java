@@ -54,8 +54,9 @@ class SplitModuleCodeTest {
     }
 
     /**
-     * torch.cond's branches are attributes: the top level fetches every attribute first, and the submodule calling
-     * the cond fetches its branches itself rather than taking them as inputs.
+     * torch.cond's branches are submodule attributes: the submodule calling the cond fetches them itself rather than
+     * taking them as inputs, and the top level does not fetch them; a tensor attribute is fetched in the top level
+     * just before the first call that takes it.
      */
     @Test
     void submoduleAttributesAreFetchedWhereUsedNotPassed() {
@@ -64,11 +65,27 @@ class SplitModuleCodeTest {
         String code = SplitModuleCode.render(Partitioner.partition(graph,
                 PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
         String topLevel = code.substring(0, code.indexOf("    class submod_"));
-        assertThat(topLevel).contains("cond_true_0 = self.cond_true_0", "cond_false_0 = self.cond_false_0",
-                "submod_2 = self.submod_2(submod_1, s77)");
+        assertThat(topLevel).contains("submod_2 = self.submod_2(submod_1, s77)").doesNotContain("self.cond_true_0");
         String submod2 = code.substring(code.indexOf("class submod_2("), code.indexOf("class submod_3("));
         assertThat(submod2).contains("def forward(self, y, s77):", "cond_true_0 = self.cond_true_0",
                 "cond_false_0 = self.cond_false_0");
+
+        Graph constant = GraphFormat.FX_TEXT.parse("""
+                graph():
+                    %x : torch.Tensor [num_users=1] = placeholder[target=x]
+                    %y : [num_users=1] = call_function[target=torch.ops.oracle.attn](args = (%x,), kwargs = {})
+                    %table : [num_users=1] = get_attr[target=table]
+                    %add : [num_users=1] = call_function[target=operator.add](args = (%y, %table), kwargs = {})
+                    return (add,)
+                """, "constant");
+        String withConstant = SplitModuleCode.render(Partitioner.partition(constant,
+                PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
+        String constantTopLevel = withConstant.substring(0, withConstant.indexOf("    class submod_"));
+        // After the attention's call, just before the call that takes it.
+        assertThat(constantTopLevel.indexOf("table = self.table"))
+                .isGreaterThan(constantTopLevel.indexOf(" = self.submod_"))
+                .isLessThan(constantTopLevel.indexOf(" = self.submod_", constantTopLevel.indexOf("table = self.table")));
+        assertThat(constantTopLevel).containsPattern("= self\\.submod_\\d\\(submod_\\d, table\\)");
     }
 
     /** The upload's statement that assigns to the node {@code name}. */

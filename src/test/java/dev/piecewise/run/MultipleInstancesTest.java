@@ -36,7 +36,7 @@ class MultipleInstancesTest {
 
     private static ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(PiecewiseApplication.class)
-                .run("--server.port=0", "--spring.profiles.active=postgres");
+                .run("--server.port=0", "--piecewise.warmup.runs=0", "--spring.profiles.active=postgres");
     }
 
     private static int port(ConfigurableApplicationContext context) {

@@ -24,7 +24,7 @@ class RunHistorySurvivesRestartTest {
     private ConfigurableApplicationContext start() {
         // Command-line arguments outrank application.properties (default properties would not).
         return new SpringApplicationBuilder(PiecewiseApplication.class)
-                .run("--server.port=0", "--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("piecewise"));
+                .run("--server.port=0", "--piecewise.warmup.runs=0", "--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("piecewise"));
     }
 
     private static HttpApi api(ConfigurableApplicationContext context) {

@@ -2,8 +2,11 @@ package dev.piecewise.run;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
@@ -19,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "piecewise.warmup.runs=2")
 @ActiveProfiles(resolver = TestDatabase.class)
+@ExtendWith(OutputCaptureExtension.class)
 class RunWarmupTest {
 
     @LocalServerPort
@@ -35,7 +39,11 @@ class RunWarmupTest {
     }
 
     @Test
-    void rehearsedRunsAreTheRealPipelineAndAreNeverStored() throws Exception {
+    void rehearsedRunsAreTheRealPipelineAndAreNeverStored(CapturedOutput startup) throws Exception {
+        // The context started under this test's capture: the warm-up ran both rehearsals before the port opened.
+        String log = startup.getAll();
+        assertThat(log).contains("2 rehearsed runs of 11002 nodes each, none stored");
+        assertThat(log.indexOf("Warmed up in")).isBetween(0, log.indexOf("Tomcat started on port"));
         HttpApi api = new HttpApi(port);
         assertThat(api.get("/api/runs").json().get("total").asLong()).as("runs after a warm-up of two").isZero();
         assertThat(runsCounted()).isZero();

@@ -51,6 +51,7 @@ final class PythonAnnotations {
 
     private static ValueInfo symbolic(String expr) {
         ValueKind kind = isBoolean(expr) ? ValueKind.SYMBOOL
+                : INT_OF_FLOAT.matcher(expr).lookingAt() ? ValueKind.SYMINT
                 : expr.indexOf('.') >= 0 || expr.startsWith("ToFloat(") || expr.startsWith("FloatTrueDiv(")
                 || mentionsFloatSymbol(expr) ? ValueKind.SYMFLOAT : ValueKind.SYMINT;
         return new ValueInfo(kind, null, null, expr, null, false);
@@ -72,6 +73,10 @@ final class PythonAnnotations {
         }
         return false;
     }
+
+    /** sympy's ints of a float, as {@code int(x.item())} gives: {@code TruncToInt(zuf0)}. */
+    private static final java.util.regex.Pattern INT_OF_FLOAT =
+            java.util.regex.Pattern.compile("(TruncToInt|FloorToInt|CeilToInt|RoundToInt)\\(");
 
     private static boolean isBoolean(String expr) {
         if (expr.equals("True") || expr.equals("False")) {

@@ -430,6 +430,7 @@ class FxPythonParserTest {
                         item: "Sym(zuf0)" = l_x_.item()
                         scaled: "Sym(2*zf1)" = item * 2
                         count: "Sym(u0)" = l_x_.item()
+                        whole: "Sym(TruncToInt(zuf0))" = int(item)
                         split = torch.split(l_x_, 1)
                         pair: "(f32[1, 2*s1], i64[])" = torch.ops.foo.pair(l_x_)
                         size = l_x_.size()
@@ -448,6 +449,7 @@ class FxPythonParserTest {
         assertThat(graph.node("item").kind()).isEqualTo(ValueKind.SYMFLOAT);
         assertThat(graph.node("scaled").kind()).isEqualTo(ValueKind.SYMFLOAT);
         assertThat(graph.node("count").kind()).isEqualTo(ValueKind.SYMINT);
+        assertThat(graph.node("whole").kind()).isEqualTo(ValueKind.SYMINT);
         assertThat(graph.node("split").kind()).isEqualTo(ValueKind.TUPLE);
         assertThat(graph.node("pair").kind()).isEqualTo(ValueKind.TUPLE);
         assertThat(graph.node("pair").value().items()).extracting(v -> v.shape()).containsExactly(List.of("1", "2*s1"), List.of());
