@@ -2,6 +2,7 @@
 through the splitting op oracle::sdpa, and a few hand-written models for patterns the HF models lack."""
 
 import torch
+import torch.utils.checkpoint
 import torch.nn as nn
 
 # ---------------------------------------------------------------- splitting ops
@@ -376,6 +377,67 @@ class CondBranches(nn.Module):
         return torch.ops.oracle.attn(z) + x
 
 
+class Checkpointed(nn.Module):
+    """Activation checkpointing around a block before a splitting op: Dynamo wraps the block in a higher-order op
+    with its body as a submodule attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(32, 32)
+        self.b = nn.Linear(32, 32)
+
+    def block(self, x):
+        return torch.relu(self.a(x)) + x
+
+    def forward(self, x):
+        h = torch.utils.checkpoint.checkpoint(self.block, x, use_reentrant=False)
+        y = torch.ops.oracle.attn(h)
+        return self.b(y)
+
+
+class BufferMutation(nn.Module):
+    """A buffer updated in place before a splitting op and read after it."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("steps", torch.zeros(1))
+
+    def forward(self, x):
+        self.steps.add_(1)
+        y = torch.ops.oracle.attn(x)
+        return y * self.steps
+
+
+class FlexAttention(nn.Module):
+    """flex_attention with a score_mod between two splitting ops: its score function is a submodule attribute."""
+
+    def forward(self, x):
+        from torch.nn.attention.flex_attention import flex_attention  # torch 2.5 and later
+
+        q = x.view(1, 1, x.shape[0], 32)
+        out = flex_attention(q, q, q, score_mod=lambda score, b, h, q_idx, kv_idx: score * 0.5)
+        y = torch.ops.oracle.attn(out.view(-1, 32))
+        return torch.ops.oracle.attn(y + 1)
+
+
+@torch.compiler.nested_compile_region
+def _shared_block(x, w):
+    return torch.relu(x @ w) + x
+
+
+class NestedRegion(nn.Module):
+    """One torch.compiler.nested_compile_region called twice around a splitting op: invoke_subgraph."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(32, 32))
+
+    def forward(self, x):
+        h = _shared_block(x, self.w)
+        y = torch.ops.oracle.attn(h)
+        return _shared_block(y, self.w)
+
+
 CUSTOM_MODELS = {
     "custom_moe_decoder": (MoeDecoder, "ids", "vLLM MoE Size pattern with oracle::moe, attention via oracle::attn"),
     "custom_graph_break": (GraphBreak, "x", "graph break (print) between splitting ops: two graphs"),
@@ -389,6 +451,10 @@ CUSTOM_MODELS = {
     "custom_item_split": (ItemSplit, "x", "split sizes from .item() given to torch.split after a splitting op"),
     "custom_nonzero": (Nonzero, "x", "torch.nonzero's data-dependent size on both sides of a splitting op"),
     "custom_cond": (CondBranches, "x", "torch.cond between splitting ops: branch subgraphs by get_attr"),
+    "custom_checkpoint": (Checkpointed, "x", "activation checkpointing (a higher-order op with its body by get_attr) before a splitting op"),
+    "custom_buffer_mutation": (BufferMutation, "x", "a buffer updated in place before a splitting op, read after it"),
+    "custom_flex_attention": (FlexAttention, "x", "flex_attention with a score_mod (a subgraph by get_attr) between splitting ops"),
+    "custom_nested_region": (NestedRegion, "x", "one nested_compile_region called on both sides of a splitting op (invoke_subgraph)"),
 }
 
 

@@ -37,7 +37,10 @@ final class SplitModule {
          * same list as {@link #nodes} when the graph sets no global state. Set by {@link #layOut}.
          */
         List<String> layout;
-        /** The global-state copies, null for none (most parts: a graph may have 180,000). */
+        /**
+         * The global-state copies, and attributes fetched under another node's name; null for none (most parts: a
+         * graph may have 180,000).
+         */
         private List<GlobalStateCopy> copies;
         /** The positions of its inputs and outputs in the graph, in split_module's order. */
         final DistinctInts inputs = new DistinctInts();
@@ -148,8 +151,9 @@ final class SplitModule {
 
     /**
      * Per node: a get_attr of a submodule, not of a tensor. The upload says so where it gave the attribute's value
-     * (no tensor); without one, an attribute passed as it is to a higher-order op ({@code torch.ops.higher_order.cond}'s
-     * branches, a {@code wrap}'s body) is taken for one. Null when the graph has no such attribute.
+     * (no tensor); without one, an attribute a higher-order op takes ({@code torch.ops.higher_order.cond}'s branches, a
+     * checkpoint's body, flex_attention's score and mask functions, the latter inside its block-mask tuple) is taken
+     * for one. Null when the graph has no such attribute.
      */
     private static boolean[] moduleAttributes(Graph graph) {
         List<Node> nodes = graph.nodes();
@@ -159,10 +163,9 @@ final class SplitModule {
             if (node.op() != Op.CALL_FUNCTION || !node.target().startsWith("torch.ops.higher_order.")) {
                 continue;
             }
-            for (Arg arg : node.args()) {
-                int attribute = arg instanceof Arg.Ref ref ? graph.indexOf(ref.name()) : -1;
-                if (attribute >= 0 && nodes.get(attribute).op() == Op.GET_ATTR
-                        && !holdsATensor(nodes.get(attribute).value())) {
+            for (int k = graph.inputsStart(at); k < graph.inputsStart(at + 1); k++) {
+                int attribute = graph.inputPosition(k);
+                if (nodes.get(attribute).op() == Op.GET_ATTR && !holdsATensor(nodes.get(attribute).value())) {
                     modules = modules == null ? new boolean[nodes.size()] : modules;
                     modules[attribute] = true;
                 }
@@ -294,8 +297,19 @@ final class SplitModule {
      * named by FX after their target, de-duplicated among the names the submodule's graph already holds.
      */
     private void layOut() {
-        if (regions.isEmpty()) { // no copies to name: each submodule is its attributes and its own nodes
-            parts.forEach(part -> part.layout = part.attributes == null ? part.nodes : attributesThenNodes(part));
+        if (regions.isEmpty()) { // no copies but attributes' to name: each submodule is its attributes and own nodes
+            for (Part part : parts) {
+                if (part.attributes == null) {
+                    part.layout = part.nodes;
+                } else {
+                    FxNamespace namespace = new FxNamespace();
+                    for (int i = 0; i < part.inputs.size(); i++) {
+                        namespace.create(graph.nodes().get(part.inputs.get(i)).name());
+                    }
+                    part.layout = new ArrayList<>(attributes(part, namespace));
+                    part.layout.addAll(part.nodes);
+                }
+            }
             return;
         }
         parts.forEach(part -> part.layout = new ArrayList<>());
@@ -314,7 +328,10 @@ final class SplitModule {
             for (int i = 0; i < part.inputs.size(); i++) {
                 namespace.create(graph.nodes().get(part.inputs.get(i)).name());
             }
-            for (String node : part.attributes == null ? part.nodes : attributesThenNodes(part)) {
+            if (part.attributes != null) {
+                part.layout.addAll(attributes(part, namespace));
+            }
+            for (String node : part.nodes) {
                 namespace.create(node); // keeps its name unless a copy took it
                 part.layout.add(node);
             }
@@ -328,14 +345,25 @@ final class SplitModule {
         }
     }
 
-    /** The part's get_attr nodes, in the order split_module makes them with its placeholders, then its own nodes. */
-    private List<String> attributesThenNodes(Part part) {
-        List<String> laidOut = new ArrayList<>(part.attributes.size() + part.nodes.size());
+    /**
+     * The names of the part's get_attr nodes, in the order split_module makes them with its placeholders. FX names
+     * each after its target: a second fetch of one attribute (a {@code nested_compile_region} called twice) takes
+     * the target's name, not its node's, and is then a copy of the node it fetches for.
+     */
+    private List<String> attributes(Part part, FxNamespace namespace) {
+        List<String> names = new ArrayList<>(part.attributes.size());
         for (int i = 0; i < part.attributes.size(); i++) {
-            laidOut.add(graph.nodes().get(part.attributes.get(i)).name());
+            Node attribute = graph.nodes().get(part.attributes.get(i));
+            String name = namespace.create(FxNamespace.nameForTarget(attribute.target()));
+            if (!name.equals(attribute.name())) {
+                if (part.copies == null) {
+                    part.copies = new ArrayList<>();
+                }
+                part.copies.add(new GlobalStateCopy(name, attribute.name()));
+            }
+            names.add(name);
         }
-        laidOut.addAll(part.nodes);
-        return laidOut;
+        return names;
     }
 
     private void copyIntoLaterParts(String node, Map<Integer, FxNamespace> names) {

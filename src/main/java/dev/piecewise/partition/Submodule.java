@@ -8,7 +8,8 @@ import java.util.Set;
  * One piece of the split graph, as {@code torch.fx.passes.split_module} builds it.
  *
  * @param nodes  the submodule's nodes in its graph's order, the {@code copies} among them
- * @param copies grad-mode and autocast nodes split_module adds to this submodule; none in reports stored before
+ * @param copies grad-mode and autocast nodes split_module adds to this submodule, and attributes it fetches under
+ *               another node's name; none in reports stored before
  *               copies were reported, or for pieces read from an upload
  */
 public record Submodule(String name, int graphId, boolean splitting, List<String> nodes, List<SubmoduleValue> inputs,

@@ -39,11 +39,9 @@ class SplitModuleCodeTest {
      */
     @Test
     void globalStateCopiesAreWrittenInTheSubmodulesThatGetThem() {
-        java.nio.file.Path dir = Fixtures.ROOT.resolve("corpus/custom_grad_autocast");
-        Graph graph = GraphFormat.FX_JSON.parse(Fixtures.read(dir.resolve("graph.json")), "custom_grad_autocast");
-        String code = SplitModuleCode.render(Partitioner.partition(graph,
-                PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
-        List<String> upload = Fixtures.read(dir.resolve("readable.py")).lines().map(String::strip).toList();
+        String code = renderedAtAttn(GraphFormat.FX_JSON.parse(Fixtures.read("corpus/custom_grad_autocast", "graph.json"),
+                "custom_grad_autocast"));
+        List<String> upload = Fixtures.read("corpus/custom_grad_autocast", "readable.py").lines().map(String::strip).toList();
         String enter = statement(upload, "_enter_autocast");
         String gradOn = statement(upload, "_set_grad_enabled_1").replace("_set_grad_enabled_1", "_set_grad_enabled");
         String exit = statement(upload, "_exit_autocast");
@@ -60,10 +58,8 @@ class SplitModuleCodeTest {
      */
     @Test
     void submoduleAttributesAreFetchedWhereUsedNotPassed() {
-        java.nio.file.Path dir = Fixtures.ROOT.resolve("corpus/custom_cond");
-        Graph graph = GraphFormat.FX_TEXT.parse(Fixtures.read(dir.resolve("graph.txt")), "custom_cond");
-        String code = SplitModuleCode.render(Partitioner.partition(graph,
-                PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
+        String code = renderedAtAttn(GraphFormat.FX_TEXT.parse(Fixtures.read("corpus/custom_cond", "graph.txt"),
+                "custom_cond"));
         String topLevel = code.substring(0, code.indexOf("    class submod_"));
         assertThat(topLevel).contains("submod_2 = self.submod_2(submod_1, s77)").doesNotContain("self.cond_true_0");
         String submod2 = code.substring(code.indexOf("class submod_2("), code.indexOf("class submod_3("));
@@ -78,14 +74,19 @@ class SplitModuleCodeTest {
                     %add : [num_users=1] = call_function[target=operator.add](args = (%y, %table), kwargs = {})
                     return (add,)
                 """, "constant");
-        String withConstant = SplitModuleCode.render(Partitioner.partition(constant,
-                PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
+        String withConstant = renderedAtAttn(constant);
         String constantTopLevel = withConstant.substring(0, withConstant.indexOf("    class submod_"));
         // After the attention's call, just before the call that takes it.
         assertThat(constantTopLevel.indexOf("table = self.table"))
                 .isGreaterThan(constantTopLevel.indexOf(" = self.submod_"))
                 .isLessThan(constantTopLevel.indexOf(" = self.submod_", constantTopLevel.indexOf("table = self.table")));
         assertThat(constantTopLevel).containsPattern("= self\\.submod_\\d\\(submod_\\d, table\\)");
+    }
+
+    /** The code of the graph split at {@code oracle::attn} under vLLM's defaults. */
+    private static String renderedAtAttn(Graph graph) {
+        return SplitModuleCode.render(Partitioner.partition(graph,
+                PartitionOptions.vllmDefaults(new SplittingOps(List.of("oracle::attn")))));
     }
 
     /** The upload's statement that assigns to the node {@code name}. */
