@@ -438,6 +438,37 @@ class NestedRegion(nn.Module):
         return _shared_block(y, self.w)
 
 
+class WhileLoop(nn.Module):
+    """torch._higher_order_ops.while_loop after a splitting op: condition and body as submodule attributes, the
+    carried values in tuples."""
+
+    def forward(self, x):
+        from torch._higher_order_ops.while_loop import while_loop
+
+        y = torch.ops.oracle.attn(x)
+        i, out = while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * 2), (torch.tensor(0), y))
+        return torch.ops.oracle.attn(out) + i
+
+
+def _scale_into(x, out):
+    out.copy_(x * 2)
+
+
+_LIB.define("scale_into(Tensor x, Tensor(a!) out) -> ()")
+_LIB.impl("scale_into", _scale_into, "CompositeExplicitAutograd")
+torch.library.register_fake("oracle::scale_into")(lambda x, out: None)
+
+
+class MutatingOp(nn.Module):
+    """A custom op writing into a buffer it is given (vLLM's attention with output does so) between splitting ops."""
+
+    def forward(self, x):
+        out = torch.empty_like(x)
+        torch.ops.oracle.scale_into(x, out)
+        y = torch.ops.oracle.attn(out)
+        return y + out
+
+
 CUSTOM_MODELS = {
     "custom_moe_decoder": (MoeDecoder, "ids", "vLLM MoE Size pattern with oracle::moe, attention via oracle::attn"),
     "custom_graph_break": (GraphBreak, "x", "graph break (print) between splitting ops: two graphs"),
@@ -455,6 +486,8 @@ CUSTOM_MODELS = {
     "custom_buffer_mutation": (BufferMutation, "x", "a buffer updated in place before a splitting op, read after it"),
     "custom_flex_attention": (FlexAttention, "x", "flex_attention with a score_mod (a subgraph by get_attr) between splitting ops"),
     "custom_nested_region": (NestedRegion, "x", "one nested_compile_region called on both sides of a splitting op (invoke_subgraph)"),
+    "custom_while_loop": (WhileLoop, "x", "while_loop between splitting ops: condition and body by get_attr"),
+    "custom_mutating_op": (MutatingOp, "x", "a custom op writing into a tensor it is given, before a splitting op that reads it"),
 }
 
 

@@ -303,9 +303,7 @@ final class SplitModule {
                     part.layout = part.nodes;
                 } else {
                     FxNamespace namespace = new FxNamespace();
-                    for (int i = 0; i < part.inputs.size(); i++) {
-                        namespace.create(graph.nodes().get(part.inputs.get(i)).name());
-                    }
+                    nameInputs(part, namespace);
                     part.layout = new ArrayList<>(attributes(part, namespace));
                     part.layout.addAll(part.nodes);
                 }
@@ -325,9 +323,7 @@ final class SplitModule {
         }
         for (Part part : parts) {
             FxNamespace namespace = names.get(part.id);
-            for (int i = 0; i < part.inputs.size(); i++) {
-                namespace.create(graph.nodes().get(part.inputs.get(i)).name());
-            }
+            nameInputs(part, namespace);
             if (part.attributes != null) {
                 part.layout.addAll(attributes(part, namespace));
             }
@@ -342,6 +338,13 @@ final class SplitModule {
             for (int id : region.headSet(region.last())) {
                 addCopy(part(id), names.get(id), autocastExits.get(enters.get(i)));
             }
+        }
+    }
+
+    /** The part's placeholders, named first in its graph. */
+    private void nameInputs(Part part, FxNamespace namespace) {
+        for (int i = 0; i < part.inputs.size(); i++) {
+            namespace.create(graph.nodes().get(part.inputs.get(i)).name());
         }
     }
 
