@@ -317,8 +317,8 @@ public final class KindInference {
     }
 
     /**
-     * Python's numbers in (every input a symbolic or plain number): the kind arithmetic on them gives (a SymFloat once a float is
-     * among them, as in Python, else a SymInt); null when any argument is something else.
+     * Python's numbers in (every input a symbolic or plain number): the kind arithmetic on them gives (a SymFloat
+     * once a float is among them, as in Python, else a SymInt); null when any argument is something else.
      */
     private static ValueKind symbolicNumbers(Node node, Done done) {
         boolean floating = false;
@@ -434,22 +434,19 @@ public final class KindInference {
             return allInts(tensor.args().get(0)) ? ValueKind.SYMINT : null;
         }
         boolean sum = SUMS.contains(op);
-        if ((!sum && !DTYPE_KEEPERS.contains(op)) || depth == 0 || tensor.args().isEmpty() || !(tensor.args().get(0) instanceof Arg.Ref source)) {
-            return null;
-        }
-        int at = graph.indexOf(source.name());
-        ValueKind from = at < 0 ? null : numbersMadeBy(graph.nodes().get(at), graph, depth - 1);
+        Node source = (sum || DTYPE_KEEPERS.contains(op)) && depth > 0 && !tensor.args().isEmpty()
+                && tensor.args().get(0) instanceof Arg.Ref ref ? graph.node(ref.name()) : null;
+        ValueKind from = source == null ? null : numbersMadeBy(source, graph, depth - 1);
         return sum && from == ValueKind.SYMBOOL ? ValueKind.SYMINT : from;
     }
 
     /** {@code torch.gt}, {@code operator.gt} and {@code torch.ops.aten.gt.Scalar} alike: {@code gt}. */
     private static String opName(String target) {
-        String name = target.startsWith("torch.ops.aten.") ? target.substring("torch.ops.aten.".length()) : target;
-        int overload = target.startsWith("torch.ops.aten.") ? name.indexOf('.') : -1;
-        if (overload >= 0) {
-            return name.substring(0, overload);
+        if (target.startsWith("torch.ops.aten.")) { // the op, then its overload
+            String op = target.substring("torch.ops.aten.".length());
+            return op.indexOf('.') < 0 ? op : op.substring(0, op.indexOf('.'));
         }
-        return name.substring(name.lastIndexOf('.') + 1);
+        return target.substring(target.lastIndexOf('.') + 1);
     }
 
     /** A literal of ints, nested in lists or tuples as {@code torch.tensor} takes them. */
