@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The warm-up rehearses what a POST does and stores nothing: the service it started is empty, a rehearsed run reads
  * as the same upload posted does, and no rehearsed run is found or counted.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "piecewise.warmup.runs=2")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"piecewise.warmup.runs=2",
+        "piecewise.warmup.large-runs=1"})
 @ActiveProfiles(resolver = TestDatabase.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RunWarmupTest {
@@ -40,9 +41,9 @@ class RunWarmupTest {
 
     @Test
     void rehearsedRunsAreTheRealPipelineAndAreNeverStored(CapturedOutput startup) throws Exception {
-        // The context started under this test's capture: the warm-up ran both rehearsals before the port opened.
+        // The context started under this test's capture: the warm-up ran its rehearsals before the port opened.
         String log = startup.getAll();
-        assertThat(log).contains("2 rehearsed runs of 11002 nodes each, none stored");
+        assertThat(log).contains("2 rehearsed runs of 11002 nodes each and 1 of 100003, none stored");
         assertThat(log.indexOf("Warmed up in")).isBetween(0, log.indexOf("Tomcat started on port"));
         HttpApi api = new HttpApi(port);
         assertThat(api.get("/api/runs").json().get("total").asLong()).as("runs after a warm-up of two").isZero();
