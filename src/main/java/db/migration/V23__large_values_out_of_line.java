@@ -24,8 +24,10 @@ public class V23__large_values_out_of_line extends BaseJavaMigration {
         }
         try (Statement ddl = db.createStatement()) {
             // Up to 1 MB (an 11k-node run's document is a fifth of that) a BLOB stays in the row, as before: the LOB
-            // store's bookkeeping made storing such a run 2 ms slower.
+            // store's bookkeeping made storing such a run 2 ms slower. A database setting: it outlives the session.
             ddl.execute("set max_length_inplace_lob 1048576");
+            // H2 commits each ALTER by itself, and converting a column that is a BLOB already does nothing: a
+            // migration that failed after the first column finishes when it runs again.
             ddl.execute("alter table runs alter column document set data type blob");
             ddl.execute("alter table graph_upload alter column content_gzip set data type blob");
         }

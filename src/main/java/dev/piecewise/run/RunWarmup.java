@@ -2,6 +2,7 @@ package dev.piecewise.run;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -24,24 +25,33 @@ class RunWarmup implements SmartLifecycle {
     /** A decoder of 11,002 nodes: small runs, many of them, get methods compiled sooner than one big run does. */
     private static final int LAYERS = 1_000;
     /**
-     * A decoder of 100,002 nodes, rehearsed after the small ones: branches that only graphs of this size take (a
+     * A decoder of 100,003 nodes, rehearsed after the small ones: branches that only graphs of this size take (a
      * graph rewritten in halves on two cores, submodule names past the cached ones) are then profiled and compiled
      * too, instead of deoptimizing the first large upload.
      */
     private static final int LARGE_LAYERS = 9_091;
-    /** A large rehearsal holds about 200 MB at once: under a smaller heap than this, it is left out. */
-    private static final long LARGE_RUNS_FROM_HEAP = 1L << 30;
+    /**
+     * A large rehearsal holds about 200 MB at once: under a smaller heap it is left out. Under {@code -Xmx1g} the JVM
+     * reports a little less than 1 GB (a survivor space is not counted), hence 900 MB.
+     */
+    static final long LARGE_RUNS_FROM_HEAP = 900L << 20;
 
     private final RunService service;
     private final int runs;
     private final int largeRuns;
     private volatile boolean running;
 
+    @Autowired
     RunWarmup(RunService service, @Value("${piecewise.warmup.runs}") int runs,
               @Value("${piecewise.warmup.large-runs}") int largeRuns) {
+        this(service, runs, largeRuns, Runtime.getRuntime().maxMemory());
+    }
+
+    /** @param maxHeap the most heap the JVM will use ({@link Runtime#maxMemory()}) */
+    RunWarmup(RunService service, int runs, int largeRuns, long maxHeap) {
         this.service = service;
         this.runs = runs;
-        this.largeRuns = Runtime.getRuntime().maxMemory() >= LARGE_RUNS_FROM_HEAP ? largeRuns : 0;
+        this.largeRuns = maxHeap >= LARGE_RUNS_FROM_HEAP ? largeRuns : 0;
     }
 
     @Override
