@@ -34,7 +34,7 @@ class RunWarmup implements SmartLifecycle {
      * A large rehearsal holds about 200 MB at once: under a smaller heap it is left out. Under {@code -Xmx1g} the JVM
      * reports a little less than 1 GB (a survivor space is not counted), hence 900 MB.
      */
-    static final long LARGE_RUNS_FROM_HEAP = 900L << 20;
+    private static final long LARGE_RUNS_FROM_HEAP = 900L << 20;
 
     private final RunService service;
     private final int runs;

@@ -9,8 +9,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
+import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +41,7 @@ class LargeRunStorageTest {
         JsonNode second;
         try (ConfigurableApplicationContext app = start()) {
             HttpApi api = new HttpApi(((WebServerApplicationContext) app).getWebServer().getPort());
-            JdbcClient db = JdbcClient.create(app.getBean(javax.sql.DataSource.class));
+            JdbcClient db = JdbcClient.create(app.getBean(DataSource.class));
             api.postRaw(graph, "text/plain", Map.of("splittingOps", "oracle::attn", "name", "first")).json();
             long before = fileWriteBytes(db);
             second = api.postRaw(graph, "text/plain", Map.of("splittingOps", "oracle::attn", "name", "second")).json();
@@ -55,13 +57,13 @@ class LargeRunStorageTest {
             HttpApi api = new HttpApi(((WebServerApplicationContext) again).getWebServer().getPort());
             assertThat(api.get("/api/runs/" + second.get("id").asString()).json()).isEqualTo(second);
             // Set by the migration, kept by the database: documents up to 1 MB stay in the row.
-            assertThat(JdbcClient.create(again.getBean(javax.sql.DataSource.class)).sql("select setting_value from "
+            assertThat(JdbcClient.create(again.getBean(DataSource.class)).sql("select setting_value from "
                     + "information_schema.settings where setting_name = 'MAX_LENGTH_INPLACE_LOB'")
                     .query(String.class).single()).isEqualTo("1048576");
         }
     }
 
-    private static java.util.List<String> blobColumns(JdbcClient db) {
+    private static List<String> blobColumns(JdbcClient db) {
         return db.sql("select table_name || '.' || column_name from information_schema.columns "
                 + "where table_schema = 'PUBLIC' and data_type = 'BINARY LARGE OBJECT' order by 1").query(String.class).list();
     }
