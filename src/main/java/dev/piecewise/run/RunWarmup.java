@@ -8,8 +8,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Rehearses uploads before the service opens its port ({@link RunService#rehearse}): the JIT compiles a request's
@@ -35,6 +39,12 @@ class RunWarmup implements SmartLifecycle {
      * reports a little less than 1 GB (a survivor space is not counted), hence 900 MB.
      */
     private static final long LARGE_RUNS_FROM_HEAP = 900L << 20;
+    /**
+     * The longest wait for the JIT between the small and the large rehearsals: on two cores its compiler threads
+     * share the CPU with the rehearsals and GC, and the parser's main loops were still in C1's code when the large
+     * rehearsals began; given the CPU for a moment, C2 compiles them before the large graph and the first user's.
+     */
+    private static final Duration COMPILERS_QUIET_CAP = Duration.ofSeconds(3);
 
     private final RunService service;
     private final int runs;
@@ -69,20 +79,56 @@ class RunWarmup implements SmartLifecycle {
                 run = service.rehearse(graph, request);
             }
             RunReport large = null;
+            long jitWait = 0;
             if (largeRuns > 0) {
+                jitWait = awaitCompilersQuiet(COMPILERS_QUIET_CAP);
                 byte[] largeGraph = SyntheticDecoder.fxText(LARGE_LAYERS).getBytes(StandardCharsets.US_ASCII);
                 for (int i = 0; i < largeRuns; i++) {
                     large = service.rehearse(largeGraph, request);
                 }
             }
             log.info("Warmed up in {} ms: {} rehearsed runs of {} nodes each{}, none stored",
-                    (System.nanoTime() - start) / 1_000_000, runs, run.graph().nodeCount(),
-                    large == null ? "" : " and " + largeRuns + " of " + large.graph().nodeCount());
+                    (System.nanoTime() - start) / 1_000_000, runs, run.graph().nodeCount(), large == null ? ""
+                            : " and " + largeRuns + " of " + large.graph().nodeCount() + " (" + jitWait
+                            + " ms waited between them for the JIT)");
         } catch (IOException | RuntimeException e) {
             // Only the first uploads' speed is at stake: the service starts all the same.
             log.warn("Warm-up given up after {} ms; the first uploads will run slower",
                     (System.nanoTime() - start) / 1_000_000, e);
         }
+    }
+
+    /** @return the milliseconds waited; none where the JVM does not report its compilers' time */
+    private static long awaitCompilersQuiet(Duration cap) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        return awaitCompilersQuiet(jit::getTotalCompilationTime, cap);
+    }
+
+    /**
+     * Waits until the compilers' total time grows by less than 10 ms in each of two 100 ms intervals running, or
+     * {@code cap} has passed.
+     *
+     * @param compilationMillis the compilers' total time so far, in milliseconds
+     * @return the milliseconds waited
+     */
+    static long awaitCompilersQuiet(LongSupplier compilationMillis, Duration cap) {
+        long start = System.nanoTime();
+        long before = compilationMillis.getAsLong();
+        int quietIntervals = 0;
+        try {
+            while (quietIntervals < 2 && System.nanoTime() - start < cap.toNanos()) {
+                Thread.sleep(100);
+                long now = compilationMillis.getAsLong();
+                quietIntervals = now - before < 10 ? quietIntervals + 1 : 0;
+                before = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     @Override

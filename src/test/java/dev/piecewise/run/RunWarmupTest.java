@@ -12,7 +12,11 @@ import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.PrimitiveIterator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,9 +74,32 @@ class RunWarmupTest {
     @Test
     void largeRehearsalsNeedAHeapOfAGigabyte(CapturedOutput output) {
         new RunWarmup(service, 1, 1, 1L << 30).start();
-        assertThat(output.getAll()).contains("1 rehearsed runs of 11002 nodes each and 1 of 100003, none stored");
+        assertThat(output.getAll()).containsPattern(
+                "1 rehearsed runs of 11002 nodes each and 1 of 100003 \\(\\d+ ms waited between them for the JIT\\), none stored");
         int before = output.getAll().length();
         new RunWarmup(service, 1, 1, 512L << 20).start();
         assertThat(output.getAll().substring(before)).contains("1 rehearsed runs of 11002 nodes each, none stored");
+    }
+
+    /** The wait ends after two 100 ms intervals in which the compilers' time grew by less than 10 ms each. */
+    @Test
+    void theWaitForTheJitEndsOnceItsCompilersAreQuiet() {
+        PrimitiveIterator.OfLong compilationMillis = LongStream.of(0, 40, 90, 95, 130, 135, 139).iterator();
+        AtomicInteger reads = new AtomicInteger();
+        long waited = RunWarmup.awaitCompilersQuiet(() -> {
+            reads.incrementAndGet();
+            return compilationMillis.nextLong();
+        }, Duration.ofSeconds(30));
+        // busy, busy, quiet, busy, quiet, quiet: six intervals after the first read
+        assertThat(reads).hasValue(7);
+        assertThat(waited).isGreaterThanOrEqualTo(600);
+    }
+
+    @Test
+    void theWaitForTheJitEndsAtItsCapWhileTheCompilersWork() {
+        AtomicInteger reads = new AtomicInteger();
+        long waited = RunWarmup.awaitCompilersQuiet(() -> 50L * reads.incrementAndGet(), Duration.ofMillis(350));
+        assertThat(waited).isGreaterThanOrEqualTo(350);
+        assertThat(reads.get()).isBetween(4, 5);
     }
 }
