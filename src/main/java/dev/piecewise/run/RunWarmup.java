@@ -43,6 +43,7 @@ class RunWarmup implements SmartLifecycle {
      * The longest wait for the JIT between the small and the large rehearsals: on two cores its compiler threads
      * share the CPU with the rehearsals and GC, and the parser's main loops were still in C1's code when the large
      * rehearsals began; given the CPU for a moment, C2 compiles them before the large graph and the first user's.
+     * 0.4-0.9 s was enough where measured; the cap bounds what a JIT that never goes quiet adds to the start.
      */
     private static final Duration COMPILERS_QUIET_CAP = Duration.ofSeconds(3);
 
@@ -109,7 +110,8 @@ class RunWarmup implements SmartLifecycle {
 
     /**
      * Waits until the compilers' total time grows by less than 10 ms in each of two 100 ms intervals running, or
-     * {@code cap} has passed.
+     * {@code cap} has passed. A compilation's time is counted when it ends, so one long C2 compilation can look quiet
+     * for a while: hence two intervals, not one.
      *
      * @param compilationMillis the compilers' total time so far, in milliseconds
      * @return the milliseconds waited
@@ -119,8 +121,9 @@ class RunWarmup implements SmartLifecycle {
         long before = compilationMillis.getAsLong();
         int quietIntervals = 0;
         try {
-            while (quietIntervals < 2 && System.nanoTime() - start < cap.toNanos()) {
-                Thread.sleep(100);
+            long left;
+            while (quietIntervals < 2 && (left = cap.toNanos() - (System.nanoTime() - start)) > 0) {
+                Thread.sleep(Math.min(100, left / 1_000_000 + 1));
                 long now = compilationMillis.getAsLong();
                 quietIntervals = now - before < 10 ? quietIntervals + 1 : 0;
                 before = now;

@@ -2,6 +2,7 @@ package dev.piecewise.run;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -84,22 +85,24 @@ class RunWarmupTest {
     /** The wait ends after two 100 ms intervals in which the compilers' time grew by less than 10 ms each. */
     @Test
     void theWaitForTheJitEndsOnceItsCompilersAreQuiet() {
-        PrimitiveIterator.OfLong compilationMillis = LongStream.of(0, 40, 90, 95, 130, 135, 139).iterator();
+        PrimitiveIterator.OfLong compilationMillis = LongStream.of(0, 40, 90, 95, 105, 110, 114).iterator();
         AtomicInteger reads = new AtomicInteger();
         long waited = RunWarmup.awaitCompilersQuiet(() -> {
             reads.incrementAndGet();
             return compilationMillis.nextLong();
         }, Duration.ofSeconds(30));
-        // busy, busy, quiet, busy, quiet, quiet: six intervals after the first read
+        // busy, busy, quiet, busy (10 ms is not less than 10), quiet, quiet: six intervals after the first read
         assertThat(reads).hasValue(7);
         assertThat(waited).isGreaterThanOrEqualTo(600);
     }
 
+    /** Compilers that never go quiet: the wait ends at its cap (four 100 ms intervals at most for 350 ms). */
     @Test
+    @Timeout(10)
     void theWaitForTheJitEndsAtItsCapWhileTheCompilersWork() {
         AtomicInteger reads = new AtomicInteger();
         long waited = RunWarmup.awaitCompilersQuiet(() -> 50L * reads.incrementAndGet(), Duration.ofMillis(350));
         assertThat(waited).isGreaterThanOrEqualTo(350);
-        assertThat(reads.get()).isBetween(4, 5);
+        assertThat(reads.get()).isBetween(2, 5);
     }
 }
