@@ -155,6 +155,10 @@ HF_MODELS = {
     "electra": ("electra", "base", dict(ENCODER, embedding_size=64), "encoder-only"),
     "exaone_moe": ("exaone_moe", "causal", dict(MOE), "MoE"),
     "qwen3_moe_alternating": ("qwen3_moe", "causal", dict(MOE, decoder_sparse_step=2, mlp_only_layers=[0]), "MoE every other layer"),
+    "bloom": ("bloom", "causal", dict(n_layer=2, n_head=4), "dense, ALiBi; its own attention: no cut"),
+    "codegen": ("codegen", "causal", dict(n_embd=64, n_layer=2, n_head=4, rotary_dim=8, n_positions=128, n_ctx=128, n_inner=128), "dense, parallel block; its own attention: no cut"),
+    "zamba2": ("zamba2", "causal", dict(mamba_d_state=16, mamba_headdim=16, n_mamba_heads=8, layers_block_type=["mamba", "hybrid"], num_mem_blocks=1), "hybrid: Mamba-2 and a shared attention block"),
+    "gemma3n_text": ("gemma3n_text", "causal", dict(SLIDING, num_kv_shared_layers=0, altup_num_inputs=2, laurel_rank=8, hidden_size_per_layer_input=8, vocab_size_per_layer_input=128, activation_sparsity_pattern=[0.0, 0.0], intermediate_size=[128, 128]), "dense, AltUp and per-layer inputs, sliding window"),
 }
 
 
@@ -195,6 +199,85 @@ def build_hf(case):
     info = {"modelClass": f"{type(model).__module__}.{type(model).__name__}", "transformers": transformers.__version__,
             "experts": getattr(config, "_experts_implementation", None)}
     return wrapper, (ids,), [(0, 0), (0, 1)], info
+
+
+class EncoderDecoder(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, ids, decoder_ids):
+        return self.m(input_ids=ids, decoder_input_ids=decoder_ids).last_hidden_state
+
+
+class SpeechEncoderDecoder(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, features, decoder_ids):
+        return self.m(input_features=features, decoder_input_ids=decoder_ids).last_hidden_state
+
+
+class VisionModel(nn.Module):
+    def __init__(self, m, any_size):
+        super().__init__()
+        self.m = m
+        self.any_size = any_size
+
+    def forward(self, pixels):
+        if self.any_size:  # position embeddings interpolated to the image's size
+            return self.m(pixel_values=pixels, interpolate_pos_encoding=True).last_hidden_state
+        return self.m(pixel_values=pixels).last_hidden_state
+
+
+VIT = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, image_size=32,
+           patch_size=8)
+SEQ2SEQ = dict(vocab_size=128, d_model=64, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
+               decoder_attention_heads=4, encoder_ffn_dim=128, decoder_ffn_dim=128, pad_token_id=0, use_cache=False)
+
+# case -> (model_type, input: "seq2seq" | "speech" | "image" | "image-any-size", config, what it covers). Token ids
+# (2, 8) and decoder ids (2, 6), batch and both lengths dynamic; speech features (2, 16, 32), batch dynamic; images
+# (2, 3, 32, 32), the batch dynamic, and height and width too for "image-any-size".
+HF_OTHER_MODELS = {
+    "t5": ("t5", "seq2seq", dict(vocab_size=128, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2,
+                                 num_heads=4, decoder_start_token_id=0, pad_token_id=0, use_cache=False),
+           "encoder-decoder, relative position bias, cross-attention"),
+    "bart": ("bart", "seq2seq", dict(SEQ2SEQ, max_position_embeddings=128), "encoder-decoder, cross-attention"),
+    "whisper": ("whisper", "speech", dict(SEQ2SEQ, num_mel_bins=16, max_source_positions=16, max_target_positions=32,
+                                          decoder_start_token_id=1), "speech encoder-decoder, convolutional stem"),
+    "vit": ("vit", "image", VIT, "vision encoder, patch embedding"),
+    "vit_any_size": ("vit", "image-any-size", VIT, "vision encoder, position embeddings interpolated to the image"),
+    "clip_vision": ("clip_vision_model", "image", VIT, "vision tower, class token"),
+    "siglip_vision": ("siglip_vision_model", "image", VIT, "vision tower"),
+    "dinov2": ("dinov2", "image-any-size", VIT, "vision encoder, any image size"),
+    "swin": ("swin", "image", dict(embed_dim=16, depths=[2, 2], num_heads=[2, 4], window_size=2, image_size=32,
+                                   patch_size=4), "vision, shifted windows"),
+    "convnext": ("convnext", "image", dict(hidden_sizes=[16, 32], depths=[1, 1], num_stages=2, image_size=32),
+                 "convolutional vision model: no attention, no cut"),
+}
+
+
+def build_hf_other(case):
+    import transformers
+    from transformers import AttentionInterface, AutoConfig, AutoModel
+
+    AttentionInterface.register("oracle", oracle_attention)
+    model_type, kind, overrides, _ = HF_OTHER_MODELS[case]
+    config = AutoConfig.for_model(model_type, **overrides)
+    config._attn_implementation = "oracle"
+    torch.manual_seed(0)
+    model = AutoModel.from_config(config, attn_implementation="oracle")
+    model.config._attn_implementation = "oracle"
+    info = {"modelClass": f"{type(model).__module__}.{type(model).__name__}", "transformers": transformers.__version__}
+    if kind == "seq2seq":
+        inputs = (torch.randint(3, 128, (2, 8)), torch.randint(3, 128, (2, 6)))
+        return EncoderDecoder(model).eval(), inputs, [(0, 0), (0, 1), (1, 0), (1, 1)], info
+    if kind == "speech":
+        inputs = (torch.randn(2, 16, 32), torch.randint(3, 128, (2, 6)))
+        return SpeechEncoderDecoder(model).eval(), inputs, [(0, 0), (1, 0), (1, 1)], info
+    dims = [(0, 0), (0, 2), (0, 3)] if kind == "image-any-size" else [(0, 0)]
+    return VisionModel(model, kind == "image-any-size").eval(), (torch.randn(2, 3, 32, 32),), dims, info
 
 
 def build_hf_llama():
@@ -517,7 +600,7 @@ REGIME_MODELS = ["llama", "mixtral", "qwen3_moe", "gemma3_text", "gpt_oss", "dee
 
 
 def all_cases():
-    return list(HF_MODELS) + list(CUSTOM_MODELS) + [f"{m}-{r}" for m in REGIME_MODELS for r in ("static", "batch")]
+    return list(HF_MODELS) + list(HF_OTHER_MODELS) + list(CUSTOM_MODELS) + [f"{m}-{r}" for m in REGIME_MODELS for r in ("static", "batch")]
 
 
 def build(case):
@@ -525,12 +608,16 @@ def build(case):
         return VALIDATION[case]()
     if case in CUSTOM_MODELS:
         return build_custom(case)
+    if case in HF_OTHER_MODELS:
+        return build_hf_other(case)
     return build_hf(case)
 
 
 def description(case):
     if case in HF_MODELS:
         return HF_MODELS[case][3]
+    if case in HF_OTHER_MODELS:
+        return HF_OTHER_MODELS[case][3]
     if case in CUSTOM_MODELS:
         return CUSTOM_MODELS[case][2]
     return "validation model"
