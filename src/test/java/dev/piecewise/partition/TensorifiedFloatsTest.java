@@ -140,7 +140,7 @@ class TensorifiedFloatsTest {
     private static List<Path> caseDirs() throws IOException {
         try (Stream<Path> dirs = Files.list(TENSORIFIED)) {
             List<Path> found = new ArrayList<>(dirs.filter(Files::isDirectory).sorted().toList());
-            assertThat(found).hasSize(3);
+            assertThat(found).hasSize(13);
             return found;
         }
     }

@@ -79,7 +79,7 @@ class ParsersTest {
         List<String> fixtures = new ArrayList<>(Fixtures.cases());
         fixtures.addAll(Fixtures.corpusCases());
         fixtures.addAll(Fixtures.tensorifiedCases());
-        assertThat(Fixtures.tensorifiedCases()).hasSize(3);
+        assertThat(Fixtures.tensorifiedCases()).hasSize(13);
         for (String fixture : fixtures) {
             if (!Fixtures.exists(fixture, "graph.json")) {
                 continue;
