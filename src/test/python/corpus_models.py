@@ -180,24 +180,32 @@ class BaseModel(nn.Module):
         return self.m(ids).last_hidden_state
 
 
-def build_hf(case):
+def hf_model(model_type, config_settings, auto_class):
+    """A Hugging Face model with random weights (seed 0) whose attention goes through oracle::sdpa."""
     import transformers
-    from transformers import AttentionInterface, AutoConfig, AutoModel, AutoModelForCausalLM
+    from transformers import AttentionInterface, AutoConfig
 
     AttentionInterface.register("oracle", oracle_attention)
+    config = AutoConfig.for_model(model_type, **config_settings)
+    config._attn_implementation = "oracle"
+    torch.manual_seed(0)
+    model = auto_class.from_config(config, attn_implementation="oracle")
+    model.config._attn_implementation = "oracle"
+    info = {"modelClass": f"{type(model).__module__}.{type(model).__name__}", "transformers": transformers.__version__,
+            "experts": getattr(config, "_experts_implementation", None)}
+    return model, info
+
+
+def build_hf(case):
+    from transformers import AutoModel, AutoModelForCausalLM
+
     model_type, head, overrides, _ = HF_MODELS[case]
     kwargs = dict(ENCODER if head == "base" and model_type in ("bert", "roberta", "modernbert", "distilbert") else COMMON)
     kwargs.update(overrides)
     kwargs = {k: v for k, v in kwargs.items() if v is not DROP}
-    config = AutoConfig.for_model(model_type, **kwargs)
-    config._attn_implementation = "oracle"
-    torch.manual_seed(0)
-    model = (AutoModelForCausalLM if head == "causal" else AutoModel).from_config(config, attn_implementation="oracle")
-    model.config._attn_implementation = "oracle"
+    model, info = hf_model(model_type, kwargs, AutoModelForCausalLM if head == "causal" else AutoModel)
     wrapper = (CausalLM if head == "causal" else BaseModel)(model).eval()
-    ids = torch.randint(3, config.vocab_size, (2, 8))
-    info = {"modelClass": f"{type(model).__module__}.{type(model).__name__}", "transformers": transformers.__version__,
-            "experts": getattr(config, "_experts_implementation", None)}
+    ids = torch.randint(3, model.config.vocab_size, (2, 8))
     return wrapper, (ids,), [(0, 0), (0, 1)], info
 
 
@@ -259,17 +267,10 @@ HF_OTHER_MODELS = {
 
 
 def build_hf_other(case):
-    import transformers
-    from transformers import AttentionInterface, AutoConfig, AutoModel
+    from transformers import AutoModel
 
-    AttentionInterface.register("oracle", oracle_attention)
     model_type, kind, overrides, _ = HF_OTHER_MODELS[case]
-    config = AutoConfig.for_model(model_type, **overrides)
-    config._attn_implementation = "oracle"
-    torch.manual_seed(0)
-    model = AutoModel.from_config(config, attn_implementation="oracle")
-    model.config._attn_implementation = "oracle"
-    info = {"modelClass": f"{type(model).__module__}.{type(model).__name__}", "transformers": transformers.__version__}
+    model, info = hf_model(model_type, overrides, AutoModel)
     if kind == "seq2seq":
         inputs = (torch.randint(3, 128, (2, 8)), torch.randint(3, 128, (2, 6)))
         return EncoderDecoder(model).eval(), inputs, [(0, 0), (0, 1), (1, 0), (1, 1)], info
