@@ -6,9 +6,7 @@ import dev.piecewise.graph.Graph;
 import dev.piecewise.graph.NameIndex;
 import dev.piecewise.graph.Node;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,14 @@ final class GraphEdit {
         boolean removed;
         /** The slots of the nodes inserted before and after this one: their nodes as last replaced. */
         List<Slot> before;
-        Deque<Slot> after;
+        /**
+         * Inserted right after this one, the last closest to it, so read backwards; then those appended after it,
+         * in order. Two lists rather than a deque walked by its iterator: C2 compiles that walk assuming ArrayDeque's
+         * iterator has no subclass, and the first caller of {@code descendingIterator()} anywhere in the service
+         * (after the warm-up) threw the compiled {@link #apply} away.
+         */
+        List<Slot> rightAfter;
+        List<Slot> appended;
         /** A name the original does not have. */
         boolean created;
     }
@@ -113,12 +118,20 @@ final class GraphEdit {
 
     /** Inserts right after {@code anchor}, ahead of nodes inserted there before (FX's {@code inserting_after}). */
     void insertRightAfter(String anchor, Node node) {
-        after(anchor).addFirst(inserted(node));
+        Slot slot = slot(anchor);
+        if (slot.rightAfter == null) {
+            slot.rightAfter = new ArrayList<>(2);
+        }
+        slot.rightAfter.add(inserted(node));
     }
 
     /** Inserts after {@code anchor} and after nodes inserted there before. */
     void appendAfter(String anchor, Node node) {
-        after(anchor).addLast(inserted(node));
+        Slot slot = slot(anchor);
+        if (slot.appended == null) {
+            slot.appended = new ArrayList<>(2);
+        }
+        slot.appended.add(inserted(node));
     }
 
     /** Inserts just before {@code anchor}. */
@@ -135,14 +148,6 @@ final class GraphEdit {
         Slot slot = slot(node.name());
         slot.node = node;
         return slot;
-    }
-
-    private Deque<Slot> after(String anchor) {
-        Slot slot = slot(anchor);
-        if (slot.after == null) {
-            slot.after = new ArrayDeque<>();
-        }
-        return slot.after;
     }
 
     /** Rewrites {@code user}'s references with {@code replace} (identity for names it does not map). */
@@ -182,9 +187,14 @@ final class GraphEdit {
                 from[result.size()] = at;
                 result.add(slot.node != null ? slot.node : node);
             }
-            if (slot.after != null) {
-                for (Slot inserted : slot.after) {
-                    addInserted(inserted, result, from, created);
+            if (slot.rightAfter != null) {
+                for (int k = slot.rightAfter.size() - 1; k >= 0; k--) {
+                    addInserted(slot.rightAfter.get(k), result, from, created);
+                }
+            }
+            if (slot.appended != null) {
+                for (int k = 0; k < slot.appended.size(); k++) {
+                    addInserted(slot.appended.get(k), result, from, created);
                 }
             }
         }
