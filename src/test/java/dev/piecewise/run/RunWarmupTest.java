@@ -74,12 +74,31 @@ class RunWarmupTest {
     /** The 100k-node rehearsals hold about 200 MB: they run under a heap of {@code -Xmx1g} or more, not under less. */
     @Test
     void largeRehearsalsNeedAHeapOfAGigabyte(CapturedOutput output) {
-        new RunWarmup(service, 1, 1, 1L << 30).start();
+        new RunWarmup(service, 1, 1, 1L << 30, () -> { }).start();
         assertThat(output.getAll()).containsPattern(
                 "1 rehearsed runs of 11002 nodes each and 1 of 100003 \\(\\d+ ms waited between them for the JIT\\), none stored");
         int before = output.getAll().length();
-        new RunWarmup(service, 1, 1, 512L << 20).start();
+        new RunWarmup(service, 1, 1, 512L << 20, () -> { }).start();
         assertThat(output.getAll().substring(before)).contains("1 rehearsed runs of 11002 nodes each, none stored");
+    }
+
+    /**
+     * The rehearsals' garbage is collected once they are done, so the first upload starts with an empty young
+     * generation as later ones do; without rehearsals there is nothing to collect.
+     */
+    @Test
+    void theRehearsalsGarbageIsCollectedOnceTheyAreDone(CapturedOutput output) {
+        AtomicInteger collections = new AtomicInteger();
+        new RunWarmup(service, 0, 0, 1L << 30, collections::incrementAndGet).start();
+        assertThat(collections).hasValue(0);
+        int logged = output.getAll().length();
+        new RunWarmup(service, 1, 0, 1L << 30, () -> {
+            // after the rehearsal, before the warm-up is reported done
+            assertThat(output.getAll().substring(logged)).doesNotContain("Warmed up in");
+            collections.incrementAndGet();
+        }).start();
+        assertThat(collections).hasValue(1);
+        assertThat(output.getAll().substring(logged)).contains("1 rehearsed runs of 11002 nodes each, none stored");
     }
 
     /** The wait ends after two 100 ms intervals in which the compilers' time grew by less than 10 ms each. */
