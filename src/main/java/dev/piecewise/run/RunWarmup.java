@@ -93,9 +93,9 @@ class RunWarmup implements SmartLifecycle {
                     large = service.rehearse(largeGraph, request);
                 }
             }
-            // The rehearsals left the young generation half full of their garbage (60% of it under -Xmx2g): the first
-            // upload would meet a collection early, its upload and text alive to copy, where a large request's own
-            // collection (WorkBudget) leaves the next one an empty young generation. A tenth of a second of the start.
+            // The rehearsals left the young generation 62% full of their garbage under -Xmx2g: the first upload would
+            // meet a collection early, its upload and text alive to copy, where after a large request WorkBudget's
+            // collection leaves the next one an empty young generation. A tenth of a second of the start.
             collectGarbage.run();
             log.info("Warmed up in {} ms: {} rehearsed runs of {} nodes each{}, none stored",
                     (System.nanoTime() - start) / 1_000_000, runs, run.graph().nodeCount(), large == null ? ""

@@ -93,7 +93,7 @@ class RunWarmupTest {
         assertThat(collections).hasValue(0);
         int logged = output.getAll().length();
         new RunWarmup(service, 1, 0, 1L << 30, () -> {
-            // after the rehearsal, before the warm-up is reported done
+            // before the warm-up is reported done
             assertThat(output.getAll().substring(logged)).doesNotContain("Warmed up in");
             collections.incrementAndGet();
         }).start();
