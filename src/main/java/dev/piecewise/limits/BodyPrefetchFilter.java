@@ -13,7 +13,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.CoyoteInputStream;
-import org.apache.tomcat.util.http.fileupload.FileUploadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -116,7 +115,7 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
                 refuse(request, response, tooMany.getMessage().contains("parts") ? HttpStatus.CONTENT_TOO_LARGE
                         : HttpStatus.BAD_REQUEST, Problems.TOO_MANY_PARTS, "Too many parts or parameters", tooMany.getMessage(), 0);
                 return;
-            } catch (FileUploadException malformed) {
+            } catch (MultipartBody.MalformedException malformed) {
                 refuse(request, response, HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST,
                         "Malformed multipart upload", "the multipart body cannot be read: "
                                 + Problems.truncate(malformed.getMessage()), 0);
@@ -126,9 +125,6 @@ public class BodyPrefetchFilter extends OncePerRequestFilter {
             body.lease.beforeWork();
             chain.doFilter(buffered, response);
         } finally {
-            if (buffered != null) {
-                buffered.deleteParts();
-            }
             body.closeLease();
         }
     }

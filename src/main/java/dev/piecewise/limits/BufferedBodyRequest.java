@@ -6,12 +6,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
-import org.apache.catalina.core.ApplicationPart;
-import org.apache.tomcat.util.http.fileupload.FileItem;
-import org.apache.tomcat.util.http.fileupload.FileUpload;
-import org.apache.tomcat.util.http.fileupload.FileUploadException;
-import org.apache.tomcat.util.http.fileupload.disk.DiskFileItemFactory;
-import org.apache.tomcat.util.http.fileupload.servlet.ServletRequestContext;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -32,8 +26,8 @@ import java.util.Map;
 
 /**
  * A request whose body {@link BodyPrefetchFilter} has read already: the body, its parameters (query string, form
- * fields, multipart text parts) and its multipart parts all come from that buffer, parsed here with the
- * container's own multipart parser, within {@code piecewise.limits.max-parts} and {@code max-parameters}.
+ * fields, multipart text parts) and its multipart parts all come from that buffer, parts read in place
+ * ({@link MultipartBody}), within {@code piecewise.limits.max-parts} and {@code max-parameters}.
  */
 public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
@@ -64,7 +58,7 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     /** The body, parsed now so that a body that breaks a limit is refused before anything else reads it. */
     BufferedBodyRequest(HttpServletRequest request, byte[] body, LimitsProperties limits, File partDirectory)
-            throws TooManyException, FileUploadException, IOException {
+            throws TooManyException, MultipartBody.MalformedException, IOException {
         super(request);
         this.body = body;
         Map<String, List<String>> params = new LinkedHashMap<>();
@@ -72,7 +66,7 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
         addEncoded(params, request.getQueryString(), StandardCharsets.UTF_8, count, limits.maxParameters());
         String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
         if (type.startsWith("multipart/form-data")) {
-            this.parts = parse(limits, partDirectory);
+            this.parts = MultipartBody.parse(body, request.getContentType(), charset(), limits.maxParts(), partDirectory);
             for (Part part : parts) {
                 if (part.getSubmittedFileName() == null) {
                     add(params, part.getName(), new String(part.getInputStream().readAllBytes(), charset()), count, limits.maxParameters());
@@ -86,23 +80,6 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
         }
         this.parameters = new LinkedHashMap<>();
         params.forEach((k, v) -> parameters.put(k, v.toArray(String[]::new)));
-    }
-
-    private List<Part> parse(LimitsProperties limits, File partDirectory) throws TooManyException, FileUploadException {
-        FileUpload upload = new FileUpload();
-        // Parts stay in memory below the threshold: the body is in memory already and counted in the work budget.
-        upload.setFileItemFactory(new DiskFileItemFactory((int) Math.min(Integer.MAX_VALUE, body.length + 1L), partDirectory));
-        upload.setFileCountMax(limits.maxParts());
-        List<FileItem> items;
-        try {
-            items = upload.parseRequest(new ServletRequestContext(this));
-        } catch (org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException tooMany) {
-            throw new TooManyException("the multipart body has more than " + limits.maxParts()
-                    + " parts (piecewise.limits.max-parts); an upload needs part 'file' and one part per option");
-        }
-        List<Part> result = new ArrayList<>();
-        items.forEach(item -> result.add(new ApplicationPart(item, partDirectory)));
-        return result;
     }
 
     private Charset charset() {
@@ -224,16 +201,5 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
     @Override
     public String[] getParameterValues(String name) {
         return parameters.get(name);
-    }
-
-    /** Parts written to disk (none below the threshold) are removed at the end of the request. */
-    void deleteParts() {
-        for (Part part : parts) {
-            try {
-                part.delete();
-            } catch (IOException ignored) {
-                // a temporary file the container's clean-up removes too
-            }
-        }
     }
 }

@@ -144,6 +144,20 @@ class HostileClientsTest {
     }
 
     @Test
+    void aMultipartBodyWithoutItsClosingBoundaryIsABadRequestSayingSo() {
+        byte[] unclosed = ("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"g.txt\"\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] body = java.util.Arrays.copyOf(unclosed, unclosed.length + GRAPH.length);
+        System.arraycopy(GRAPH, 0, body, unclosed.length, GRAPH.length);
+        HttpApi.Response problem = new HttpApi(port).postRaw(body, "multipart/form-data; boundary=b0undary", Map.of(),
+                "application/json");
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.contentType()).startsWith("application/problem+json");
+        assertThat(problem.json().get("title").asString()).isEqualTo("Malformed multipart upload");
+        assertThat(problem.json().get("detail").asString()).contains("no closing boundary '--b0undary--'");
+    }
+
+    @Test
     void tooManyPartsAndParametersAreProblemsNamingTheLimit() {
         HttpApi api = new HttpApi(port);
         Map<String, String> parts = new java.util.LinkedHashMap<>();
