@@ -1,17 +1,20 @@
 package dev.piecewise.limits;
 
 import jakarta.servlet.http.Part;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +55,15 @@ final class MultipartBody {
      */
     static List<Part> parse(byte[] body, String contentType, Charset headerCharset, int maxParts, File directory)
             throws MalformedException, BufferedBodyRequest.TooManyException {
-        String boundary = parameters(contentType, 0).get("boundary");
+        String boundary;
+        try {
+            boundary = MediaType.parseMediaType(contentType).getParameter("boundary");
+        } catch (InvalidMediaTypeException bad) {
+            throw new MalformedException("the Content-Type cannot be read: " + bad.getMessage());
+        }
+        if (boundary != null && boundary.length() >= 2 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
+            boundary = boundary.substring(1, boundary.length() - 1); // RFC 2046 allows no quote or backslash inside
+        }
         if (boundary == null || boundary.isEmpty()) {
             throw new MalformedException("the Content-Type names no boundary");
         }
@@ -77,10 +88,13 @@ final class MultipartBody {
             while (at < body.length && (body[at] == ' ' || body[at] == '\t')) {
                 at++; // transport padding
             }
-            if (!startsWith(body, at, CRLF, 0)) {
+            if (startsWith(body, at, CRLF, 0)) {
+                at += 2;
+            } else if (at < body.length && body[at] == '\n') {
+                at++; // a bare line feed, as old browsers sent and the container takes
+            } else {
                 throw new MalformedException("no line break after the boundary at byte " + at);
             }
-            at += 2;
             int contentStart;
             int headersEnd;
             if (startsWith(body, at, CRLF, 0)) {
@@ -89,13 +103,16 @@ final class MultipartBody {
             } else {
                 headersEnd = indexOf(body, HEADERS_END, at, HEADERS_END_SKIP, at + MAX_HEADER_BYTES + 4);
                 if (headersEnd < 0) {
-                    throw new MalformedException("a part's headers do not end within " + MAX_HEADER_BYTES
-                            + " bytes, at byte " + at);
+                    throw new MalformedException(body.length - at < MAX_HEADER_BYTES
+                            ? "the body ends inside a part's headers, at byte " + at
+                            : "a part's headers do not end within " + MAX_HEADER_BYTES + " bytes, at byte " + at);
                 }
                 contentStart = headersEnd + 4;
             }
-            int contentEnd = indexOf(body, delimiter, contentStart - 2, skip, body.length);
-            if (contentEnd < contentStart) {
+            // After the blank line: a boundary right after it, with no line break of its own, is content, as the
+            // container reads it.
+            int contentEnd = indexOf(body, delimiter, contentStart, skip, body.length);
+            if (contentEnd < 0) {
                 throw new MalformedException("the body ends inside a part: no closing boundary '--" + boundary + "--'");
             }
             if (++count > maxParts) {
@@ -113,62 +130,27 @@ final class MultipartBody {
 
     /** Header lines by lower-case name; a line that starts with a space or a tab continues the one before. */
     private static Map<String, List<String>> headers(String block) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        String name = null;
+        Map<String, List<StringBuilder>> lines = new LinkedHashMap<>();
+        StringBuilder current = null;
         for (String line : block.split("\r\n")) {
-            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
-                List<String> values = headers.get(name);
-                values.set(values.size() - 1, values.get(values.size() - 1) + " " + line.strip());
+            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                if (current != null) {
+                    current.append(' ').append(line.strip());
+                }
                 continue;
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
+                current = null;
                 continue;
             }
-            name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(line.substring(colon + 1).strip());
+            current = new StringBuilder(line.substring(colon + 1).strip());
+            lines.computeIfAbsent(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(current);
         }
-        return headers;
-    }
-
-    /**
-     * The {@code key=value} parameters after {@code from} in a header value, keys in lower case; a quoted value's
-     * backslashes escape the character after them.
-     */
-    static Map<String, String> parameters(String value, int from) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (value == null) {
-            return parameters;
-        }
-        int i = value.indexOf(';', from);
-        while (i >= 0 && i < value.length()) {
-            int eq = value.indexOf('=', i + 1);
-            int semicolon = value.indexOf(';', i + 1);
-            if (eq < 0 || (semicolon >= 0 && semicolon < eq)) {
-                i = semicolon;
-                continue;
-            }
-            String key = value.substring(i + 1, eq).strip().toLowerCase(Locale.ROOT);
-            int at = eq + 1;
-            while (at < value.length() && value.charAt(at) == ' ') {
-                at++;
-            }
-            StringBuilder parsed = new StringBuilder();
-            if (at < value.length() && value.charAt(at) == '"') {
-                at++;
-                while (at < value.length() && value.charAt(at) != '"') {
-                    char c = value.charAt(at++);
-                    parsed.append(c == '\\' && at < value.length() ? value.charAt(at++) : c);
-                }
-                i = value.indexOf(';', at);
-            } else {
-                int end = value.indexOf(';', at);
-                parsed.append(value.substring(at, end < 0 ? value.length() : end).strip());
-                i = end;
-            }
-            parameters.putIfAbsent(key, parsed.toString());
-        }
-        return parameters;
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        lines.forEach((name, values) -> headers.put(name, values.stream().map(StringBuilder::toString).toList()));
+        return Collections.unmodifiableMap(headers);
     }
 
     /** Horspool's table: how far the search may move on when the byte under the needle's last is {@code b}. */
@@ -213,36 +195,28 @@ final class MultipartBody {
     private record BufferedPart(byte[] body, int offset, int length, Map<String, List<String>> headers, String name,
                                 String submittedFileName, File directory) implements Part {
 
-        /** The part, or null when it is not a form-data field. */
-        static BufferedPart of(byte[] body, int offset, int length, Map<String, List<String>> headers, File directory) {
-            List<String> disposition = headers.get("content-disposition");
-            if (disposition == null || !disposition.get(0).toLowerCase(Locale.ROOT).startsWith("form-data")) {
+        /**
+         * The part, or null when it is not a form-data field with a name. Its Content-Disposition is read as Spring
+         * reads it next (the file name, {@code filename*} first), so the two agree on which parts are files, and one
+         * Spring cannot read is a malformed body rather than an error later.
+         */
+        static BufferedPart of(byte[] body, int offset, int length, Map<String, List<String>> headers, File directory)
+                throws MalformedException {
+            List<String> header = headers.get("content-disposition");
+            if (header == null) {
                 return null;
             }
-            Map<String, String> parameters = parameters(disposition.get(0), 0);
-            String name = parameters.get("name");
-            if (name == null) {
+            ContentDisposition disposition;
+            try {
+                disposition = ContentDisposition.parse(header.get(0));
+            } catch (IllegalArgumentException unreadable) {
+                throw new MalformedException("a part's Content-Disposition cannot be read: " + unreadable.getMessage());
+            }
+            if (!disposition.isFormData() || disposition.getName() == null) {
                 return null;
             }
-            return new BufferedPart(body, offset, length, headers, name, fileName(parameters), directory);
-        }
-
-        /** {@code filename*} (RFC 5987: {@code UTF-8''a%20b.txt}) before {@code filename}, as browsers mean it. */
-        private static String fileName(Map<String, String> parameters) {
-            String extended = parameters.get("filename*");
-            if (extended != null) {
-                int first = extended.indexOf('\'');
-                int second = first < 0 ? -1 : extended.indexOf('\'', first + 1);
-                if (second > 0) {
-                    try {
-                        return URLDecoder.decode(extended.substring(second + 1).replace("+", "%2B"),
-                                Charset.forName(extended.substring(0, first)));
-                    } catch (IllegalArgumentException notDecodable) { // an unknown charset's exceptions are ones too
-                        // not decodable: the plain filename serves
-                    }
-                }
-            }
-            return parameters.get("filename");
+            return new BufferedPart(body, offset, length, headers, disposition.getName(), disposition.getFilename(),
+                    directory);
         }
 
         @Override
@@ -295,7 +269,7 @@ final class MultipartBody {
 
         @Override
         public Collection<String> getHeaderNames() {
-            return headers.keySet();
+            return headers.keySet(); // of an unmodifiable map
         }
 
         @Override
