@@ -119,28 +119,26 @@ final class GraphEdit {
     /** Inserts right after {@code anchor}, ahead of nodes inserted there before (FX's {@code inserting_after}). */
     void insertRightAfter(String anchor, Node node) {
         Slot slot = slot(anchor);
-        if (slot.rightAfter == null) {
-            slot.rightAfter = new ArrayList<>(2);
-        }
-        slot.rightAfter.add(inserted(node));
+        slot.rightAfter = added(slot.rightAfter, inserted(node));
     }
 
     /** Inserts after {@code anchor} and after nodes inserted there before. */
     void appendAfter(String anchor, Node node) {
         Slot slot = slot(anchor);
-        if (slot.appended == null) {
-            slot.appended = new ArrayList<>(2);
-        }
-        slot.appended.add(inserted(node));
+        slot.appended = added(slot.appended, inserted(node));
     }
 
     /** Inserts just before {@code anchor}. */
     void insertBefore(String anchor, Node node) {
         Slot slot = slot(anchor);
-        if (slot.before == null) {
-            slot.before = new ArrayList<>();
-        }
-        slot.before.add(inserted(node));
+        slot.before = added(slot.before, inserted(node));
+    }
+
+    /** {@code slots} with {@code slot} added; made on the first, as most anchors have none. */
+    private static List<Slot> added(List<Slot> slots, Slot slot) {
+        List<Slot> list = slots != null ? slots : new ArrayList<>(2);
+        list.add(slot);
+        return list;
     }
 
     private Slot inserted(Node node) {

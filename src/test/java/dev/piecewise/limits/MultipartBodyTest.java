@@ -45,13 +45,14 @@ class MultipartBodyTest {
 
     @Test
     void aFieldAndAFileAsCurlSendsThem() throws Exception {
+        String content = "graph():\r\n    %x : [num_users=1] = placeholder[target=x]\r\n--not the boundary\r\n";
         String body = "--" + BOUNDARY + "\r\n"
                 + "Content-Disposition: form-data; name=\"splittingOps\"\r\n\r\n"
                 + "oracle::attn\r\n"
                 + "--" + BOUNDARY + "\r\n"
                 + "Content-Disposition: form-data; name=\"file\"; filename=\"graph.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\n"
-                + "graph():\r\n    %x : [num_users=1] = placeholder[target=x]\r\n--not the boundary\r\n\r\n"
+                + content + "\r\n"
                 + "--" + BOUNDARY + "--\r\n";
         List<Part> parts = parse(TYPE, body.getBytes(StandardCharsets.UTF_8));
 
@@ -62,8 +63,8 @@ class MultipartBodyTest {
         assertThat(file.getSubmittedFileName()).isEqualTo("graph.txt");
         assertThat(file.getContentType()).isEqualTo("text/plain");
         assertThat(file.getHeader("CONTENT-DISPOSITION")).isEqualTo("form-data; name=\"file\"; filename=\"graph.txt\"");
-        assertThat(read(file)).isEqualTo("graph():\r\n    %x : [num_users=1] = placeholder[target=x]\r\n--not the boundary\r\n");
-        assertThat(file.getSize()).isEqualTo(read(file).length());
+        assertThat(read(file)).isEqualTo(content);
+        assertThat(file.getSize()).isEqualTo(content.getBytes(StandardCharsets.UTF_8).length);
 
         file.write("copy.txt");
         assertThat(Files.readString(new File(directory, "copy.txt").toPath())).isEqualTo(read(file));
