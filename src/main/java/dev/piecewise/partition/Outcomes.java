@@ -2,24 +2,47 @@ package dev.piecewise.partition;
 
 import dev.piecewise.graph.Graph;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The outcome of each option set tried on one graph, shared by the runs of that graph that look for a
  * suggestion (the option sets of a comparison): each option set is partitioned once for all of them. Thread-safe.
  * <p>
  * An option set that another thread is partitioning at the moment is waited for rather than partitioned again, and
- * so is a Size decomposition another thread is making. Those waits cannot deadlock: an outcome or a decomposition
- * is claimed only by a thread that makes it at once, and making a decomposition waits for nothing.
+ * so is a Size decomposition or a cut another thread is making. Option sets whose subgraph ids come out the same
+ * share one cut ({@link Partitioner.Shared}). Those waits cannot deadlock: an outcome, a decomposition or a cut
+ * is claimed only by a thread that makes it at once, and making a decomposition or a cut waits for no claim.
  */
-public final class Outcomes {
+public final class Outcomes implements Partitioner.Shared {
 
     private final ConcurrentHashMap<PartitionOptions, CompletableFuture<Outcome>> byOptions = new ConcurrentHashMap<>();
     /** The Size decompositions, which depend on the graph alone: a comparison tries decompose under three rules. */
     private final ConcurrentHashMap<SizeStrategy, CompletableFuture<SizeRewrite.Result>> decompositions =
             new ConcurrentHashMap<>();
+
+    /**
+     * The cuts made, by what they depend on: a comparison's sets that differ only in their getitem rule or merges
+     * (and the sets tried for their suggestions) mostly assign the same ids.
+     */
+    private final ConcurrentHashMap<CutKey, CompletableFuture<PartitionResult>> cuts = new ConcurrentHashMap<>();
+
+    /** What a cut depends on: the graph (by identity) and its ids, the splitting subgraphs, the Size strategy. */
+    private record CutKey(SizeStrategy strategy, SubgraphIds ids, Set<Integer> splittingIds) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof CutKey key && key.strategy == strategy && key.ids.sameIds(ids)
+                    && key.splittingIds.equals(splittingIds);
+        }
+
+        @Override
+        public int hashCode() {
+            return (strategy.hashCode() * 31 + ids.idsHash()) * 31 + splittingIds.hashCode();
+        }
+    }
 
     /** Partitions the graph under {@code options}, and tells the threads that wait for its outcome. */
     PartitionResult partition(Graph graph, PartitionOptions options) {
@@ -33,7 +56,7 @@ public final class Outcomes {
         // makes the full result its run needs.
         byOptions.putIfAbsent(options, outcome);
         try {
-            PartitionResult result = Partitioner.partitionOnce(graph, options, this::decomposed, beforeSplit);
+            PartitionResult result = Partitioner.partitionOnce(graph, options, this, beforeSplit);
             outcome.complete(result.outcome());
             return result;
         } catch (RuntimeException | Error e) {
@@ -43,14 +66,26 @@ public final class Outcomes {
     }
 
     /** The decomposition of the graph by {@code strategy}: made here, or by the thread that claimed it first. */
-    private SizeRewrite.Result decomposed(Graph graph, SizeStrategy strategy) {
-        CompletableFuture<SizeRewrite.Result> claim = new CompletableFuture<>();
-        CompletableFuture<SizeRewrite.Result> known = decompositions.putIfAbsent(strategy, claim);
+    @Override
+    public SizeRewrite.Result decomposed(Graph graph, SizeStrategy strategy) {
+        return madeOnce(decompositions, strategy, () -> Partitioner.decomposed(graph, strategy));
+    }
+
+    /** The cut at the assignment's ids: made here, or by the thread that claimed the same ids first. */
+    @Override
+    public PartitionResult cut(SubgraphAssignment.Assignment assignment, SizeStrategy strategy,
+                               Supplier<PartitionResult> cut) {
+        return madeOnce(cuts, new CutKey(strategy, assignment.ids(), assignment.splittingIds()), cut);
+    }
+
+    private static <K, V> V madeOnce(ConcurrentHashMap<K, CompletableFuture<V>> made, K key, Supplier<V> make) {
+        CompletableFuture<V> claim = new CompletableFuture<>();
+        CompletableFuture<V> known = made.putIfAbsent(key, claim);
         if (known != null) {
             return known.join();
         }
         try {
-            claim.complete(Partitioner.decomposed(graph, strategy));
+            claim.complete(make.get());
             return claim.join();
         } catch (RuntimeException | Error e) {
             claim.completeExceptionally(e);

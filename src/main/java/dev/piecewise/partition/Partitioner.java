@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -83,7 +82,7 @@ public final class Partitioner {
     }
 
     public static PartitionResult partitionOnce(Graph graph, PartitionOptions options) {
-        return partitionOnce(graph, options, Partitioner::decomposed, cut -> { });
+        return partitionOnce(graph, options, Shared.NOTHING, cut -> { });
     }
 
     /** The Size decomposition {@code strategy} makes of {@code graph}; it depends on nothing else. */
@@ -92,11 +91,40 @@ public final class Partitioner {
     }
 
     /**
-     * @param decomposition makes (or recalls) {@link #decomposed} of the graph
-     * @param beforeSplit   told the graph the split will cut, before it is split
+     * What the partitions of one graph under several option sets share ({@link Outcomes}): the decompositions, and
+     * the cuts. An option set's getitem rule and merges only decide the subgraph ids; what comes after (a Size
+     * strategy's moves, the split, the verdict) depends on the graph, the ids and the strategy alone. Option sets
+     * that set the same ids on the same graph, as most do (a getitem lands beside its producer under every rule
+     * unless a splitting op stands between them), share one cut.
      */
-    static PartitionResult partitionOnce(Graph graph, PartitionOptions options,
-                                         BiFunction<Graph, SizeStrategy, SizeRewrite.Result> decomposition,
+    interface Shared {
+        /** Makes no partition twice within one call, and shares nothing between calls. */
+        Shared NOTHING = new Shared() {
+            @Override
+            public SizeRewrite.Result decomposed(Graph graph, SizeStrategy strategy) {
+                return Partitioner.decomposed(graph, strategy);
+            }
+
+            @Override
+            public PartitionResult cut(SubgraphAssignment.Assignment assignment, SizeStrategy strategy,
+                                       java.util.function.Supplier<PartitionResult> cut) {
+                return cut.get();
+            }
+        };
+
+        /** {@link Partitioner#decomposed}, made here or recalled. */
+        SizeRewrite.Result decomposed(Graph graph, SizeStrategy strategy);
+
+        /** The cut of the assignment's graph at its ids under {@code strategy}: made by {@code cut}, or recalled. */
+        PartitionResult cut(SubgraphAssignment.Assignment assignment, SizeStrategy strategy,
+                            java.util.function.Supplier<PartitionResult> cut);
+    }
+
+    /**
+     * @param shared      makes or recalls the decompositions and cuts
+     * @param beforeSplit told the graph the split will cut, before it is split, when this call makes the cut
+     */
+    static PartitionResult partitionOnce(Graph graph, PartitionOptions options, Shared shared,
                                          Consumer<Graph> beforeSplit) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Relocation> relocations = new ArrayList<>();
@@ -105,7 +133,7 @@ public final class Partitioner {
         List<Node> created = List.of();
 
         if (options.sizeStrategy() == SizeStrategy.DECOMPOSE || options.sizeStrategy() == SizeStrategy.DECOMPOSE_LIST) {
-            SizeRewrite.Result rewrite = decomposition.apply(graph, options.sizeStrategy());
+            SizeRewrite.Result rewrite = shared.decomposed(graph, options.sizeStrategy());
             diagnostics.addAll(rewrite.diagnostics());
             relocations.addAll(rewrite.relocations());
             if (rewrite.splitError() != null) {
@@ -123,8 +151,32 @@ public final class Partitioner {
         if (options.mergeEmptyAllocations()) {
             relocations.addAll(SubgraphAssignment.mergeEmptyAllocations(working, assignment));
         }
+        Graph assigned = working;
+        List<Problem> decompositionsBadCalls = badCalls;
+        List<Node> decompositionsNodes = created;
+        PartitionResult cut = shared.cut(assignment, options.sizeStrategy(), () -> cut(assigned, assignment,
+                options.sizeStrategy(), decompositionsBadCalls, decompositionsNodes, beforeSplit));
+        // This option set's own relocations and notes come first, placed where the cut put their nodes (a split
+        // that fails places nothing).
+        List<Relocation> all = new ArrayList<>(relocations.size() + cut.relocations().size());
+        relocations.forEach(r -> all.add(cut.graph() == null ? r : r.placed(cut.assignment())));
+        all.addAll(cut.relocations());
+        diagnostics.addAll(cut.diagnostics());
+        return new PartitionResult(cut.outcome(), cut.error(), cut.compilable(), cut.submodules(), cut.assignment(),
+                cut.emissionOrder(), all, cut.crossings(), cut.problems(), diagnostics, cut.createdNodes(),
+                cut.graph(), null);
+    }
+
+    /**
+     * The split and verdict of {@code graph} at the assignment's ids, after the Size strategy's moves: its relocations
+     * and diagnostics are those this step makes.
+     */
+    private static PartitionResult cut(Graph graph, SubgraphAssignment.Assignment assignment, SizeStrategy strategy,
+                                       List<Problem> badCalls, List<Node> created, Consumer<Graph> beforeSplit) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<Relocation> relocations = new ArrayList<>();
+        Graph working = graph;
         SubgraphIds ids = assignment.ids();
-        SizeStrategy strategy = options.sizeStrategy();
         if (strategy == SizeStrategy.MOVE_TO_CONSUMER || strategy == SizeStrategy.MOVE_SINGLE_CONSUMER
                 || strategy == SizeStrategy.DUPLICATE) {
             SizeRelocation.Result moved = SizeRelocation.relocate(working, ids, strategy);

@@ -53,6 +53,16 @@ final class SubgraphIds extends AbstractMap<String, Integer> {
         return moved;
     }
 
+    /** Whether {@code other} gives every node of the same graph (the same object) the same id. */
+    boolean sameIds(SubgraphIds other) {
+        return graph == other.graph && Arrays.equals(ids, other.ids);
+    }
+
+    /** A hash of the graph's identity and the ids, consistent with {@link #sameIds}. */
+    int idsHash() {
+        return 31 * System.identityHashCode(graph) + Arrays.hashCode(ids);
+    }
+
     /** The highest id given, -1 for none. */
     int maxId() {
         int max = -1;

@@ -53,6 +53,42 @@ class RandomGraphsPartitionTest {
         }
     }
 
+    /**
+     * A comparison partitions its option sets with one {@link Outcomes}, where the sets that give the nodes the same
+     * subgraph ids share one cut. Every set must report what it reports partitioned alone, sharing nothing; and both
+     * kinds of pair must occur: sets of one Size strategy that share a cut, and sets of one strategy whose getitem
+     * rule or merges set other ids, which must not.
+     */
+    @Test
+    void optionSetsThatShareACutReportWhatEachReportsAlone() {
+        int sharedCuts = 0;
+        int otherIds = 0;
+        for (int seed = 0; seed < GRAPHS; seed++) {
+            String text = RandomFxGraph.of(new SplittableRandom(seed));
+            Graph graph = parsed(text);
+            Outcomes outcomes = new Outcomes();
+            Map<SizeStrategy, List<PartitionResult>> byStrategy = new HashMap<>();
+            for (PartitionOptions options : everyOptionSet()) {
+                PartitionResult together = Partitioner.partitionOnce(graph, options, outcomes, cut -> { });
+                checked(seed, options, text, () -> SamePartition.assertSamePartition(together,
+                        Partitioner.partitionOnce(parsed(text), options)));
+                if (together.outcome() == Outcome.SPLIT_FAILS) {
+                    continue;
+                }
+                for (PartitionResult earlier : byStrategy.computeIfAbsent(options.sizeStrategy(), s -> new ArrayList<>())) {
+                    if (earlier.submodules() == together.submodules()) {
+                        sharedCuts++;
+                    } else if (!earlier.assignment().equals(together.assignment())) {
+                        otherIds++;
+                    }
+                }
+                byStrategy.get(options.sizeStrategy()).add(together);
+            }
+        }
+        assertThat(sharedCuts).isGreaterThan(GRAPHS * 10);
+        assertThat(otherIds).isGreaterThan(GRAPHS);
+    }
+
     /** The generator makes what the properties are about, so that they are not checked on trivial graphs only. */
     @Test
     void theRandomGraphsHoldWhatThePropertiesAreAbout() {
