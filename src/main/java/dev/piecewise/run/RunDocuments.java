@@ -34,6 +34,8 @@ import java.util.zip.GZIPInputStream;
 public final class RunDocuments {
 
     private static final int BUFFER = 1 << 16;
+    /** An outline is a few KB compressed: read from the database in small steps, not much beyond it is read. */
+    private static final int OUTLINE_BUFFER = 1 << 13;
     /** Reads the report and leaves the node table after it unread. */
     private static final ObjectReader RUN_READER = RunJson.MAPPER.readerFor(RunReport.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -225,7 +227,12 @@ public final class RunDocuments {
 
     /** The outline a document begins with; empty for documents stored before they began with one. */
     static Optional<RunOutline> outline(byte[] stored) {
-        try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
+        return outline(new ByteArrayInputStream(stored));
+    }
+
+    /** The same, read from the start of a stream of the stored bytes, and no further. */
+    static Optional<RunOutline> outline(InputStream stored) {
+        try (InputStream in = new GZIPInputStream(stored, OUTLINE_BUFFER); JsonParser parser = RunJson.MAPPER.createParser(in)) {
             if (parser.nextToken() == JsonToken.START_OBJECT && parser.nextToken() == JsonToken.PROPERTY_NAME
                     && parser.currentName().equals("outline")) {
                 parser.nextToken();

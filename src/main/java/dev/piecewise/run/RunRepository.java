@@ -6,11 +6,14 @@ import dev.piecewise.partition.SizeStrategy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import java.io.InputStream;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs in the relational store (H2 or PostgreSQL, same SQL): one row per run with the columns the history
@@ -72,6 +75,19 @@ public class RunRepository {
 
     Optional<byte[]> findDocument(String id) {
         return jdbc.sql("select document from runs where id = ?").param(id).query(byte[].class).optional();
+    }
+
+    /**
+     * What {@code reader} reads of a run's document (gzip JSON), streamed from the database: one that stops early
+     * leaves the rest unread (H2 streams a large document from its LOB store; the compare page reads the few KB of
+     * each run's outline out of 2 MB).
+     *
+     * @return empty when there is no such run
+     */
+    <T> Optional<T> readDocument(String id, Function<InputStream, T> reader) {
+        return jdbc.sql("select document from runs where id = ?").param(id)
+                .query((ResultSet rows) -> rows.next() ? Optional.of(reader.apply(rows.getBinaryStream(1)))
+                        : Optional.<T>empty());
     }
 
     boolean exists(String id) {

@@ -165,7 +165,7 @@ public class RunService {
 
     private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
                           List<Diagnostic> notes, ParsedUpload read, Next next) {
-        Upload parsed = parse(upload, fileName, request, read, false);
+        Upload parsed = parse(upload, null, fileName, request, read, false);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new SharedParts(beside),
                 notes, next == Next.VIEW);
         created(parsed, run);
@@ -190,7 +190,7 @@ public class RunService {
      * @return the run as it would have been stored
      */
     RunReport rehearse(byte[] upload, RunRequest request) throws IOException {
-        Upload parsed = parse(upload, null, request, null, true);
+        Upload parsed = parse(upload, null, null, request, null, true);
         Prepared run = prepare(parsed, request.options(), null, now(), new Outcomes(), new SharedParts(beside),
                 List.of(), false);
         Futures.result(parsed.compressed());
@@ -212,9 +212,10 @@ public class RunService {
      * @return the comparison group's id
      */
     public String startComparison(byte[] upload, String fileName, RunRequest request) {
-        GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(UploadText.decode(upload));
+        String text = UploadText.decode(upload);
+        GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
         String key = comparisonKey(sha256(upload), format.id(), request.graphIndex(), request.options().splittingOps().names());
-        return startComparison(upload, fileName, request, key, null);
+        return startComparison(upload, text, fileName, request, key, null);
     }
 
     /**
@@ -231,20 +232,23 @@ public class RunService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        byte[] upload = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return startComparison(upload, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
+        String text = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId));
+        return startComparison(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), text, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
                 run.graph().graphIndex(), RunReports.partitionOptions(run.options())), key,
                 run.compareGroup() == null ? run : null);
     }
 
-    /** @param original the run that joins the group as the row of its option set, or null */
-    private String startComparison(byte[] upload, String fileName, RunRequest request, String key, RunReport original) {
+    /**
+     * @param text     the upload decoded
+     * @param original the run that joins the group as the row of its option set, or null
+     */
+    private String startComparison(byte[] upload, String text, String fileName, RunRequest request, String key,
+                                   RunReport original) {
         Optional<String> existing = existingComparison(key);
         if (existing.isPresent()) {
             return existing.get();
         }
-        Upload parsed = parse(upload, fileName, request, null, false);
+        Upload parsed = parse(upload, text, fileName, request, null, false);
         parsed.sha256(); // a graph that may not be written as Python fails the request, not the comparison
         String group = UUID.randomUUID().toString();
         List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps()).stream()
@@ -313,8 +317,12 @@ public class RunService {
 
     /** The outline stored first in the run's document; made from the whole report for runs stored before. */
     RunOutline outline(String id) {
-        byte[] stored = storedDocument(id);
-        return RunDocuments.outline(stored).orElseGet(() -> RunOutline.of(RunDocuments.decodeRun(stored)));
+        return storedOutline(id).orElseGet(() -> RunOutline.of(get(id)));
+    }
+
+    /** The outline at the start of the run's stored document, the rest left unread; empty for runs stored before. */
+    private Optional<RunOutline> storedOutline(String id) {
+        return runs.readDocument(id, RunDocuments::outline).orElseThrow(() -> new RunNotFoundException(id));
     }
 
     /**
@@ -424,7 +432,9 @@ public class RunService {
         List<ComparisonRow> rows = new ArrayList<>();
         List<String> splittingOps = null;
         for (String id : runs.groupMembers(group)) {
-            ComparisonRow row = RunDocuments.comparisonRow(storedDocument(id)); // one run at a time, no node lists
+            // one run at a time, from its outline; no node lists
+            ComparisonRow row = storedOutline(id).map(RunOutline::row)
+                    .orElseGet(() -> RunDocuments.comparisonRow(storedDocument(id)));
             splittingOps = row.options().splittingOps();
             rows.add(row);
         }
@@ -472,10 +482,14 @@ public class RunService {
         }
     }
 
-    /** @param rehearsal a rehearsal's upload is compressed without asking the database whether it is stored */
-    private Upload parse(byte[] upload, String fileName, RunRequest request, ParsedUpload read, boolean rehearsal) {
+    /**
+     * @param decoded   the upload decoded, or null to decode it here
+     * @param rehearsal a rehearsal's upload is compressed without asking the database whether it is stored
+     */
+    private Upload parse(byte[] upload, String decoded, String fileName, RunRequest request, ParsedUpload read,
+                         boolean rehearsal) {
         long start = System.nanoTime();
-        String text = UploadText.decode(upload);
+        String text = decoded != null ? decoded : UploadText.decode(upload);
         // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
         // writes), so a 100 MB graph is not held a second time as a string while it is partitioned.
         byte[] utf8 = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
