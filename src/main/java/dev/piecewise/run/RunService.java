@@ -165,7 +165,7 @@ public class RunService {
 
     private Prepared make(byte[] upload, String fileName, RunRequest request, String compareGroup,
                           List<Diagnostic> notes, ParsedUpload read, Next next) {
-        Upload parsed = parse(upload, null, fileName, request, read, false);
+        Upload parsed = parse(upload, null, null, fileName, request, read, false);
         Prepared run = prepare(parsed, request.options(), compareGroup, now(), new Outcomes(), new SharedParts(beside),
                 notes, next == Next.VIEW);
         created(parsed, run);
@@ -190,7 +190,7 @@ public class RunService {
      * @return the run as it would have been stored
      */
     RunReport rehearse(byte[] upload, RunRequest request) throws IOException {
-        Upload parsed = parse(upload, null, null, request, null, true);
+        Upload parsed = parse(upload, null, null, null, request, null, true);
         Prepared run = prepare(parsed, request.options(), null, now(), new Outcomes(), new SharedParts(beside),
                 List.of(), false);
         Futures.result(parsed.compressed());
@@ -214,8 +214,9 @@ public class RunService {
     public String startComparison(byte[] upload, String fileName, RunRequest request) {
         String text = UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
-        String key = comparisonKey(sha256(upload), format.id(), request.graphIndex(), request.options().splittingOps().names());
-        return startComparison(upload, text, fileName, request, key, null);
+        String sha256 = sha256(upload);
+        String key = comparisonKey(sha256, format.id(), request.graphIndex(), request.options().splittingOps().names());
+        return startComparison(upload, text, sha256, fileName, request, key, null);
     }
 
     /**
@@ -233,22 +234,23 @@ public class RunService {
             return existing.get();
         }
         String text = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId));
-        return startComparison(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), text, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
+        return startComparison(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), text, null, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
                 run.graph().graphIndex(), RunReports.partitionOptions(run.options())), key,
                 run.compareGroup() == null ? run : null);
     }
 
     /**
      * @param text     the upload decoded
+     * @param sha256   the upload's hash, or null to make it while it is parsed
      * @param original the run that joins the group as the row of its option set, or null
      */
-    private String startComparison(byte[] upload, String text, String fileName, RunRequest request, String key,
-                                   RunReport original) {
+    private String startComparison(byte[] upload, String text, String sha256, String fileName, RunRequest request,
+                                   String key, RunReport original) {
         Optional<String> existing = existingComparison(key);
         if (existing.isPresent()) {
             return existing.get();
         }
-        Upload parsed = parse(upload, text, fileName, request, null, false);
+        Upload parsed = parse(upload, text, sha256, fileName, request, null, false);
         parsed.sha256(); // a graph that may not be written as Python fails the request, not the comparison
         String group = UUID.randomUUID().toString();
         List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps()).stream()
@@ -484,10 +486,11 @@ public class RunService {
 
     /**
      * @param decoded   the upload decoded, or null to decode it here
+     * @param sha256    the upload's hash, or null to make it here
      * @param rehearsal a rehearsal's upload is compressed without asking the database whether it is stored
      */
-    private Upload parse(byte[] upload, String decoded, String fileName, RunRequest request, ParsedUpload read,
-                         boolean rehearsal) {
+    private Upload parse(byte[] upload, String decoded, String sha256, String fileName, RunRequest request,
+                         ParsedUpload read, boolean rehearsal) {
         long start = System.nanoTime();
         String text = decoded != null ? decoded : UploadText.decode(upload);
         // The text as stored, UTF-8: the upload itself when it decoded character for character (ASCII, what PyTorch
@@ -495,9 +498,10 @@ public class RunService {
         byte[] utf8 = text.length() == upload.length ? upload : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         // The upload's hash, and a new upload's compressed text, are made on the other cores while this one parses:
         // at a million nodes that is a second of work off the request's path. Dropped if the upload does not parse.
-        CompletableFuture<String> hashed = CompletableFuture.supplyAsync(() -> sha256(upload), beside);
+        CompletableFuture<String> hashed = sha256 != null ? CompletableFuture.completedFuture(sha256)
+                : CompletableFuture.supplyAsync(() -> sha256(upload), beside);
         CompletableFuture<byte[]> compressed = hashed.thenApplyAsync(
-                sha256 -> !rehearsal && runs.hasUpload(sha256) ? null : RunDocuments.compress(utf8), beside);
+                hash -> !rehearsal && runs.hasUpload(hash) ? null : RunDocuments.compress(utf8), beside);
         try {
             GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
             String defaultName = fileName != null && !fileName.isBlank() ? fileName : null;
@@ -513,7 +517,7 @@ public class RunService {
             // The code of every run is served: nothing in it may run on import. Checked while the graph is
             // partitioned.
             CompletableFuture<String> checked = CompletableFuture.runAsync(() -> PythonSafety.requireWritable(graph),
-                    beside).thenCombine(hashed, (writable, sha256) -> sha256);
+                    beside).thenCombine(hashed, (writable, hash) -> hash);
             WorkDeadline.check("after parsing");
             String name = request.name() != null ? request.name()
                     : defaultName != null ? defaultName
