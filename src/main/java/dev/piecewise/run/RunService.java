@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.Comparator;
@@ -200,6 +201,22 @@ public class RunService {
             }
         }
         return run.report();
+    }
+
+    /**
+     * Does for a raw upload what a comparison does, up to its runs ready to store, but stores, counts and logs
+     * nothing: a rehearsal ({@link RunWarmup}) of the code only comparisons run (the Size strategies' moves, the
+     * shared cuts and parts).
+     *
+     * @return how many runs the comparison would have stored
+     */
+    int rehearseComparison(byte[] upload, RunRequest request) {
+        Upload parsed = parse(upload, null, null, null, request, null, true);
+        List<Future<Prepared>> pending = prepareAll(parsed, PartitionOptions.whatIfSets(request.options().splittingOps()),
+                null, now(), prepared -> { });
+        pending.forEach(Futures::result);
+        Futures.result(parsed.compressed());
+        return pending.size();
     }
 
     /**
@@ -383,24 +400,11 @@ public class RunService {
 
     private void compare(Upload parsed, List<PartitionOptions> sets, String group, String key, RunReport original,
                          Runnable onePartitioned) {
-        List<Future<Prepared>> pending = new ArrayList<>();
-        // The eight option sets look for suggestions among the same candidates: each is partitioned once. Those that
-        // leave the graph as it is, or cut it alike, share a node table and the pieces' hashes.
-        Outcomes outcomes = new Outcomes();
-        SharedParts shared = new SharedParts(beside);
         Instant start = now();
-        for (int i : suggestionsFirst(sets)) {
-            PartitionOptions options = sets.get(i);
-            // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
-            Instant createdAt = start.plus(i, ChronoUnit.MICROS);
-            pending.add(comparisons.submit(() -> {
-                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, shared, List.of(), false)
-                        .withoutJson();
-                created(parsed, prepared);
-                onePartitioned.run();
-                return prepared;
-            }));
-        }
+        List<Future<Prepared>> pending = prepareAll(parsed, sets, group, start, prepared -> {
+            created(parsed, prepared);
+            onePartitioned.run();
+        });
         // The run compared joins the group: its document is rewritten beside the partitions.
         Future<byte[]> originalInGroup = original == null ? null : beside.submit(() -> {
             RunDocument document = RunDocuments.decode(storedDocument(original.id()));
@@ -416,6 +420,31 @@ public class RunService {
         if (original != null) {
             recentRuns.remove(original.id());
         }
+    }
+
+    /**
+     * Partitions the upload under each option set on the comparisons' pool, and prepares each run to store, told to
+     * {@code onePrepared} on the pool's thread.
+     */
+    private List<Future<Prepared>> prepareAll(Upload parsed, List<PartitionOptions> sets, String group, Instant start,
+                                              Consumer<Prepared> onePrepared) {
+        List<Future<Prepared>> pending = new ArrayList<>();
+        // The eight option sets look for suggestions among the same candidates: each is partitioned once. Those that
+        // leave the graph as it is, or cut it alike, share a node table and the pieces' hashes.
+        Outcomes outcomes = new Outcomes();
+        SharedParts shared = new SharedParts(beside);
+        for (int i : suggestionsFirst(sets)) {
+            PartitionOptions options = sets.get(i);
+            // a microsecond apart, so the group lists in the order of the option sets however the pool finishes
+            Instant createdAt = start.plus(i, ChronoUnit.MICROS);
+            pending.add(comparisons.submit(() -> {
+                Prepared prepared = prepare(parsed, options, group, createdAt, outcomes, shared, List.of(), false)
+                        .withoutJson();
+                onePrepared.accept(prepared);
+                return prepared;
+            }));
+        }
+        return pending;
     }
 
     /**

@@ -19,7 +19,11 @@ import java.util.function.LongSupplier;
  * Rehearses uploads before the service opens its port ({@link RunService#rehearse}): the JIT compiles a request's
  * hot code on them, so the first user's upload does not run it interpreted. A million-node graph posted to a service
  * just started took twice as long as the same graph posted again (src/docs/operations.md, "Warm-up").
- * {@code piecewise.warmup.runs=0} turns it off; {@code piecewise.warmup.large-runs=0} leaves out the large graph.
+ * It then rehearses comparisons of the small graph: a comparison runs code a POST under vLLM's defaults never does
+ * (the other Size strategies, the cuts and parts option sets share), and the first comparisons of a 100k-node graph
+ * after the start took a quarter longer than later ones.
+ * {@code piecewise.warmup.runs=0} turns it off; {@code piecewise.warmup.comparisons=0} leaves out the comparisons,
+ * {@code piecewise.warmup.large-runs=0} the large graph.
  */
 @Component
 class RunWarmup implements SmartLifecycle {
@@ -49,23 +53,26 @@ class RunWarmup implements SmartLifecycle {
 
     private final RunService service;
     private final int runs;
+    private final int comparisons;
     private final int largeRuns;
     private final Runnable collectGarbage;
     private volatile boolean running;
 
     @Autowired
     RunWarmup(RunService service, @Value("${piecewise.warmup.runs}") int runs,
+              @Value("${piecewise.warmup.comparisons}") int comparisons,
               @Value("${piecewise.warmup.large-runs}") int largeRuns) {
-        this(service, runs, largeRuns, Runtime.getRuntime().maxMemory(), System::gc);
+        this(service, runs, comparisons, largeRuns, Runtime.getRuntime().maxMemory(), System::gc);
     }
 
     /**
      * @param maxHeap        the most heap the JVM will use ({@link Runtime#maxMemory()})
      * @param collectGarbage a full collection ({@link System#gc()}), made once the rehearsals are done
      */
-    RunWarmup(RunService service, int runs, int largeRuns, long maxHeap, Runnable collectGarbage) {
+    RunWarmup(RunService service, int runs, int comparisons, int largeRuns, long maxHeap, Runnable collectGarbage) {
         this.service = service;
         this.runs = runs;
+        this.comparisons = comparisons;
         this.largeRuns = maxHeap >= LARGE_RUNS_FROM_HEAP ? largeRuns : 0;
         this.collectGarbage = collectGarbage;
     }
@@ -84,6 +91,10 @@ class RunWarmup implements SmartLifecycle {
             for (int i = 0; i < runs; i++) {
                 run = service.rehearse(graph, request);
             }
+            int compared = 0;
+            for (int i = 0; i < comparisons; i++) {
+                compared += service.rehearseComparison(graph, request);
+            }
             RunReport large = null;
             long jitWait = 0;
             if (largeRuns > 0) {
@@ -97,8 +108,9 @@ class RunWarmup implements SmartLifecycle {
             // meet a collection early, its upload and text alive to copy, where after a large request WorkBudget's
             // collection leaves the next one an empty young generation. A tenth of a second of the start.
             collectGarbage.run();
-            log.info("Warmed up in {} ms: {} rehearsed runs of {} nodes each{}, none stored",
-                    (System.nanoTime() - start) / 1_000_000, runs, run.graph().nodeCount(), large == null ? ""
+            log.info("Warmed up in {} ms: {} rehearsed runs of {} nodes each{}{}, none stored",
+                    (System.nanoTime() - start) / 1_000_000, runs, run.graph().nodeCount(), comparisons == 0 ? ""
+                            : ", " + comparisons + " comparisons of it (" + compared + " runs)", large == null ? ""
                             : " and " + largeRuns + " of " + large.graph().nodeCount() + " (" + jitWait
                             + " ms waited between them for the JIT)");
         } catch (IOException | RuntimeException e) {

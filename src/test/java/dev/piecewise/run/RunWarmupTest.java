@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as the same upload posted does, and no rehearsed run is found or counted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"piecewise.warmup.runs=2",
-        "piecewise.warmup.large-runs=0"})
+        "piecewise.warmup.comparisons=1", "piecewise.warmup.large-runs=0"})
 @ActiveProfiles(resolver = TestDatabase.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RunWarmupTest {
@@ -48,7 +48,8 @@ class RunWarmupTest {
     void rehearsedRunsAreTheRealPipelineAndAreNeverStored(CapturedOutput startup) throws Exception {
         // The context started under this test's capture: the warm-up ran its rehearsals before the port opened.
         String log = startup.getAll();
-        assertThat(log).contains("2 rehearsed runs of 11002 nodes each, none stored");
+        // a comparison rehearses every option set, and stores none of them either
+        assertThat(log).contains("2 rehearsed runs of 11002 nodes each, 1 comparisons of it (8 runs), none stored");
         assertThat(log.indexOf("Warmed up in")).isBetween(0, log.indexOf("Tomcat started on port"));
         HttpApi api = new HttpApi(port);
         assertThat(api.get("/api/runs").json().get("total").asLong()).as("runs after a warm-up of two").isZero();
@@ -74,11 +75,11 @@ class RunWarmupTest {
     /** The 100k-node rehearsals hold about 200 MB: they run under a heap of {@code -Xmx1g} or more, not under less. */
     @Test
     void largeRehearsalsNeedAHeapOfAGigabyte(CapturedOutput output) {
-        new RunWarmup(service, 1, 1, 1L << 30, () -> { }).start();
+        new RunWarmup(service, 1, 0, 1, 1L << 30, () -> { }).start();
         assertThat(output.getAll()).containsPattern(
                 "1 rehearsed runs of 11002 nodes each and 1 of 100003 \\(\\d+ ms waited between them for the JIT\\), none stored");
         int before = output.getAll().length();
-        new RunWarmup(service, 1, 1, 512L << 20, () -> { }).start();
+        new RunWarmup(service, 1, 0, 1, 512L << 20, () -> { }).start();
         assertThat(output.getAll().substring(before)).contains("1 rehearsed runs of 11002 nodes each, none stored");
     }
 
@@ -89,10 +90,10 @@ class RunWarmupTest {
     @Test
     void theRehearsalsGarbageIsCollectedOnceTheyAreDone(CapturedOutput output) {
         AtomicInteger collections = new AtomicInteger();
-        new RunWarmup(service, 0, 0, 1L << 30, collections::incrementAndGet).start();
+        new RunWarmup(service, 0, 1, 0, 1L << 30, collections::incrementAndGet).start();
         assertThat(collections).hasValue(0);
         int logged = output.getAll().length();
-        new RunWarmup(service, 1, 0, 1L << 30, () -> {
+        new RunWarmup(service, 1, 0, 0, 1L << 30, () -> {
             // before the warm-up is reported done
             assertThat(output.getAll().substring(logged)).doesNotContain("Warmed up in");
             collections.incrementAndGet();
