@@ -44,7 +44,8 @@ public final class Partitioner {
     /**
      * The same, telling {@code beforeSplit} the graph the split will cut (the original, or the one its Size strategy
      * rewrote) as soon as it is known: work that needs only that graph can start beside the split and the verdict.
-     * Not told when a decomposition fails, nor for the option sets tried for a suggestion.
+     * Not told when a decomposition fails, for the option sets tried for a suggestion, nor when another option set
+     * made the same cut ({@link Outcomes}): that one was told.
      */
     public static PartitionResult partition(Graph graph, PartitionOptions options, Outcomes outcomes,
                                             Consumer<Graph> beforeSplit) {
@@ -98,7 +99,7 @@ public final class Partitioner {
      * unless a splitting op stands between them), share one cut.
      */
     interface Shared {
-        /** Makes no partition twice within one call, and shares nothing between calls. */
+        /** Shares nothing: each decomposition and cut is made afresh (a partition alone). */
         Shared NOTHING = new Shared() {
             @Override
             public SizeRewrite.Result decomposed(Graph graph, SizeStrategy strategy) {
@@ -159,7 +160,7 @@ public final class Partitioner {
         // This option set's own relocations and notes come first, placed where the cut put their nodes (a split
         // that fails places nothing).
         List<Relocation> all = new ArrayList<>(relocations.size() + cut.relocations().size());
-        relocations.forEach(r -> all.add(cut.graph() == null ? r : r.placed(cut.assignment())));
+        relocations.forEach(r -> all.add(cut.outcome() == Outcome.SPLIT_FAILS ? r : r.placed(cut.assignment())));
         all.addAll(cut.relocations());
         diagnostics.addAll(cut.diagnostics());
         return new PartitionResult(cut.outcome(), cut.error(), cut.compilable(), cut.submodules(), cut.assignment(),

@@ -34,7 +34,7 @@ import java.util.zip.GZIPInputStream;
 public final class RunDocuments {
 
     private static final int BUFFER = 1 << 16;
-    /** An outline is a few KB compressed: read from the database in small steps, not much beyond it is read. */
+    /** An outline is a few KB compressed: a stream that reads it in small steps stops soon after it. */
     private static final int OUTLINE_BUFFER = 1 << 13;
     /** Reads the report and leaves the node table after it unread. */
     private static final ObjectReader RUN_READER = RunJson.MAPPER.readerFor(RunReport.class)

@@ -3,9 +3,12 @@ package dev.piecewise.run;
 import dev.piecewise.partition.GetitemRule;
 import dev.piecewise.partition.Outcome;
 import dev.piecewise.partition.SizeStrategy;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -78,16 +81,56 @@ public class RunRepository {
     }
 
     /**
-     * What {@code reader} reads of a run's document (gzip JSON), streamed from the database: one that stops early
-     * leaves the rest unread (H2 streams a large document from its LOB store; the compare page reads the few KB of
-     * each run's outline out of 2 MB).
+     * What {@code reader} reads of a run's document (gzip JSON), as a stream from the database: one that stops early
+     * leaves the rest unread where the database streams it (H2 reads a document over 1 MB from its LOB store as asked;
+     * PostgreSQL's driver fetches the whole value). The compare page reads each run's outline, its first few KB.
+     * The stream fails as the database does ({@link DataAccessResourceFailureException}), not as a bad document.
      *
      * @return empty when there is no such run
      */
     <T> Optional<T> readDocument(String id, Function<InputStream, T> reader) {
         return jdbc.sql("select document from runs where id = ?").param(id)
-                .query((ResultSet rows) -> rows.next() ? Optional.of(reader.apply(rows.getBinaryStream(1)))
-                        : Optional.<T>empty());
+                .query((ResultSet rows) -> rows.next()
+                        ? Optional.of(reader.apply(new StoredStream(rows.getBinaryStream(1)))) : Optional.<T>empty());
+    }
+
+    /** A stored value's stream whose read errors are the database's. */
+    static final class StoredStream extends FilterInputStream {
+
+        StoredStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw unreadable(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            try {
+                return super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw unreadable(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw unreadable(e);
+            }
+        }
+
+        private static DataAccessResourceFailureException unreadable(IOException e) {
+            return new DataAccessResourceFailureException("a stored document could not be read", e);
+        }
     }
 
     boolean exists(String id) {

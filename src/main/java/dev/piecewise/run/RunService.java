@@ -229,7 +229,8 @@ public class RunService {
      * @return the comparison group's id
      */
     public String startComparison(byte[] upload, String fileName, RunRequest request) {
-        String text = UploadText.decode(upload);
+        // decoded here only to detect the format; parsing, if the graph was not compared before, decodes it otherwise
+        String text = request.format() != null ? null : UploadText.decode(upload);
         GraphFormat format = request.format() != null ? request.format() : GraphFormat.detect(text);
         String sha256 = sha256(upload);
         String key = comparisonKey(sha256, format.id(), request.graphIndex(), request.options().splittingOps().names());
@@ -257,7 +258,7 @@ public class RunService {
     }
 
     /**
-     * @param text     the upload decoded
+     * @param text     the upload decoded, or null to decode it when it is parsed
      * @param sha256   the upload's hash, or null to make it while it is parsed
      * @param original the run that joins the group as the row of its option set, or null
      */

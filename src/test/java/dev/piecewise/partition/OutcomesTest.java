@@ -84,6 +84,36 @@ class OutcomesTest {
         assertThat(Partitioner.partition(crossing, vllm).graph()).isNotSameAs(first.graph());
     }
 
+    /**
+     * Option sets that assign the same ids take the cut a run made (the split is told only to the set that made it);
+     * a cut made for a suggestion lookup, which needs only the outcome, is not kept.
+     */
+    @Test
+    void aRunsCutIsSharedAndALookupsIsNotKept() {
+        Graph crossing = new FxTextParser().parse(SIZE_CROSSES, "t");
+        // no getitem, one splitting op, no allocation: every getitem rule and merge assigns the same ids
+        PartitionOptions vllm = new PartitionOptions(ATTN, SizeStrategy.DECOMPOSE, GetitemRule.VLLM, true, true);
+        Outcomes outcomes = new Outcomes();
+        assertThat(outcomes.of(crossing, vllm)).isEqualTo(Outcome.OK);
+
+        List<Graph> toldFirst = new ArrayList<>();
+        PartitionResult first = outcomes.partition(crossing, vllm.with(SizeStrategy.DECOMPOSE, GetitemRule.OFF),
+                toldFirst::add);
+        assertThat(toldFirst).as("the lookup's cut was not kept: this run made its own").hasSize(1);
+
+        List<Graph> toldSecond = new ArrayList<>();
+        PartitionResult second = outcomes.partition(crossing,
+                new PartitionOptions(ATTN, SizeStrategy.DECOMPOSE, GetitemRule.TUPLE_ONLY, false, false), toldSecond::add);
+        assertThat(toldSecond).as("the run's cut was taken").isEmpty();
+        assertThat(second.submodules()).isSameAs(first.submodules());
+        assertThat(second.graph()).isSameAs(first.graph()).isSameAs(toldFirst.get(0));
+
+        // another Size strategy is another cut
+        List<Graph> toldOther = new ArrayList<>();
+        outcomes.partition(crossing, vllm.with(SizeStrategy.DUPLICATE, GetitemRule.OFF), toldOther::add);
+        assertThat(toldOther).hasSize(1);
+    }
+
     @Test
     void optionSetsSharingOutcomesOnSeveralThreadsAnswerAsEachAlone() throws Exception {
         Graph graph = new FxTextParser().parse(Files.readString(Path.of(

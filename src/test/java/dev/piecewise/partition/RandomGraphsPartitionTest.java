@@ -69,20 +69,23 @@ class RandomGraphsPartitionTest {
             Outcomes outcomes = new Outcomes();
             Map<SizeStrategy, List<PartitionResult>> byStrategy = new HashMap<>();
             for (PartitionOptions options : everyOptionSet()) {
-                PartitionResult together = Partitioner.partitionOnce(graph, options, outcomes, cut -> { });
-                checked(seed, options, text, () -> SamePartition.assertSamePartition(together,
-                        Partitioner.partitionOnce(parsed(text), options)));
-                if (together.outcome() == Outcome.SPLIT_FAILS) {
+                List<PartitionResult> together = new ArrayList<>(1);
+                checked(seed, options, text, () -> {
+                    together.add(outcomes.partition(graph, options));
+                    SamePartition.assertSamePartition(together.get(0), Partitioner.partitionOnce(parsed(text), options));
+                });
+                PartitionResult result = together.get(0);
+                if (result.outcome() == Outcome.SPLIT_FAILS) {
                     continue;
                 }
                 for (PartitionResult earlier : byStrategy.computeIfAbsent(options.sizeStrategy(), s -> new ArrayList<>())) {
-                    if (earlier.submodules() == together.submodules()) {
+                    if (earlier.submodules() == result.submodules()) {
                         sharedCuts++;
-                    } else if (!earlier.assignment().equals(together.assignment())) {
+                    } else if (!earlier.assignment().equals(result.assignment())) {
                         otherIds++;
                     }
                 }
-                byStrategy.get(options.sizeStrategy()).add(together);
+                byStrategy.get(options.sizeStrategy()).add(result);
             }
         }
         assertThat(sharedCuts).isGreaterThan(GRAPHS * 10);

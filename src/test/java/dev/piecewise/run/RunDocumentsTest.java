@@ -11,15 +11,22 @@ import dev.piecewise.partition.Partitioner;
 import dev.piecewise.partition.SizeStrategy;
 import dev.piecewise.partition.SplittingOps;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A run's document keeps the report and the node table, reads back equal, and copies as the report's JSON. */
 class RunDocumentsTest {
@@ -106,5 +113,24 @@ class RunDocumentsTest {
         JsonNode answer = RunJson.MAPPER.readTree(json);
         assertThat(answer.get("links").get("self").asString()).isEqualTo("/api/runs/id");
         assertThat(answer.get("verdict").get("outcome").asString()).isEqualTo("aot-fails");
+    }
+
+    /**
+     * A stored document read as a stream fails as the database does when the stream does (a 503, not a 500), and as
+     * a bad document when what it reads is one.
+     */
+    @Test
+    void aDocumentStreamThatFailsIsAStorageFailure() {
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+        assertThatThrownBy(() -> RunDocuments.outline(new RunRepository.StoredStream(broken)))
+                .isInstanceOf(DataAccessResourceFailureException.class).hasRootCauseMessage("connection reset");
+        assertThatThrownBy(() -> RunDocuments.outline(new RunRepository.StoredStream(
+                new ByteArrayInputStream("not gzip".getBytes(StandardCharsets.US_ASCII)))))
+                .isNotInstanceOf(DataAccessException.class);
     }
 }
