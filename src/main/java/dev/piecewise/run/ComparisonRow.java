@@ -25,7 +25,7 @@ record ComparisonRow(String id, RunReport.Options options, boolean vllmToday, Ou
 
     /**
      * What a row is made of, read from a stored run without its node lists, for runs stored before documents began
-     * with their {@link RunOutline} ({@link RunDocuments#comparisonRow}).
+     * with their {@link RunOutline} ({@link RunDocuments#reportRow}).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ReportParts(String id, RunReport.Options options, List<Named> submodules, RunReport.Verdict verdict) {

@@ -245,18 +245,16 @@ public final class RunDocuments {
     }
 
     /**
-     * The run as a comparison's row: from its outline, or for a document stored before outlines from the report,
-     * its node lists and everything else skipped, not built.
+     * The run as a comparison's row read from its report, for a document stored before outlines (newer ones give it
+     * in their {@link #outline}): its node lists and everything else skipped, not built.
      */
-    static ComparisonRow comparisonRow(byte[] stored) {
-        return outline(stored).map(RunOutline::row).orElseGet(() -> {
-            try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
-                moveToRun(parser);
-                return ComparisonRow.of(REPORT_PARTS_READER.<ComparisonRow.ReportParts>readValue(parser));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    static ComparisonRow reportRow(byte[] stored) {
+        try (InputStream in = gunzip(stored); JsonParser parser = RunJson.MAPPER.createParser(in)) {
+            moveToRun(parser);
+            return ComparisonRow.of(REPORT_PARTS_READER.<ComparisonRow.ReportParts>readValue(parser));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -466,7 +466,7 @@ public class RunService {
         for (String id : runs.groupMembers(group)) {
             // one run at a time, from its outline; no node lists
             ComparisonRow row = storedOutline(id).map(RunOutline::row)
-                    .orElseGet(() -> RunDocuments.comparisonRow(storedDocument(id)));
+                    .orElseGet(() -> RunDocuments.reportRow(storedDocument(id)));
             splittingOps = row.options().splittingOps();
             rows.add(row);
         }

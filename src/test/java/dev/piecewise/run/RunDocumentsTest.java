@@ -94,7 +94,8 @@ class RunDocumentsTest {
         byte[] older = RunDocuments.compress("{\"run\":" + RunJson.MAPPER.writeValueAsString(document.run())
                 + ",\"nodes\":[],\"traces\":[]}");
         assertThat(RunDocuments.outline(older)).isEmpty();
-        assertThat(RunDocuments.comparisonRow(older)).isEqualTo(outline.row());
+        assertThat(RunDocuments.reportRow(older)).isEqualTo(outline.row());
+        assertThat(RunDocuments.reportRow(RunDocuments.encode(document))).isEqualTo(outline.row());
         assertThat(RunDocuments.decode(older).run()).isEqualTo(document.run());
     }
 
