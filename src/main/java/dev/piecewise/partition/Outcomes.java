@@ -35,6 +35,10 @@ public final class Outcomes {
      * are not changed once assigned: a Size strategy's moves make new ones ({@link SubgraphIds#onto}).
      */
     private record CutKey(SizeStrategy strategy, SubgraphIds ids, Set<Integer> splittingIds) {
+        static CutKey of(SubgraphAssignment.Assignment assignment, SizeStrategy strategy) {
+            return new CutKey(strategy, assignment.ids(), assignment.splittingIds());
+        }
+
         @Override
         public boolean equals(Object other) {
             return other instanceof CutKey key && key.strategy == strategy && key.ids.sameIds(ids)
@@ -60,7 +64,7 @@ public final class Outcomes {
         @Override
         public PartitionResult cut(SubgraphAssignment.Assignment assignment, SizeStrategy strategy,
                                    Supplier<PartitionResult> cut) {
-            return madeOnce(cuts, new CutKey(strategy, assignment.ids(), assignment.splittingIds()), cut);
+            return madeOnce(cuts, CutKey.of(assignment, strategy), cut);
         }
     };
 
@@ -78,8 +82,7 @@ public final class Outcomes {
         @Override
         public PartitionResult cut(SubgraphAssignment.Assignment assignment, SizeStrategy strategy,
                                    Supplier<PartitionResult> cut) {
-            CompletableFuture<PartitionResult> known =
-                    cuts.get(new CutKey(strategy, assignment.ids(), assignment.splittingIds()));
+            CompletableFuture<PartitionResult> known = cuts.get(CutKey.of(assignment, strategy));
             return known != null ? known.join() : cut.get();
         }
     };

@@ -208,15 +208,15 @@ public class RunService {
      * nothing: a rehearsal ({@link RunWarmup}) of the code only comparisons run (the Size strategies' moves, the
      * shared cuts and parts).
      *
-     * @return how many runs the comparison would have stored
+     * @return the runs the comparison would have stored
      */
-    int rehearseComparison(byte[] upload, RunRequest request) {
+    List<RunReport> rehearseComparison(byte[] upload, RunRequest request) {
         Upload parsed = parse(upload, null, null, null, request, null, true);
         List<Future<Prepared>> pending = prepareAll(parsed, PartitionOptions.whatIfSets(request.options().splittingOps()),
                 null, now(), prepared -> { });
-        pending.forEach(Futures::result);
+        List<RunReport> rehearsed = pending.stream().map(run -> Futures.result(run).report()).toList();
         Futures.result(parsed.compressed());
-        return pending.size();
+        return rehearsed;
     }
 
     /**
@@ -252,8 +252,9 @@ public class RunService {
             return existing.get();
         }
         String text = runs.findUpload(runId).orElseThrow(() -> new RunNotFoundException(runId));
-        return startComparison(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), text, null, null, new RunRequest(run.name(), GraphFormat.fromOption(run.format()),
-                run.graph().graphIndex(), RunReports.partitionOptions(run.options())), key,
+        RunRequest request = new RunRequest(run.name(), GraphFormat.fromOption(run.format()), run.graph().graphIndex(),
+                RunReports.partitionOptions(run.options()));
+        return startComparison(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), text, null, null, request, key,
                 run.compareGroup() == null ? run : null);
     }
 

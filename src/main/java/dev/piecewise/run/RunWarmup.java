@@ -93,7 +93,7 @@ class RunWarmup implements SmartLifecycle {
             }
             int compared = 0;
             for (int i = 0; i < comparisons; i++) {
-                compared += service.rehearseComparison(graph, request);
+                compared += service.rehearseComparison(graph, request).size();
             }
             RunReport large = null;
             long jitWait = 0;

@@ -1,5 +1,11 @@
 package dev.piecewise.run;
 
+import dev.piecewise.graph.Graph;
+import dev.piecewise.graph.format.GraphFormat;
+import dev.piecewise.partition.Outcome;
+import dev.piecewise.partition.PartitionOptions;
+import dev.piecewise.partition.PartitionResult;
+import dev.piecewise.partition.Partitioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +77,33 @@ class RunWarmupTest {
         assertThat(rehearsed.submodules()).hasSize(run.get("submodules").size()).hasSize(81);
         assertThat(api.get("/api/runs").json().get("total").asLong()).isEqualTo(1);
         assertThat(runsCounted()).isEqualTo(1);
+    }
+
+    /**
+     * A rehearsed comparison makes what a comparison makes, every option set partitioned as it is alone, and stores
+     * and counts none of it.
+     */
+    @Test
+    void aRehearsedComparisonPartitionsEveryOptionSetAsAloneAndStoresNothing() {
+        byte[] graph = SyntheticDecoder.fxText(40).getBytes(StandardCharsets.US_ASCII);
+        RunRequest request = RunRequest.fromParameters(Map.of("splittingOps", "oracle::attn"));
+        HttpApi api = new HttpApi(port);
+        long storedBefore = api.get("/api/runs").json().get("total").asLong();
+        double countedBefore = runsCounted();
+        List<RunReport> rehearsed = service.rehearseComparison(graph, request);
+        List<PartitionOptions> sets = PartitionOptions.whatIfSets(request.options().splittingOps());
+        assertThat(rehearsed).extracting(RunReport::options)
+                .containsExactlyInAnyOrderElementsOf(sets.stream().map(RunReports::options).toList());
+        Graph parsed = GraphFormat.FX_TEXT.parse(new String(graph, StandardCharsets.US_ASCII), "decoder");
+        for (RunReport run : rehearsed) {
+            PartitionResult alone = Partitioner.partition(parsed, RunReports.partitionOptions(run.options()));
+            assertThat(run.verdict().outcome()).isEqualTo(alone.outcome());
+            assertThat(run.submodules()).isEqualTo(alone.submodules());
+            assertThat(run.relocations()).isEqualTo(alone.relocations());
+        }
+        assertThat(rehearsed).extracting(run -> run.verdict().outcome()).contains(Outcome.OK, Outcome.AOT_FAILS);
+        assertThat(api.get("/api/runs").json().get("total").asLong()).isEqualTo(storedBefore);
+        assertThat(runsCounted()).isEqualTo(countedBefore);
     }
 
     /** The 100k-node rehearsals hold about 200 MB: they run under a heap of {@code -Xmx1g} or more, not under less. */
