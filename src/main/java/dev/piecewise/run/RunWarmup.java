@@ -1,5 +1,6 @@
 package dev.piecewise.run;
 
+import dev.piecewise.web.HttpRehearsal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,8 +23,10 @@ import java.util.function.LongSupplier;
  * It then rehearses comparisons of the small graph: a comparison runs code a POST under vLLM's defaults never does
  * (the other Size strategies, the cuts and parts option sets share), and the first comparisons of a 100k-node graph
  * after the start took a quarter longer than later ones.
+ * Last, it rehearses requests through the container ({@link HttpRehearsal}): the first uploads after a start ran the
+ * container's and the framework's code still being compiled.
  * {@code piecewise.warmup.runs=0} turns it off; {@code piecewise.warmup.comparisons=0} leaves out the comparisons,
- * {@code piecewise.warmup.large-runs=0} the large graph.
+ * {@code piecewise.warmup.large-runs=0} the large graph, {@code piecewise.warmup.requests=0} the requests.
  */
 @Component
 class RunWarmup implements SmartLifecycle {
@@ -51,7 +54,13 @@ class RunWarmup implements SmartLifecycle {
      */
     private static final Duration COMPILERS_QUIET_CAP = Duration.ofSeconds(3);
 
+    /** Requests rehearsed through the container, given the small graph's upload: {@link HttpRehearsal#rehearse}. */
+    interface Requests {
+        Map<Integer, Integer> rehearse(byte[] upload) throws IOException;
+    }
+
     private final RunService service;
+    private final Requests requests;
     private final int runs;
     private final int comparisons;
     private final int largeRuns;
@@ -59,18 +68,22 @@ class RunWarmup implements SmartLifecycle {
     private volatile boolean running;
 
     @Autowired
-    RunWarmup(RunService service, @Value("${piecewise.warmup.runs}") int runs,
+    RunWarmup(RunService service, HttpRehearsal http, @Value("${piecewise.warmup.runs}") int runs,
               @Value("${piecewise.warmup.comparisons}") int comparisons,
-              @Value("${piecewise.warmup.large-runs}") int largeRuns) {
-        this(service, runs, comparisons, largeRuns, Runtime.getRuntime().maxMemory(), System::gc);
+              @Value("${piecewise.warmup.large-runs}") int largeRuns,
+              @Value("${piecewise.warmup.requests}") int requestRounds) {
+        this(service, upload -> http.rehearse(upload, requestRounds), runs, comparisons, largeRuns,
+                Runtime.getRuntime().maxMemory(), System::gc);
     }
 
     /**
      * @param maxHeap        the most heap the JVM will use ({@link Runtime#maxMemory()})
      * @param collectGarbage a full collection ({@link System#gc()}), made once the rehearsals are done
      */
-    RunWarmup(RunService service, int runs, int comparisons, int largeRuns, long maxHeap, Runnable collectGarbage) {
+    RunWarmup(RunService service, Requests requests, int runs, int comparisons, int largeRuns, long maxHeap,
+              Runnable collectGarbage) {
         this.service = service;
+        this.requests = requests;
         this.runs = runs;
         this.comparisons = comparisons;
         this.largeRuns = maxHeap >= LARGE_RUNS_FROM_HEAP ? largeRuns : 0;
@@ -104,15 +117,17 @@ class RunWarmup implements SmartLifecycle {
                     large = service.rehearse(largeGraph, request);
                 }
             }
+            Map<Integer, Integer> answered = requests.rehearse(graph);
             // The rehearsals left the young generation 62% full of their garbage under -Xmx2g: the first upload would
             // meet a collection early, its upload and text alive to copy, where after a large request WorkBudget's
             // collection leaves the next one an empty young generation. A tenth of a second of the start.
             collectGarbage.run();
-            log.info("Warmed up in {} ms: {} rehearsed runs of {} nodes each{}{}, none stored",
+            log.info("Warmed up in {} ms: {} rehearsed runs of {} nodes each{}{}, none stored{}",
                     (System.nanoTime() - start) / 1_000_000, runs, run.graph().nodeCount(), comparisons == 0 ? ""
                             : ", " + comparisons + " comparisons of it (" + compared + " runs)", large == null ? ""
                             : " and " + largeRuns + " of " + large.graph().nodeCount() + " (" + jitWait
-                            + " ms waited between them for the JIT)");
+                            + " ms waited between them for the JIT)", answered.isEmpty() ? ""
+                            : "; requests through the container, by status: " + answered);
         } catch (IOException | RuntimeException e) {
             // Only the first uploads' speed is at stake: the service starts all the same.
             log.warn("Warm-up given up after {} ms; the first uploads will run slower",

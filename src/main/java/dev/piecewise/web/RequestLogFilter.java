@@ -24,6 +24,12 @@ class RequestLogFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger("piecewise.requests");
 
+    private final HttpRehearsal rehearsal;
+
+    RequestLogFilter(HttpRehearsal rehearsal) {
+        this.rehearsal = rehearsal;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -31,7 +37,7 @@ class RequestLogFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            if (log.isInfoEnabled()) {
+            if (log.isInfoEnabled() && !rehearsal.serves(request)) {
                 String location = response.getHeader("Location");
                 log.info("method={} path={} status={} durationMs={} requestBytes={} contentType=\"{}\"{}",
                         request.getMethod(), request.getRequestURI(), response.getStatus(),

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as the same upload posted does, and no rehearsed run is found or counted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"piecewise.warmup.runs=2",
-        "piecewise.warmup.comparisons=1", "piecewise.warmup.large-runs=0"})
+        "piecewise.warmup.comparisons=1", "piecewise.warmup.large-runs=0", "piecewise.warmup.requests=2"})
 @ActiveProfiles(resolver = TestDatabase.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RunWarmupTest {
@@ -56,7 +56,8 @@ class RunWarmupTest {
         // The context started under this test's capture: the warm-up ran its rehearsals before the port opened.
         String log = startup.getAll();
         // a comparison rehearses every option set, and stores none of them either
-        assertThat(log).contains("2 rehearsed runs of 11002 nodes each, 1 comparisons of it (8 runs), none stored");
+        assertThat(log).contains("2 rehearsed runs of 11002 nodes each, 1 comparisons of it (8 runs), none stored; "
+                + "requests through the container, by status: {200=2, 400=2}");
         assertThat(log.indexOf("Warmed up in")).isBetween(0, log.indexOf("Tomcat started on port"));
         HttpApi api = new HttpApi(port);
         assertThat(api.get("/api/runs").json().get("total").asLong()).as("runs after a warm-up of two").isZero();
@@ -109,11 +110,11 @@ class RunWarmupTest {
     /** The 100k-node rehearsals hold about 200 MB: they run under a heap of {@code -Xmx1g} or more, not under less. */
     @Test
     void largeRehearsalsNeedAHeapOfAGigabyte(CapturedOutput output) {
-        new RunWarmup(service, 1, 0, 1, 1L << 30, () -> { }).start();
+        new RunWarmup(service, upload -> Map.of(), 1, 0, 1, 1L << 30, () -> { }).start();
         assertThat(output.getAll()).containsPattern(
                 "1 rehearsed runs of 11002 nodes each and 1 of 100003 \\(\\d+ ms waited between them for the JIT\\), none stored");
         int before = output.getAll().length();
-        new RunWarmup(service, 1, 0, 1, 512L << 20, () -> { }).start();
+        new RunWarmup(service, upload -> Map.of(), 1, 0, 1, 512L << 20, () -> { }).start();
         assertThat(output.getAll().substring(before)).contains("1 rehearsed runs of 11002 nodes each, none stored");
     }
 
@@ -124,10 +125,10 @@ class RunWarmupTest {
     @Test
     void theRehearsalsGarbageIsCollectedOnceTheyAreDone(CapturedOutput output) {
         AtomicInteger collections = new AtomicInteger();
-        new RunWarmup(service, 0, 1, 0, 1L << 30, collections::incrementAndGet).start();
+        new RunWarmup(service, upload -> Map.of(), 0, 1, 0, 1L << 30, collections::incrementAndGet).start();
         assertThat(collections).hasValue(0);
         int logged = output.getAll().length();
-        new RunWarmup(service, 1, 0, 0, 1L << 30, () -> {
+        new RunWarmup(service, upload -> Map.of(), 1, 0, 0, 1L << 30, () -> {
             // before the warm-up is reported done
             assertThat(output.getAll().substring(logged)).doesNotContain("Warmed up in");
             collections.incrementAndGet();

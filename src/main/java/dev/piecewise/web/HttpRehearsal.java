@@ -1,0 +1,120 @@
+package dev.piecewise.web;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationPredicate;
+import jakarta.servlet.ServletRequest;
+import org.apache.catalina.Service;
+import org.apache.catalina.connector.Connector;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.stereotype.Component;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Requests rehearsed through the container before the service's port opens, on a connector of their own on a free
+ * loopback port that is closed again afterwards. The in-process rehearsals compile the engine; the container's and
+ * the framework's code that every request runs (reading a large body, the filters, security, dispatch, a problem
+ * answer, a database read) was still being compiled during the first hundred uploads, taking a core from them. Each
+ * round posts the upload with an unknown format (refused with 400 once the body is read) and lists the runs: nothing
+ * is stored. The rehearsed requests are neither logged nor measured ({@link #serves}, {@link #test}).
+ */
+@Component
+public class HttpRehearsal implements ObservationPredicate {
+
+    private static final int ANSWER_TIMEOUT_MILLIS = 30_000;
+
+    private final ApplicationContext context;
+    /** The rehearsal connector's port while it is open, else -1. */
+    private volatile int port = -1;
+
+    HttpRehearsal(ApplicationContext context) {
+        this.context = context;
+    }
+
+    /**
+     * @param upload a graph as a user would post it
+     * @return how many answers had each status; empty where there is no Tomcat (MockMvc's tests): then nothing is
+     *         rehearsed
+     */
+    public Map<Integer, Integer> rehearse(byte[] upload, int rounds) throws IOException {
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        if (rounds <= 0 || !(context instanceof WebServerApplicationContext web)
+                || !(web.getWebServer() instanceof TomcatWebServer server)) {
+            return statuses;
+        }
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        Service service = server.getTomcat().getService();
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", loopback.getHostAddress());
+        service.addConnector(connector);
+        try {
+            port = connector.getLocalPort();
+            byte[] post = request("POST /api/runs?format=rehearsal", "Content-Type: text/plain\r\nContent-Length: "
+                    + upload.length + "\r\nExpect: 100-continue\r\n");
+            byte[] list = request("GET /api/runs", "");
+            for (int i = 0; i < rounds; i++) {
+                statuses.merge(exchange(loopback, post, upload), 1, Integer::sum);
+                statuses.merge(exchange(loopback, list, new byte[0]), 1, Integer::sum);
+            }
+        } finally {
+            port = -1;
+            service.removeConnector(connector);
+            try {
+                connector.destroy();
+            } catch (org.apache.catalina.LifecycleException e) {
+                throw new IOException("the rehearsal connector did not close", e);
+            }
+        }
+        return statuses;
+    }
+
+    /** Whether the request came through the rehearsal's connector. */
+    public boolean serves(ServletRequest request) {
+        int rehearsing = port;
+        return rehearsing > 0 && request.getLocalPort() == rehearsing;
+    }
+
+    /** Leaves the rehearsed requests out of the service's HTTP metrics. */
+    @Override
+    public boolean test(String name, Observation.Context observed) {
+        return !(observed instanceof ServerRequestObservationContext request && serves(request.getCarrier()));
+    }
+
+    private static byte[] request(String line, String headers) {
+        return (line + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** One request on a new connection, as curl makes it; returns the final status (after any 100 Continue). */
+    private int exchange(InetAddress loopback, byte[] head, byte[] body) throws IOException {
+        try (Socket socket = new Socket(loopback, port)) {
+            socket.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write(head);
+            out.write(body);
+            out.flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            try (InputStream in = socket.getInputStream()) {
+                in.transferTo(answer);
+            }
+            String text = answer.toString(StandardCharsets.ISO_8859_1);
+            int at = text.startsWith("HTTP/1.1 100") ? text.indexOf("\r\n\r\n") + 4 : 0;
+            if (!text.startsWith("HTTP/1.1 ", at) || text.length() < at + 12) {
+                throw new IOException("a rehearsed request got no HTTP answer");
+            }
+            return Integer.parseInt(text.substring(at + 9, at + 12));
+        }
+    }
+}

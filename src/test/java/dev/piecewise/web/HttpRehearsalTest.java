@@ -1,0 +1,70 @@
+package dev.piecewise.web;
+
+import dev.piecewise.run.SyntheticDecoder;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.test.context.ActiveProfiles;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Requests rehearsed through the running container: refused uploads and lists, on a connector of their own that is
+ * gone afterwards, and none of them stored, logged or counted in the HTTP metrics, while requests on the service's
+ * own port still are.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles(resolver = dev.piecewise.run.TestDatabase.class)
+@ExtendWith(OutputCaptureExtension.class)
+class HttpRehearsalTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    HttpRehearsal rehearsal;
+
+    @Autowired
+    WebServerApplicationContext context;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void rehearsedRequestsGoThroughTheContainerAndLeaveNothingBehind(CapturedOutput output) throws Exception {
+        byte[] graph = SyntheticDecoder.fxText(20).getBytes(StandardCharsets.US_ASCII);
+        int logged = output.getAll().length();
+
+        Map<Integer, Integer> statuses = rehearsal.rehearse(graph, 3);
+
+        assertThat(statuses).as("each round: an upload refused for its format, and the list of runs")
+                .isEqualTo(Map.of(200, 3, 400, 3));
+        assertThat(output.getAll().substring(logged)).doesNotContain("path=/api/runs");
+        assertThat(meters.find("http.server.requests").tag("status", "400").timers()).isEmpty();
+        TomcatWebServer server = (TomcatWebServer) context.getWebServer();
+        assertThat(server.getTomcat().getService().findConnectors()).as("the rehearsal's connector is closed")
+                .extracting(connector -> connector.getLocalPort()).containsExactly(port);
+
+        HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).as("nothing rehearsed was stored").contains("\"total\":0");
+        assertThat(output.getAll().substring(logged)).as("the service's own requests are still logged")
+                .contains("method=GET path=/api/runs status=200");
+        assertThat(meters.find("http.server.requests").tag("uri", "/api/runs").timers()).hasSize(1);
+    }
+}
