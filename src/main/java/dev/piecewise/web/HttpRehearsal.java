@@ -3,8 +3,12 @@ package dev.piecewise.web;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.ServletRequest;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Connector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -27,11 +31,13 @@ import java.util.TreeMap;
  * the framework's code that every request runs (reading a large body, the filters, security, dispatch, a problem
  * answer, a database read) was still being compiled during the first hundred uploads, taking a core from them. Each
  * round posts the upload with an unknown format (refused with 400 once the body is read) and lists the runs: nothing
- * is stored. The rehearsed requests are neither logged nor measured ({@link #serves}, {@link #test}).
+ * is stored. The rehearsed requests are left out of the request log ({@link #serves}) and of
+ * {@code http.server.requests} ({@link #test}).
  */
 @Component
 public class HttpRehearsal implements ObservationPredicate {
 
+    private static final Logger log = LoggerFactory.getLogger(HttpRehearsal.class);
     private static final int ANSWER_TIMEOUT_MILLIS = 30_000;
 
     private final ApplicationContext context;
@@ -43,41 +49,54 @@ public class HttpRehearsal implements ObservationPredicate {
     }
 
     /**
-     * @param upload a graph as a user would post it
-     * @return how many answers had each status; empty where there is no Tomcat (MockMvc's tests): then nothing is
-     *         rehearsed
+     * What a rehearsal did: the port its connector had (-1: none opened), and how many answers had each status.
      */
-    public Map<Integer, Integer> rehearse(byte[] upload, int rounds) throws IOException {
+    public record Rehearsed(int port, Map<Integer, Integer> statuses) {
+    }
+
+    /**
+     * @param upload a graph as a user would post it
+     * @return nothing rehearsed where there is no Tomcat (MockMvc's tests)
+     * @throws IOException when the connector does not start or a request gets no answer; the connector is closed
+     *                     all the same
+     */
+    public synchronized Rehearsed rehearse(byte[] upload, int rounds) throws IOException {
         Map<Integer, Integer> statuses = new TreeMap<>();
         if (rounds <= 0 || !(context instanceof WebServerApplicationContext web)
                 || !(web.getWebServer() instanceof TomcatWebServer server)) {
-            return statuses;
+            return new Rehearsed(-1, statuses);
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Service service = server.getTomcat().getService();
+        // Tomcat's defaults, not the service's connector settings: compression, for one, is not rehearsed.
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", loopback.getHostAddress());
-        service.addConnector(connector);
         try {
-            port = connector.getLocalPort();
+            service.addConnector(connector);
+            if (connector.getState() != LifecycleState.STARTED) {
+                throw new IOException("the rehearsal's connector did not start: " + connector.getState());
+            }
+            int open = connector.getLocalPort();
+            port = open;
             byte[] post = request("POST /api/runs?format=rehearsal", "Content-Type: text/plain\r\nContent-Length: "
                     + upload.length + "\r\nExpect: 100-continue\r\n");
             byte[] list = request("GET /api/runs", "");
             for (int i = 0; i < rounds; i++) {
-                statuses.merge(exchange(loopback, post, upload), 1, Integer::sum);
-                statuses.merge(exchange(loopback, list, new byte[0]), 1, Integer::sum);
+                statuses.merge(exchange(loopback, open, post, upload), 1, Integer::sum);
+                statuses.merge(exchange(loopback, open, list, new byte[0]), 1, Integer::sum);
             }
+            return new Rehearsed(open, statuses);
         } finally {
             port = -1;
+            // Removing stops the connector; only destroying it releases its port.
             service.removeConnector(connector);
             try {
                 connector.destroy();
-            } catch (org.apache.catalina.LifecycleException e) {
-                throw new IOException("the rehearsal connector did not close", e);
+            } catch (LifecycleException notClosed) {
+                log.warn("The warm-up's rehearsal connector did not close", notClosed);
             }
         }
-        return statuses;
     }
 
     /** Whether the request came through the rehearsal's connector. */
@@ -97,8 +116,11 @@ public class HttpRehearsal implements ObservationPredicate {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** One request on a new connection, as curl makes it; returns the final status (after any 100 Continue). */
-    private int exchange(InetAddress loopback, byte[] head, byte[] body) throws IOException {
+    /**
+     * One request on a new connection, its body sent without waiting for the 100 Continue it asks for; returns the
+     * final status.
+     */
+    private static int exchange(InetAddress loopback, int port, byte[] head, byte[] body) throws IOException {
         try (Socket socket = new Socket(loopback, port)) {
             socket.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();

@@ -122,6 +122,18 @@ class RunWarmupTest {
      * The rehearsals' garbage is collected once they are done, so the first upload starts with an empty young
      * generation as later ones do; without rehearsals there is nothing to collect.
      */
+    /** Requests through the container that fail leave the runs' rehearsals standing: the start goes on. */
+    @Test
+    void failedRequestRehearsalsAreAWarningNotTheEndOfTheWarmUp(CapturedOutput output) {
+        AtomicInteger collections = new AtomicInteger();
+        new RunWarmup(service, upload -> {
+            throw new java.io.IOException("no connector");
+        }, 1, 0, 0, 1L << 30, collections::incrementAndGet).start();
+        assertThat(output.getAll()).contains("Requests through the container not rehearsed")
+                .contains("1 rehearsed runs of 11002 nodes each, none stored");
+        assertThat(collections).hasValue(1);
+    }
+
     @Test
     void theRehearsalsGarbageIsCollectedOnceTheyAreDone(CapturedOutput output) {
         AtomicInteger collections = new AtomicInteger();

@@ -13,6 +13,9 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Requests rehearsed through the running container: refused uploads and lists, on a connector of their own that is
@@ -44,27 +48,41 @@ class HttpRehearsalTest {
     @Autowired
     MeterRegistry meters;
 
+    private double timed(String... tags) {
+        return meters.find("http.server.requests").tags(tags).timers().stream().mapToLong(t -> t.count()).sum();
+    }
+
+    private HttpResponse<String> listRuns() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void rehearsedRequestsGoThroughTheContainerAndLeaveNothingBehind(CapturedOutput output) throws Exception {
         byte[] graph = SyntheticDecoder.fxText(20).getBytes(StandardCharsets.US_ASCII);
+        String runsBefore = listRuns().body().replaceAll(".*\"total\":(\\d+).*", "$1");
+        double refusedBefore = timed("status", "400");
+        double listedBefore = timed("uri", "/api/runs", "status", "200");
         int logged = output.getAll().length();
 
-        Map<Integer, Integer> statuses = rehearsal.rehearse(graph, 3);
+        HttpRehearsal.Rehearsed rehearsed = rehearsal.rehearse(graph, 3);
 
-        assertThat(statuses).as("each round: an upload refused for its format, and the list of runs")
+        assertThat(rehearsed.statuses()).as("each round: an upload refused for its format, and the list of runs")
                 .isEqualTo(Map.of(200, 3, 400, 3));
         assertThat(output.getAll().substring(logged)).doesNotContain("path=/api/runs");
-        assertThat(meters.find("http.server.requests").tag("status", "400").timers()).isEmpty();
+        assertThat(timed("status", "400")).isEqualTo(refusedBefore);
         TomcatWebServer server = (TomcatWebServer) context.getWebServer();
-        assertThat(server.getTomcat().getService().findConnectors()).as("the rehearsal's connector is closed")
+        assertThat(server.getTomcat().getService().findConnectors()).as("the rehearsal's connector is removed")
                 .extracting(connector -> connector.getLocalPort()).containsExactly(port);
+        assertThat(rehearsed.port()).isPositive().isNotEqualTo(port);
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), rehearsed.port()).close())
+                .as("its port is closed").isInstanceOf(ConnectException.class);
 
-        HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> list = listRuns();
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(list.body()).as("nothing rehearsed was stored").contains("\"total\":0");
+        assertThat(list.body()).as("nothing rehearsed was stored").contains("\"total\":" + runsBefore);
         assertThat(output.getAll().substring(logged)).as("the service's own requests are still logged")
                 .contains("method=GET path=/api/runs status=200");
-        assertThat(meters.find("http.server.requests").tag("uri", "/api/runs").timers()).hasSize(1);
+        assertThat(timed("uri", "/api/runs", "status", "200")).as("and measured").isEqualTo(listedBefore + 1);
     }
 }
