@@ -89,7 +89,7 @@ public class HttpRehearsal implements ObservationPredicate {
             return new Rehearsed(open, statuses);
         } finally {
             port = -1;
-            // Removing stops the connector; only destroying it releases its port.
+            // Removing stops the connector (and closes its port); destroying it releases the rest it holds.
             service.removeConnector(connector);
             try {
                 connector.destroy();
