@@ -103,33 +103,29 @@ public class RunRepository {
 
         @Override
         public int read() {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw unreadable(e);
-            }
+            return (int) orUnreadable(super::read);
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) {
-            try {
-                return super.read(buffer, offset, length);
-            } catch (IOException e) {
-                throw unreadable(e);
-            }
+            return (int) orUnreadable(() -> super.read(buffer, offset, length));
         }
 
         @Override
         public long skip(long n) {
-            try {
-                return super.skip(n);
-            } catch (IOException e) {
-                throw unreadable(e);
-            }
+            return orUnreadable(() -> super.skip(n));
         }
 
-        private static DataAccessResourceFailureException unreadable(IOException e) {
-            return new DataAccessResourceFailureException("a stored document could not be read", e);
+        private interface Read {
+            long get() throws IOException;
+        }
+
+        private static long orUnreadable(Read read) {
+            try {
+                return read.get();
+            } catch (IOException e) {
+                throw new DataAccessResourceFailureException("a stored document could not be read", e);
+            }
         }
     }
 

@@ -15,8 +15,9 @@ public final class SyntheticDecoder {
     public static String fxText(int layers) {
         StringBuilder sb = new StringBuilder(layers * 1200);
         sb.append("graph():\n");
-        // The input feeds the first layer's size, view and residual add; each layer's output the next one's.
-        sb.append("    %x : [num_users=3] = placeholder[target=x]\n");
+        // The input feeds the first layer's size, view and residual add (or, with no layer, the output); each layer's
+        // output the next one's.
+        sb.append("    %x : [num_users=").append(layers == 0 ? 1 : 3).append("] = placeholder[target=x]\n");
         for (int i = 0; i < layers; i++) {
             sb.append("    %w").append(i).append(" : [num_users=1] = placeholder[target=w").append(i).append("]\n");
         }
