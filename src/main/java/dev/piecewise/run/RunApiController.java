@@ -1,6 +1,7 @@
 package dev.piecewise.run;
 
 import dev.piecewise.limits.WorkBudget;
+import dev.piecewise.web.HttpRehearsal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -47,13 +48,15 @@ public class RunApiController {
     private final UploadRuns uploads;
     private final long maxUploadBytes;
     private final WorkBudget budget;
+    private final HttpRehearsal rehearsal;
 
     RunApiController(RunService service, UploadRuns uploads, @Value("${piecewise.upload.max-size}") DataSize maxUpload,
-                     WorkBudget budget) {
+                     WorkBudget budget, HttpRehearsal rehearsal) {
         this.service = service;
         this.uploads = uploads;
         this.maxUploadBytes = maxUpload.toBytes();
         this.budget = budget;
+        this.rehearsal = rehearsal;
     }
 
     /** Both create methods are one POST in the OpenAPI description: the same words for both. */
@@ -175,8 +178,10 @@ public class RunApiController {
         Expectation expectation = Expectation.parse(params.get("expect"));
         boolean gzip = AcceptEncoding.gzip(request);
         boolean text = RunText.wanted(request);
-        UploadRuns.Created created = uploads.create(upload, fileName, params,
-                gzip || text ? RunService.Next.COMPRESSED_JSON : RunService.Next.JSON);
+        RunService.Next next = gzip || text ? RunService.Next.COMPRESSED_JSON : RunService.Next.JSON;
+        // Only the warm-up's requests come through the rehearsal's connector, before the service's port opens.
+        UploadRuns.Created created = rehearsal.serves(request) ? uploads.rehearse(upload, params, next)
+                : uploads.create(upload, fileName, params, next);
         ResponseEntity.BodyBuilder response = ResponseEntity
                 .status(expectation.metBy(created.runs()) ? HttpStatus.CREATED : HttpStatus.UNPROCESSABLE_CONTENT)
                 .location(URI.create(created.single() ? "/api/runs/" + created.runs().get(0).id()

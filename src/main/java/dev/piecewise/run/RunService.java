@@ -185,15 +185,14 @@ public class RunService {
 
     /**
      * Does for a raw upload what a POST does, up to its answer written both plain and gzip-compressed, but stores,
-     * counts and logs nothing and asks the database nothing: a rehearsal, so that the JIT has compiled a request's hot code before the first
-     * user's upload runs it ({@link RunWarmup}).
+     * counts and logs nothing and asks the database nothing: a rehearsal, so that the JIT has compiled a request's hot
+     * code before the first user's upload runs it ({@link RunWarmup}).
      *
      * @return the run as it would have been stored
      */
     RunReport rehearse(byte[] upload, RunRequest request) throws IOException {
         Upload parsed = parse(upload, null, null, null, request, null, true);
-        Prepared run = prepare(parsed, request.options(), null, now(), new Outcomes(), new SharedParts(beside),
-                List.of(), false);
+        Prepared run = prepareAlone(parsed, request);
         Futures.result(parsed.compressed());
         for (boolean gzip : new boolean[]{false, true}) {
             try (InputStream answer = RunDocuments.answer(run.runJson(), run.report(), gzip).getInputStream()) {
@@ -201,6 +200,34 @@ public class RunService {
             }
         }
         return run.report();
+    }
+
+    /**
+     * Does for a raw upload what a POST of a graph file does, its run written to the database as a user's is, then
+     * rolled back; counts and logs nothing: an upload rehearsed through the container, which answers it as it would
+     * a user's ({@link dev.piecewise.web.HttpRehearsal}). Until the database's code was rehearsed too, the first
+     * users' uploads ran slower.
+     *
+     * @return the run, with its JSON as {@code next} needs it
+     */
+    CreatedRun rehearse(byte[] upload, RunRequest request, Next next) {
+        Upload parsed = parse(upload, null, null, null, request, null, false);
+        Prepared run = prepareAlone(parsed, request);
+        Prepared made = next == Next.JSON ? run : run.withCompressedJsonOnly();
+        byte[] compressed = Futures.result(parsed.compressed()); // null when the upload is stored already
+        transaction.executeWithoutResult(status -> {
+            runs.saveUploadIfAbsent(parsed.sha256(), parsed.utf8(), compressed, parsed.bytes().length,
+                    made.report().createdAt());
+            runs.save(made.report(), made.encoded());
+            status.setRollbackOnly();
+        });
+        return new CreatedRun(made.report(), made.runJson());
+    }
+
+    /** A run of its own, not of a comparison, and not kept decoded. */
+    private Prepared prepareAlone(Upload parsed, RunRequest request) {
+        return prepare(parsed, request.options(), null, now(), new Outcomes(), new SharedParts(beside), List.of(),
+                false);
     }
 
     /**

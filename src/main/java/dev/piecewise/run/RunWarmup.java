@@ -24,9 +24,10 @@ import java.util.function.LongSupplier;
  * (the other Size strategies, the cuts and parts option sets share), and the first comparisons of a 100k-node graph
  * after the start took a quarter longer than later ones.
  * Last, it rehearses requests through the container ({@link HttpRehearsal}): the first uploads after a start ran the
- * container's and the framework's code still being compiled.
+ * container's, the framework's and the database's code still being compiled.
  * {@code piecewise.warmup.runs=0} turns it off; {@code piecewise.warmup.comparisons=0} leaves out the comparisons,
- * {@code piecewise.warmup.large-runs=0} the large graph, {@code piecewise.warmup.requests=0} the requests.
+ * {@code piecewise.warmup.large-runs=0} the large graph, {@code piecewise.warmup.uploads=0} the uploads through the
+ * container and {@code piecewise.warmup.requests=0} the cheaper requests after them.
  */
 @Component
 class RunWarmup implements SmartLifecycle {
@@ -53,6 +54,8 @@ class RunWarmup implements SmartLifecycle {
      * 0.4-0.9 s was enough where measured; the cap bounds what a JIT that never goes quiet adds to the start.
      */
     private static final Duration COMPILERS_QUIET_CAP = Duration.ofSeconds(3);
+    /** The splitting op of {@link SyntheticDecoder}'s graphs. */
+    private static final String SPLITTING_OPS = "oracle::attn";
 
     /** Requests rehearsed through the container, given the small graph's upload: {@link HttpRehearsal#rehearse}. */
     interface Requests {
@@ -71,9 +74,9 @@ class RunWarmup implements SmartLifecycle {
     RunWarmup(RunService service, HttpRehearsal http, @Value("${piecewise.warmup.runs}") int runs,
               @Value("${piecewise.warmup.comparisons}") int comparisons,
               @Value("${piecewise.warmup.large-runs}") int largeRuns,
-              @Value("${piecewise.warmup.requests}") int requestRounds) {
-        this(service, upload -> http.rehearse(upload, requestRounds).statuses(), runs, comparisons, largeRuns,
-                Runtime.getRuntime().maxMemory(), System::gc);
+              @Value("${piecewise.warmup.uploads}") int uploads, @Value("${piecewise.warmup.requests}") int rounds) {
+        this(service, upload -> http.rehearse(upload, "splittingOps=" + SPLITTING_OPS, uploads, rounds).statuses(),
+                runs, comparisons, largeRuns, Runtime.getRuntime().maxMemory(), System::gc);
     }
 
     /**
@@ -98,7 +101,7 @@ class RunWarmup implements SmartLifecycle {
         }
         long start = System.nanoTime();
         byte[] graph = SyntheticDecoder.fxText(LAYERS).getBytes(StandardCharsets.US_ASCII);
-        RunRequest request = RunRequest.fromParameters(Map.of("splittingOps", "oracle::attn"));
+        RunRequest request = RunRequest.fromParameters(Map.of("splittingOps", SPLITTING_OPS));
         try {
             RunReport run = null;
             for (int i = 0; i < runs; i++) {

@@ -91,6 +91,15 @@ public class UploadRuns {
     }
 
     /**
+     * The run {@link #create} would make of a graph file, made and answered but stored nowhere: an upload rehearsed
+     * through the container before the port opens ({@link dev.piecewise.web.HttpRehearsal}).
+     */
+    public Created rehearse(byte[] upload, Map<String, String> params, RunService.Next next) {
+        RunService.CreatedRun run = service.rehearse(upload, RunRequest.fromParameters(params), next);
+        return new Created(List.of(run.run()), null, run.json());
+    }
+
+    /**
      * The upload's format, told from its first 64 KB when they tell it (a complete first line), so that a large
      * graph is not decoded here and then again to be parsed, nor held decoded while it is partitioned.
      */

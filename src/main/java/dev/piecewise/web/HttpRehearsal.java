@@ -28,10 +28,13 @@ import java.util.TreeMap;
 /**
  * Requests rehearsed through the container before the service's port opens, on a connector of their own on a free
  * loopback port that is closed again afterwards. The in-process rehearsals compile the engine; the container's and
- * the framework's code that every request runs (reading a large body, the filters, security, dispatch, a problem
- * answer, a database read) was still being compiled during the first hundred uploads, taking a core from them. Each
- * round posts the upload with an unknown format (refused with 400 once the body is read) and lists the runs: nothing
- * is stored. The rehearsed requests are left out of the request log ({@link #serves}) and of
+ * the framework's code that every request runs (reading a large body, the filters, security, dispatch, writing a
+ * large answer, the database's inserts) was still being compiled during the first hundred uploads, taking a core from
+ * them. First come uploads as a user posts them: each run is made, written to the database and answered as a user's
+ * is, but the transaction that wrote it is rolled back, and it is neither counted nor logged
+ * ({@code RunApiController} asks {@link #serves}). Then come rounds of cheaper requests, many more of them: the
+ * upload posted with an unknown format (refused with 400 once the body is read), and the list of runs. Nothing is
+ * stored. The rehearsed requests are left out of the request log ({@link #serves}) and of
  * {@code http.server.requests} ({@link #test}).
  */
 @Component
@@ -55,14 +58,17 @@ public class HttpRehearsal implements ObservationPredicate {
     }
 
     /**
-     * @param upload a graph as a user would post it
+     * @param upload  a graph as a user would post it
+     * @param query   its options, as a user's query string gives them
+     * @param uploads how many times it is posted as a user posts it
+     * @param rounds  how many times it is posted with an unknown format, each time followed by the list of runs
      * @return nothing rehearsed where there is no Tomcat (MockMvc's tests)
      * @throws IOException when the connector does not start or a request gets no answer; the connector is closed
      *                     all the same
      */
-    public synchronized Rehearsed rehearse(byte[] upload, int rounds) throws IOException {
+    public synchronized Rehearsed rehearse(byte[] upload, String query, int uploads, int rounds) throws IOException {
         Map<Integer, Integer> statuses = new TreeMap<>();
-        if (rounds <= 0 || !(context instanceof WebServerApplicationContext web)
+        if (uploads <= 0 && rounds <= 0 || !(context instanceof WebServerApplicationContext web)
                 || !(web.getWebServer() instanceof TomcatWebServer server)) {
             return new Rehearsed(-1, statuses);
         }
@@ -79,11 +85,17 @@ public class HttpRehearsal implements ObservationPredicate {
             }
             int open = connector.getLocalPort();
             port = open;
-            byte[] post = request("POST /api/runs?format=rehearsal", "Content-Type: text/plain\r\nContent-Length: "
-                    + upload.length + "\r\nExpect: 100-continue\r\n");
+            // As curl sends a body over 1 MB.
+            String body = "Content-Type: text/plain\r\nContent-Length: " + upload.length
+                    + "\r\nExpect: 100-continue\r\n";
+            byte[] post = request("POST /api/runs?" + query, body);
+            byte[] refused = request("POST /api/runs?format=rehearsal", body);
             byte[] list = request("GET /api/runs", "");
-            for (int i = 0; i < rounds; i++) {
+            for (int i = 0; i < uploads; i++) {
                 statuses.merge(exchange(loopback, open, post, upload), 1, Integer::sum);
+            }
+            for (int i = 0; i < rounds; i++) {
+                statuses.merge(exchange(loopback, open, refused, upload), 1, Integer::sum);
                 statuses.merge(exchange(loopback, open, list, new byte[0]), 1, Integer::sum);
             }
             return new Rehearsed(open, statuses);
@@ -99,7 +111,7 @@ public class HttpRehearsal implements ObservationPredicate {
         }
     }
 
-    /** Whether the request came through the rehearsal's connector. */
+    /** Whether the request came through the rehearsal's connector: only the warm-up's requests do. */
     public boolean serves(ServletRequest request) {
         int rehearsing = port;
         return rehearsing > 0 && request.getLocalPort() == rehearsing;

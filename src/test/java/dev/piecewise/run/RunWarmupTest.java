@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as the same upload posted does, and no rehearsed run is found or counted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"piecewise.warmup.runs=2",
-        "piecewise.warmup.comparisons=1", "piecewise.warmup.large-runs=0", "piecewise.warmup.requests=2"})
+        "piecewise.warmup.comparisons=1", "piecewise.warmup.large-runs=0", "piecewise.warmup.uploads=2",
+        "piecewise.warmup.requests=2"})
 @ActiveProfiles(resolver = TestDatabase.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RunWarmupTest {
@@ -47,6 +48,9 @@ class RunWarmupTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    RunRepository runs;
+
     private double runsCounted() {
         return meters.find("piecewise.runs.created").counters().stream().mapToDouble(c -> c.count()).sum();
     }
@@ -57,11 +61,15 @@ class RunWarmupTest {
         String log = startup.getAll();
         // a comparison rehearses every option set, and stores none of them either
         assertThat(log).contains("2 rehearsed runs of 11002 nodes each, 1 comparisons of it (8 runs), none stored; "
-                + "requests through the container, by status: {200=2, 400=2}");
+                + "requests through the container, by status: {200=2, 201=2, 400=2}");
         assertThat(log.indexOf("Warmed up in")).isBetween(0, log.indexOf("Tomcat started on port"));
+        assertThat(log).as("the runs of the uploads through the container are not logged")
+                .doesNotContainPattern("run [0-9a-f-]{36}: ");
         HttpApi api = new HttpApi(port);
         assertThat(api.get("/api/runs").json().get("total").asLong()).as("runs after a warm-up of two").isZero();
         assertThat(runsCounted()).isZero();
+        assertThat(runs.hasUpload(RunService.sha256(SyntheticDecoder.fxText(1_000).getBytes(StandardCharsets.US_ASCII))))
+                .as("the uploads through the container were rolled back").isFalse();
 
         byte[] graph = SyntheticDecoder.fxText(40).getBytes(StandardCharsets.US_ASCII);
         RunReport rehearsed = service.rehearse(graph, RunRequest.fromParameters(Map.of("splittingOps", "oracle::attn")));
@@ -118,10 +126,6 @@ class RunWarmupTest {
         assertThat(output.getAll().substring(before)).contains("1 rehearsed runs of 11002 nodes each, none stored");
     }
 
-    /**
-     * The rehearsals' garbage is collected once they are done, so the first upload starts with an empty young
-     * generation as later ones do; without rehearsals there is nothing to collect.
-     */
     /** Requests through the container that fail leave the runs' rehearsals standing: the start goes on. */
     @Test
     void failedRequestRehearsalsAreAWarningNotTheEndOfTheWarmUp(CapturedOutput output) {
@@ -134,6 +138,10 @@ class RunWarmupTest {
         assertThat(collections).hasValue(1);
     }
 
+    /**
+     * The rehearsals' garbage is collected once they are done, so the first upload starts with an empty young
+     * generation as later ones do; without rehearsals there is nothing to collect.
+     */
     @Test
     void theRehearsalsGarbageIsCollectedOnceTheyAreDone(CapturedOutput output) {
         AtomicInteger collections = new AtomicInteger();

@@ -1,5 +1,6 @@
 package dev.piecewise.web;
 
+import dev.piecewise.run.RunRepository;
 import dev.piecewise.run.SyntheticDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -22,15 +23,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Requests rehearsed through the running container: refused uploads and lists, on a connector of their own that is
- * gone afterwards, and none of them stored, logged or counted in the HTTP metrics, while requests on the service's
- * own port still are.
+ * Requests rehearsed through the running container: uploads made and answered but rolled back, refused uploads and
+ * lists, on a connector of their own that is gone afterwards, and none of them stored, logged or counted in the HTTP
+ * metrics or as runs, while requests on the service's own port still are.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles(resolver = dev.piecewise.run.TestDatabase.class)
@@ -49,6 +52,9 @@ class HttpRehearsalTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    RunRepository runs;
+
     private double timed(String... tags) {
         return meters.find("http.server.requests").tags(tags).timers().stream().mapToLong(t -> t.count()).sum();
     }
@@ -62,20 +68,32 @@ class HttpRehearsalTest {
         return new ObjectMapper().readTree(list.body()).get("total").asLong();
     }
 
+    private double runsCounted() {
+        return meters.find("piecewise.runs.created").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
     @Test
     void rehearsedRequestsGoThroughTheContainerAndLeaveNothingBehind(CapturedOutput output) throws Exception {
-        byte[] graph = SyntheticDecoder.fxText(20).getBytes(StandardCharsets.US_ASCII);
+        // a graph no other test posts, so that its upload cannot be stored already
+        byte[] graph = SyntheticDecoder.fxText(23).getBytes(StandardCharsets.US_ASCII);
         long runsBefore = total(listRuns());
+        double countedBefore = runsCounted();
+        double createdBefore = timed("status", "201");
         double refusedBefore = timed("status", "400");
         double listedBefore = timed("uri", "/api/runs", "status", "200");
         int logged = output.getAll().length();
 
-        HttpRehearsal.Rehearsed rehearsed = rehearsal.rehearse(graph, 3);
+        HttpRehearsal.Rehearsed rehearsed = rehearsal.rehearse(graph, "splittingOps=oracle::attn", 2, 3);
 
-        assertThat(rehearsed.statuses()).as("each round: an upload refused for its format, and the list of runs")
-                .isEqualTo(Map.of(200, 3, 400, 3));
-        assertThat(output.getAll().substring(logged)).doesNotContain("path=/api/runs");
+        assertThat(rehearsed.statuses()).as("two uploads made, then three rounds of an upload refused for its "
+                + "format and the list of runs").isEqualTo(Map.of(201, 2, 200, 3, 400, 3));
+        String log = output.getAll().substring(logged);
+        assertThat(log).doesNotContain("path=/api/runs").doesNotContainPattern("run [0-9a-f-]{36}: ");
+        assertThat(runsCounted()).as("no run counted").isEqualTo(countedBefore);
+        assertThat(timed("status", "201")).isEqualTo(createdBefore);
         assertThat(timed("status", "400")).isEqualTo(refusedBefore);
+        assertThat(runs.hasUpload(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(graph))))
+                .as("the uploads' transaction was rolled back").isFalse();
         TomcatWebServer server = (TomcatWebServer) context.getWebServer();
         assertThat(server.getTomcat().getService().findConnectors()).as("the rehearsal's connector is removed")
                 .extracting(connector -> connector.getLocalPort()).containsExactly(port);
