@@ -60,7 +60,7 @@ public class HttpRehearsal implements ObservationPredicate {
     /**
      * @param upload  a graph as a user would post it
      * @param query   its options, as a user's query string gives them
-     * @param uploads how many times it is posted as a user posts it
+     * @param uploads how many times it is posted as a user posts it, every other time asking for a gzip answer
      * @param rounds  how many times it is posted with an unknown format, each time followed by the list of runs
      * @return nothing rehearsed where there is no Tomcat (MockMvc's tests)
      * @throws IOException when the connector does not start or a request gets no answer; the connector is closed
@@ -88,11 +88,13 @@ public class HttpRehearsal implements ObservationPredicate {
             // As curl sends a body over 1 MB.
             String body = "Content-Type: text/plain\r\nContent-Length: " + upload.length
                     + "\r\nExpect: 100-continue\r\n";
-            byte[] post = request("POST /api/runs?" + query, body);
+            // Every other upload asks for its answer compressed, as curl --compressed does.
+            byte[][] posts = {request("POST /api/runs?" + query, body),
+                    request("POST /api/runs?" + query, body + "Accept-Encoding: gzip\r\n")};
             byte[] refused = request("POST /api/runs?format=rehearsal", body);
             byte[] list = request("GET /api/runs", "");
             for (int i = 0; i < uploads; i++) {
-                statuses.merge(exchange(loopback, open, post, upload), 1, Integer::sum);
+                statuses.merge(exchange(loopback, open, posts[i % 2], upload), 1, Integer::sum);
             }
             for (int i = 0; i < rounds; i++) {
                 statuses.merge(exchange(loopback, open, refused, upload), 1, Integer::sum);
