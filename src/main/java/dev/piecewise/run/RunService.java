@@ -203,14 +203,14 @@ public class RunService {
     }
 
     /**
-     * Does for a raw upload what a POST of a graph file does, its run written to the database as a user's is, then
-     * rolled back; counts and logs nothing: an upload rehearsed through the container, which answers it as it would
-     * a user's ({@link dev.piecewise.web.HttpRehearsal}). Until the database's code was rehearsed too, the first
-     * users' uploads ran slower.
+     * Does for a raw upload what a POST of a graph file does, its upload and run inserted into the database as a
+     * user's are, but in one transaction that is rolled back; counts and logs nothing: an upload rehearsed through the
+     * container, which answers it as it would a user's ({@link dev.piecewise.web.HttpRehearsal}). Until the path to
+     * a 201 and the database's inserts were rehearsed too, the first users' uploads ran slower.
      *
      * @return the run, with its JSON as {@code next} needs it
      */
-    CreatedRun rehearse(byte[] upload, RunRequest request, Next next) {
+    CreatedRun rehearseRolledBack(byte[] upload, RunRequest request, Next next) {
         Upload parsed = parse(upload, null, null, null, request, null, false);
         Prepared run = prepareAlone(parsed, request);
         Prepared made = next == Next.JSON ? run : run.withCompressedJsonOnly();

@@ -91,11 +91,12 @@ public class UploadRuns {
     }
 
     /**
-     * The run {@link #create} would make of a graph file, made and answered but stored nowhere: an upload rehearsed
-     * through the container before the port opens ({@link dev.piecewise.web.HttpRehearsal}).
+     * The run {@link #create} would make of a graph file, made, inserted in a transaction that is rolled back, and
+     * answered: an upload rehearsed through the container before the port opens
+     * ({@link dev.piecewise.web.HttpRehearsal}).
      */
-    public Created rehearse(byte[] upload, Map<String, String> params, RunService.Next next) {
-        RunService.CreatedRun run = service.rehearse(upload, RunRequest.fromParameters(params), next);
+    Created rehearse(byte[] upload, Map<String, String> params, RunService.Next next) {
+        RunService.CreatedRun run = service.rehearseRolledBack(upload, RunRequest.fromParameters(params), next);
         return new Created(List.of(run.run()), null, run.json());
     }
 

@@ -85,13 +85,13 @@ public class HttpRehearsal implements ObservationPredicate {
             }
             int open = connector.getLocalPort();
             port = open;
-            // As curl sends a body over 1 MB.
-            String body = "Content-Type: text/plain\r\nContent-Length: " + upload.length
+            // Expect as curl sends it with a body over 1 MB.
+            String uploadHeaders = "Content-Type: text/plain\r\nContent-Length: " + upload.length
                     + "\r\nExpect: 100-continue\r\n";
             // Every other upload asks for its answer compressed, as curl --compressed does.
-            byte[][] posts = {request("POST /api/runs?" + query, body),
-                    request("POST /api/runs?" + query, body + "Accept-Encoding: gzip\r\n")};
-            byte[] refused = request("POST /api/runs?format=rehearsal", body);
+            byte[][] posts = {request("POST /api/runs?" + query, uploadHeaders),
+                    request("POST /api/runs?" + query, uploadHeaders + "Accept-Encoding: gzip\r\n")};
+            byte[] refused = request("POST /api/runs?format=rehearsal", uploadHeaders);
             byte[] list = request("GET /api/runs", "");
             for (int i = 0; i < uploads; i++) {
                 statuses.merge(exchange(loopback, open, posts[i % 2], upload), 1, Integer::sum);
@@ -102,13 +102,15 @@ public class HttpRehearsal implements ObservationPredicate {
             }
             return new Rehearsed(open, statuses);
         } finally {
-            port = -1;
-            // Removing stops the connector (and closes its port); destroying it releases the rest it holds.
-            service.removeConnector(connector);
+            // Removing stops the connector (and closes its port); destroying it releases the rest it holds. Only then
+            // is the port forgotten: a request given up on by time may still be running, and must stay a rehearsal.
             try {
+                service.removeConnector(connector);
                 connector.destroy();
             } catch (LifecycleException notClosed) {
                 log.warn("The warm-up's rehearsal connector did not close", notClosed);
+            } finally {
+                port = -1;
             }
         }
     }
