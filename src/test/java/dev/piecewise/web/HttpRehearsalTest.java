@@ -108,4 +108,26 @@ class HttpRehearsalTest {
                 .contains("method=GET path=/api/runs status=200");
         assertThat(timed("uri", "/api/runs", "status", "200")).as("and measured").isEqualTo(listedBefore + 1);
     }
+
+    /** A rehearsed upload of a graph stored before leaves that upload and its run as they were. */
+    @Test
+    void rehearsingAnUploadStoredBeforeLeavesItStored() throws Exception {
+        byte[] graph = SyntheticDecoder.fxText(24).getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/runs?splittingOps=oracle::attn"))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(graph)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(201);
+        long runsBefore = total(listRuns());
+
+        assertThat(rehearsal.rehearse(graph, "splittingOps=oracle::attn", 1, 0).statuses()).isEqualTo(Map.of(201, 1));
+
+        assertThat(runs.hasUpload(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(graph))))
+                .as("the upload stored before is still there").isTrue();
+        assertThat(total(listRuns())).isEqualTo(runsBefore);
+        String id = new ObjectMapper().readTree(posted.body()).get("id").asString();
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/runs/" + id + "/upload")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(new String(graph, StandardCharsets.US_ASCII));
+    }
 }
