@@ -103,7 +103,8 @@ public class HttpRehearsal implements ObservationPredicate {
             return new Rehearsed(open, statuses);
         } finally {
             // Removing stops the connector (and closes its port); destroying it releases the rest it holds. Only then
-            // is the port forgotten: a request given up on by time may still be running, and must stay a rehearsal.
+            // is the port forgotten: a request given up on by time, still running while the connector stops, stays a
+            // rehearsal.
             try {
                 service.removeConnector(connector);
                 connector.destroy();
