@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-/** Talks to a running service over real HTTP, the way curl and test harnesses do. */
-final class HttpApi {
+/** Talks to a running service over real HTTP, the way curl and test harnesses do; other packages' tests use it too. */
+public final class HttpApi {
 
-    record Response(int status, String contentType, String location, String body, java.net.http.HttpHeaders headers) {
-        JsonNode json() {
+    public record Response(int status, String contentType, String location, String body,
+                           java.net.http.HttpHeaders headers) {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
@@ -33,7 +34,7 @@ final class HttpApi {
     private final String base;
     private final String bearer;
 
-    HttpApi(int port) {
+    public HttpApi(int port) {
         this(port, null);
     }
 
@@ -65,7 +66,7 @@ final class HttpApi {
     }
 
     /** {@code curl --data-binary @FILE -H 'Content-Type: TYPE' '/api/runs?key=value'} */
-    Response postRaw(byte[] content, String contentType, Map<String, String> query) {
+    public Response postRaw(byte[] content, String contentType, Map<String, String> query) {
         return postRaw(content, contentType, query, null);
     }
 
@@ -87,7 +88,7 @@ final class HttpApi {
         return send(request.build());
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 

@@ -1,5 +1,6 @@
 package dev.piecewise.web;
 
+import dev.piecewise.run.HttpApi;
 import dev.piecewise.run.RunRepository;
 import dev.piecewise.run.SyntheticDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,15 +14,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
-import tools.jackson.databind.ObjectMapper;
 
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -59,13 +55,18 @@ class HttpRehearsalTest {
         return meters.find("http.server.requests").tags(tags).timers().stream().mapToLong(t -> t.count()).sum();
     }
 
-    private HttpResponse<String> listRuns() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpApi api() {
+        return new HttpApi(port);
     }
 
-    private static long total(HttpResponse<String> list) {
-        return new ObjectMapper().readTree(list.body()).get("total").asLong();
+    private long runsListed() {
+        HttpApi.Response list = api().get("/api/runs");
+        assertThat(list.status()).isEqualTo(200);
+        return list.json().get("total").asLong();
+    }
+
+    private static String sha256(byte[] upload) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload));
     }
 
     private double runsCounted() {
@@ -76,7 +77,7 @@ class HttpRehearsalTest {
     void rehearsedRequestsGoThroughTheContainerAndLeaveNothingBehind(CapturedOutput output) throws Exception {
         // a graph no other test posts, so that its upload cannot be stored already
         byte[] graph = SyntheticDecoder.fxText(23).getBytes(StandardCharsets.US_ASCII);
-        long runsBefore = total(listRuns());
+        long runsBefore = runsListed();
         double countedBefore = runsCounted();
         double createdBefore = timed("status", "201");
         double refusedBefore = timed("status", "400");
@@ -92,8 +93,7 @@ class HttpRehearsalTest {
         assertThat(runsCounted()).as("no run counted").isEqualTo(countedBefore);
         assertThat(timed("status", "201")).isEqualTo(createdBefore);
         assertThat(timed("status", "400")).isEqualTo(refusedBefore);
-        assertThat(runs.hasUpload(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(graph))))
-                .as("the uploads' transaction was rolled back").isFalse();
+        assertThat(runs.hasUpload(sha256(graph))).as("the uploads' transaction was rolled back").isFalse();
         TomcatWebServer server = (TomcatWebServer) context.getWebServer();
         assertThat(server.getTomcat().getService().findConnectors()).as("the rehearsal's connector is removed")
                 .extracting(connector -> connector.getLocalPort()).containsExactly(port);
@@ -101,9 +101,7 @@ class HttpRehearsalTest {
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), rehearsed.port()).close())
                 .as("its port is closed").isInstanceOf(ConnectException.class);
 
-        HttpResponse<String> list = listRuns();
-        assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(total(list)).as("nothing rehearsed was stored").isEqualTo(runsBefore);
+        assertThat(runsListed()).as("nothing rehearsed was stored").isEqualTo(runsBefore);
         assertThat(output.getAll().substring(logged)).as("the service's own requests are still logged")
                 .contains("method=GET path=/api/runs status=200");
         assertThat(timed("uri", "/api/runs", "status", "200")).as("and measured").isEqualTo(listedBefore + 1);
@@ -113,21 +111,16 @@ class HttpRehearsalTest {
     @Test
     void rehearsingAnUploadStoredBeforeLeavesItStored() throws Exception {
         byte[] graph = SyntheticDecoder.fxText(24).getBytes(StandardCharsets.US_ASCII);
-        HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/runs?splittingOps=oracle::attn"))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(graph)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(posted.statusCode()).isEqualTo(201);
-        long runsBefore = total(listRuns());
+        HttpApi.Response posted = api().postRaw(graph, "text/plain", Map.of("splittingOps", "oracle::attn"));
+        assertThat(posted.status()).isEqualTo(201);
+        long runsBefore = runsListed();
 
         assertThat(rehearsal.rehearse(graph, "splittingOps=oracle::attn", 1, 0).statuses()).isEqualTo(Map.of(201, 1));
 
-        assertThat(runs.hasUpload(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(graph))))
-                .as("the upload stored before is still there").isTrue();
-        assertThat(total(listRuns())).isEqualTo(runsBefore);
-        String id = new ObjectMapper().readTree(posted.body()).get("id").asString();
-        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/runs/" + id + "/upload")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(new String(graph, StandardCharsets.US_ASCII));
+        assertThat(runs.hasUpload(sha256(graph))).as("the upload stored before is still there").isTrue();
+        assertThat(runsListed()).isEqualTo(runsBefore);
+        String id = posted.json().get("id").asString();
+        assertThat(api().get("/api/runs/" + id + "/upload").body())
+                .isEqualTo(new String(graph, StandardCharsets.US_ASCII));
     }
 }
